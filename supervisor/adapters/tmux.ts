@@ -1,0 +1,167 @@
+import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { type ResultPromise, execa } from 'execa';
+import { StartupError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+
+export interface PaneState {
+  dead: boolean;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  signalNumber: number | null;
+  pid: number;
+}
+
+export interface AgentPaneSpec {
+  session: string;
+  cwd: string;
+  commandLine: string;
+  /** tmux wait-for channel signalled when the pane dies or any session closes. */
+  channel: string;
+}
+
+const READY_DEADLINE_MS = 5000;
+const COMMAND_DEADLINE_MS = 5000;
+
+/**
+ * The tmux server, run in the foreground (`tmux -D`) as the supervisor's own child so that no daemon escapes
+ * supervision, on the running user's default socket so that `tmux attach -t agent` needs no flags.
+ * Every client command passes -N: a client must never start a server of its own.
+ */
+export class TmuxServer {
+  private child: ResultPromise | null = null;
+  private exitedPromise: Promise<void> = Promise.resolve();
+  private running = false;
+
+  constructor(
+    private readonly env: Record<string, string | undefined>,
+    private readonly log: Logger,
+  ) {}
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Resolves when the server process ends, for whatever reason. */
+  get exited(): Promise<void> {
+    return this.exitedPromise;
+  }
+
+  async start(): Promise<void> {
+    const child = execa('tmux', ['-D'], { env: this.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
+    this.child = child;
+    this.running = true;
+    this.exitedPromise = child.then((result) => {
+      this.running = false;
+      this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
+    });
+    const until = Date.now() + READY_DEADLINE_MS;
+    while (this.running) {
+      if ((await this.command(['start-server'])).ok) {
+        await this.command(['set-option', '-g', 'default-terminal', pickTerminal()]);
+        this.log.debug({ pid: child.pid }, 'tmux server started');
+        return;
+      }
+      if (Date.now() > until) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const stderr = this.running ? 'no answer within 5 s' : String((await child).stderr).trim();
+    child.kill('SIGKILL');
+    throw new StartupError(`tmux server did not start: ${stderr}`);
+  }
+
+  /** Starts the server unless one of ours answers; a server that stopped answering is killed and replaced. */
+  async ensureRunning(): Promise<void> {
+    if (this.running && (await this.command(['start-server'])).ok) return;
+    await this.stop();
+    await this.start();
+  }
+
+  /** Starts the agent in a new session, or respawns it in the session's dead pane. Resolves with its pid. */
+  async startAgent(spec: AgentPaneSpec): Promise<number> {
+    const hooks = [
+      ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
+      ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
+    ];
+    const pane = ['/bin/sh', '-c', `exec ${spec.commandLine}`];
+    const existing = await this.paneState(spec.session);
+    const launch = existing
+      ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
+      : [
+          // remain-on-exit is on globally only while the session is created, so that an agent exiting at once
+          // still leaves a dead pane to read, and windows users open later behave as tmux's defaults.
+          ['set-option', '-gw', 'remain-on-exit', 'on'],
+          ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane],
+          ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit', 'on'],
+          ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit-format', EXIT_MESSAGE],
+          ['set-option', '-gwu', 'remain-on-exit'],
+        ];
+    const sequence = [...hooks, ...launch, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
+    const result = await this.command(sequence.flatMap((args, i) => (i === 0 ? args : [';', ...args])));
+    const pid = Number(result.stdout.trim().split('\n').pop());
+    if (!result.ok || !Number.isInteger(pid) || pid <= 0) throw new Error(`tmux could not start the agent: ${result.stderr}`);
+    return pid;
+  }
+
+  /** The session's first pane, or null when the session (or the server) is gone. */
+  async paneState(session: string): Promise<PaneState | null> {
+    const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}']);
+    if (!result.ok) return null;
+    const [dead, status, signal, pid] = (result.stdout.split('\n')[0] ?? '').split(' ');
+    const signalNumber = signal ? Number(signal) : null;
+    return {
+      dead: dead === '1',
+      exitCode: status ? Number(status) : null,
+      signalNumber,
+      signal: signalNumber === null ? null : signalName(signalNumber),
+      pid: Number(pid),
+    };
+  }
+
+  /** A client blocked on `wait-for channel`; `done` resolves when signalled or when the server goes. */
+  waitFor(channel: string): { done: Promise<void>; cancel: () => void } {
+    const client = execa('tmux', ['-N', 'wait-for', channel], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
+    return { done: client.then(() => undefined), cancel: () => client.kill('SIGTERM') };
+  }
+
+  async killSession(session: string): Promise<void> {
+    await this.command(['kill-session', '-t', `${session}:`]);
+  }
+
+  /** Ends the server (attached clients see it go); SIGKILL when it does not end by the deadline. */
+  async stop(deadlineMs = 2000): Promise<void> {
+    if (!this.running || !this.child) return;
+    await this.command(['kill-server']);
+    const timer = setTimeout(() => this.child?.kill('SIGKILL'), deadlineMs);
+    await this.exitedPromise;
+    clearTimeout(timer);
+  }
+
+  /** Runs one client command with -N and a deadline; never throws. */
+  async command(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    const result = await execa('tmux', ['-N', ...args], {
+      env: this.env,
+      extendEnv: false,
+      stdin: 'ignore',
+      reject: false,
+      timeout: COMMAND_DEADLINE_MS,
+    });
+    return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
+  }
+}
+
+const EXIT_MESSAGE =
+  '[agentgate] agent exited (#{?pane_dead_signal,signal #{pane_dead_signal},status #{pane_dead_status}}); the supervisor restarts it per AGENTGATE_RESTART';
+
+function signalName(signalNumber: number): NodeJS.Signals | null {
+  const entry = Object.entries(osConstants.signals).find(([, n]) => n === signalNumber);
+  return entry ? (entry[0] as NodeJS.Signals) : null;
+}
+
+const TERMINFO_DIRS = ['/usr/share/terminfo', '/lib/terminfo', '/etc/terminfo', '/usr/lib/terminfo'];
+
+/** tmux-256color when its terminfo entry is installed, otherwise screen-256color, which every ncurses has. */
+function pickTerminal(): string {
+  const found = TERMINFO_DIRS.some((dir) => existsSync(`${dir}/t/tmux-256color`) || existsSync(`${dir}/74/tmux-256color`));
+  return found ? 'tmux-256color' : 'screen-256color';
+}

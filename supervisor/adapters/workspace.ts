@@ -1,0 +1,71 @@
+import { constants, accessSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StartupError } from '../errors.js';
+
+export interface WorkspaceCheck {
+  /** Problems that do not stop the start (not a mount point, unless strict). */
+  warnings: string[];
+  ownerUid: number;
+}
+
+/**
+ * Proves the workspace usable by the running uid: it exists, is a directory, and a probe file can be
+ * written and removed. Throws a StartupError naming the exact fix when it cannot.
+ */
+export function checkWorkspace(path: string, options: { strict: boolean; uid: number; gid: number }): WorkspaceCheck {
+  let stat: ReturnType<typeof statSync>;
+  try {
+    stat = statSync(path);
+  } catch (error) {
+    throw new StartupError(`workspace ${path} does not exist: mount your project there (docker run -v "$PWD:${path}")`, { cause: error });
+  }
+  if (!stat.isDirectory()) throw new StartupError(`workspace ${path} is not a directory: mount a project directory there`);
+  const probe = join(path, `.agentgate-probe-${process.pid}`);
+  try {
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const fix =
+      stat.uid !== options.uid
+        ? `it belongs to uid ${stat.uid} but the agent runs as uid ${options.uid}: run as the owner with --user ${stat.uid}:${stat.gid} (compose: user: "${stat.uid}:${stat.gid}"), or chown the directory to ${options.uid}`
+        : code === 'EROFS'
+          ? 'it is mounted read-only: mount it read-write (drop ":ro")'
+          : `check its permissions (mode ${(stat.mode & 0o777).toString(8)})`;
+    throw new StartupError(`workspace ${path} is not writable by uid ${options.uid} (${code}): ${fix}`, { cause: error });
+  }
+  const warnings: string[] = [];
+  if (!isMountPoint(path)) {
+    const message = `workspace ${path} is not a mount point: work written there is lost with the container; mount your project there`;
+    if (options.strict) throw new StartupError(`${message} (AGENTGATE_WORKSPACE_STRICT is on)`);
+    warnings.push(message);
+  }
+  return { warnings, ownerUid: stat.uid };
+}
+
+/** A cheap re-check for health probes: the workspace is still a writable directory. */
+export function probeWorkspace(path: string): { ok: boolean; reason: string } {
+  try {
+    if (!statSync(path).isDirectory()) return { ok: false, reason: `${path} is not a directory` };
+    accessSync(path, constants.W_OK);
+    return { ok: true, reason: `${path} is writable` };
+  } catch (error) {
+    return { ok: false, reason: `${path}: ${(error as NodeJS.ErrnoException).code}` };
+  }
+}
+
+/** True when `path` is listed as a mount point in /proc/self/mountinfo (field 5). */
+function isMountPoint(path: string): boolean {
+  try {
+    const normalized = path.replace(/\/+$/, '') || '/';
+    return readFileSync('/proc/self/mountinfo', 'utf8')
+      .split('\n')
+      .some((line) => unescapeMountPath(line.split(' ')[4] ?? '') === normalized);
+  } catch {
+    return true; // no /proc to tell: do not warn on a guess
+  }
+}
+
+function unescapeMountPath(field: string): string {
+  return field.replace(/\\(\d{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)));
+}

@@ -1,0 +1,51 @@
+import { constants as osConstants } from 'node:os';
+import type { EventEmitter } from 'node:events';
+import { execa } from 'execa';
+import { EXIT, exitCodeForSignal } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+
+/**
+ * Every signal a Node process can catch and pass on. SIGKILL and SIGSTOP cannot be caught; SIGBUS,
+ * SIGFPE, SIGSEGV and SIGILL are the process's own faults, never requests to forward.
+ */
+export const FORWARDED_SIGNALS: readonly NodeJS.Signals[] = [
+  'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGTERM', 'SIGUSR1', 'SIGUSR2', 'SIGPIPE', 'SIGALRM',
+  'SIGWINCH', 'SIGCONT', 'SIGTSTP', 'SIGTTIN', 'SIGTTOU', 'SIGVTALRM', 'SIGPROF', 'SIGXCPU', 'SIGXFSZ',
+];
+
+/**
+ * Command mode: runs `argv` with stdio inherited, forwards every catchable signal to it and resolves with its
+ * exit code, or 128+N when signal N killed it (tini's contract). 127: not found; 126: not executable.
+ */
+export async function runCommand(options: {
+  argv: readonly string[];
+  cwd: string;
+  env: Record<string, string | undefined>;
+  signals: EventEmitter;
+  log: Logger;
+}): Promise<number> {
+  const [file, ...args] = options.argv as [string, ...string[]];
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    stdio: 'inherit',
+    reject: false,
+    forceKillAfterDelay: false,
+  });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of FORWARDED_SIGNALS) options.signals.on(signal, forward);
+  options.log.debug({ pid: child.pid, file }, 'command started');
+  const result = await child;
+  for (const signal of FORWARDED_SIGNALS) options.signals.off(signal, forward);
+
+  if (result.signal) return exitCodeForSignal(osConstants.signals[result.signal]);
+  if (typeof result.exitCode === 'number') return result.exitCode;
+  const code = (result as { code?: string }).code;
+  if (code === 'ENOENT') {
+    options.log.error({ file }, 'command not found');
+    return EXIT.NOT_FOUND;
+  }
+  options.log.error({ file, code }, 'command could not be executed');
+  return EXIT.CANNOT_EXECUTE;
+}

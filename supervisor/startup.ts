@@ -1,0 +1,62 @@
+import { tmpdir } from 'node:os';
+import { installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
+import { findExecutable } from './adapters/find-executable.js';
+import { configureGit } from './adapters/git.js';
+import { checkWorkspace } from './adapters/workspace.js';
+import type { Config } from './config/load-config.js';
+import { StartupError } from './errors.js';
+import type { Logger } from './log/logger.js';
+
+export interface StartupResult {
+  /** The environment the agent (or the command) runs with. */
+  agentEnv: Record<string, string | undefined>;
+}
+
+/**
+ * The checks every mode runs before anything starts: workspace, git, credentials and, for the agent,
+ * the tmux and agent binaries. Each failure is a StartupError naming the fix.
+ */
+export async function runStartupChecks(options: {
+  config: Config;
+  env: Record<string, string | undefined>;
+  uid: number;
+  gid: number;
+  needsTmux: boolean;
+  log: Logger;
+}): Promise<StartupResult> {
+  const { config, env, log } = options;
+  const home = env.HOME ?? '/home/agentgate';
+  const workspace = checkWorkspace(config.workspace.path, { strict: config.workspace.strict, uid: options.uid, gid: options.gid });
+  log.info({ path: config.workspace.path, ownerUid: workspace.ownerUid, uid: options.uid }, 'workspace checked');
+  for (const warning of workspace.warnings) log.warn({ path: config.workspace.path }, warning);
+
+  const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
+  log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
+
+  const state: StateSetupResult = { events: [], warnings: [] };
+  installCredentials({ credentialsFile: config.state.credentialsFile, stateDir: config.state.stateDir }, state);
+  installSshDir({ sshDir: config.state.sshDir, home }, state);
+  for (const event of state.events) log.info(event.fields, event.msg);
+  for (const warning of state.warnings) log.warn(warning);
+
+  const searchPath = env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
+  if (options.needsTmux && !findExecutable('tmux', searchPath)) {
+    throw new StartupError(`tmux is not installed or not on PATH (${searchPath}): install tmux >= 3.2`);
+  }
+  if (options.needsTmux && config.agent.kind === 'agent' && !findExecutable(config.agent.program, searchPath)) {
+    throw new StartupError(
+      `agent ${JSON.stringify(config.agent.program)} not found or not executable on PATH (${searchPath}): install it or set AGENTGATE_AGENT`,
+    );
+  }
+  const agentEnv: Record<string, string | undefined> = {
+    ...env,
+    ...git.env,
+    HOME: home,
+    LANG: env.LANG ?? 'C.UTF-8',
+    CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR ?? config.state.stateDir,
+  };
+  // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
+  delete agentEnv.TMUX;
+  delete agentEnv.TMUX_PANE;
+  return { agentEnv };
+}
