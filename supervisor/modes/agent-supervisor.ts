@@ -166,12 +166,14 @@ export class AgentSupervisor {
       const pane = await this.tmux.paneState(this.config.sessionName);
       if (pane?.dead) this.lastExit = { code: pane.exitCode, signal: pane.signal, runMs: 0, atMs: this.now() };
       this.log.info({ pid, code: pane?.exitCode ?? null, signal: pane?.signal ?? null }, 'agent exited');
-    } else {
-      this.log.warn({ pid, graceMs, reason: outcome }, 'agent killed');
+    }
+    // Whatever ended, what is left of the agent's tree and session goes now.
+    const leftovers = await killProcessTree(pid, 'SIGKILL');
+    const gone = await waitUntilGone([pid, ...leftovers], 2000);
+    if (outcome !== 'ended') {
+      this.log.warn({ pid, graceMs, reason: outcome, processes: leftovers.length, gone }, 'agent killed');
       exitCode = EXIT.KILLED;
     }
-    const leftovers = await killProcessTree(pid, 'SIGKILL');
-    await waitUntilGone([pid, ...leftovers], 2000);
     this.agentPid = null;
     return exitCode;
   }

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { type HealthSnapshot, evaluateHealth, summarizeHealth } from '../../supervisor/health/health-state.js';
+
+const running: HealthSnapshot = {
+  mode: 'agent',
+  phase: 'running',
+  workspace: { ok: true, reason: '/workspace is writable' },
+  sessionAlive: true,
+  agentPid: 42,
+  restarts: 0,
+  lastExit: null,
+  backoff: null,
+  crashLoop: { looping: false, restartsInWindow: 0, threshold: 5, windowMs: 300_000 },
+  startedAtMs: 1000,
+  version: '1.2.3',
+};
+
+describe('evaluateHealth', () => {
+  it('is ok with every check passing while the agent runs', () => {
+    const report = evaluateHealth(running, 3500);
+    expect(report.status).toBe('ok');
+    expect(Object.values(report.checks).every((c) => c.ok)).toBe(true);
+    expect(report).toMatchObject({ agentPid: 42, restarts: 0, uptimeMs: 2500, version: '1.2.3', phase: 'running' });
+    expect(summarizeHealth(report)).toBe('healthy: agent running as pid 42, 0 restarts');
+  });
+
+  it('fails during a backoff, saying how the agent exited and when it restarts', () => {
+    const report = evaluateHealth(
+      { ...running, phase: 'backoff', agentPid: null, restarts: 1, lastExit: { code: 3, signal: null, runMs: 5, atMs: 1500 }, backoff: { attempt: 1, delayMs: 1000, restartAtMs: 2500 } },
+      2000,
+    );
+    expect(report.status).toBe('fail');
+    expect(report.checks.agent).toEqual({ ok: false, reason: 'agent exited (code 3); restart 1 in 500 ms' });
+    expect(report.backoff?.remainingMs).toBe(500);
+    expect(summarizeHealth(report)).toBe('unhealthy: agent: agent exited (code 3); restart 1 in 500 ms');
+  });
+
+  it('fails on a crash loop with its reason, even while the agent runs', () => {
+    const report = evaluateHealth({ ...running, crashLoop: { looping: true, restartsInWindow: 5, threshold: 5, windowMs: 60_000 } }, 2000);
+    expect(report.status).toBe('fail');
+    expect(report.checks.crashLoop.reason).toBe('crash loop: 5 restarts within 60000 ms (threshold 5)');
+  });
+
+  it('fails when the workspace or the session is gone', () => {
+    expect(evaluateHealth({ ...running, workspace: { ok: false, reason: '/workspace: ENOENT' } }, 2000).checks.workspace.ok).toBe(false);
+    const noSession = evaluateHealth({ ...running, sessionAlive: false }, 2000);
+    expect(noSession.status).toBe('fail');
+    expect(noSession.checks.session.reason).toBe('tmux session is not running');
+  });
+
+  it('is ok in keep-alive mode with no session or agent', () => {
+    const report = evaluateHealth({ ...running, mode: 'keep-alive', sessionAlive: false, agentPid: null }, 2000);
+    expect(report.status).toBe('ok');
+    expect(report.checks.agent.reason).toBe('keep-alive mode: no agent');
+  });
+
+  it('is not ready while stopping', () => {
+    expect(evaluateHealth({ ...running, phase: 'stopping' }, 2000).status).toBe('fail');
+  });
+});
