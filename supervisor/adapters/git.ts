@@ -26,10 +26,15 @@ export async function configureGit(options: {
   let globalConfigPath = options.env.GIT_CONFIG_GLOBAL ?? join(options.home, '.gitconfig');
   if (!options.env.GIT_CONFIG_GLOBAL && !isWritable(options.home, globalConfigPath)) {
     const dir = join(options.tmpDir, 'agentgate-git');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     globalConfigPath = join(dir, 'gitconfig');
-    // Keep what the user mounted at ~/.gitconfig (read-only): include it from the writable copy.
-    writeFileSync(globalConfigPath, `[include]\n\tpath = ${join(options.home, '.gitconfig')}\n`, { mode: 0o600 });
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // Keep what the user mounted at ~/.gitconfig (read-only): include it from the writable copy.
+      writeFileSync(globalConfigPath, `[include]\n\tpath = ${join(options.home, '.gitconfig')}\n`, { mode: 0o600 });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StartupError(`HOME ${options.home} is not writable and neither is ${dir} (${code}): mount a tmpfs on /tmp or on HOME`, { cause: error });
+    }
     setupEnv.GIT_CONFIG_GLOBAL = globalConfigPath;
   }
   const env = { ...options.env, ...setupEnv };

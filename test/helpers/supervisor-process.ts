@@ -81,9 +81,9 @@ export class SupervisorProcess {
       AGENTGATE_SSH_DIR: join(this.root, 'no-ssh'),
       ...options.env,
     };
-    const asUser = options.uid === undefined ? [] : ['setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups'];
-    const argv = ['--pid', '--fork', '--mount-proc', '--kill-child', 'tini', '--', ...asUser, process.execPath, BUNDLE, ...(options.args ?? [])];
-    this.child = spawn('unshare', argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const asUser = options.uid === undefined ? [] : ['/usr/bin/setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups'];
+    const argv = ['--pid', '--fork', '--mount-proc', '--kill-child', '/usr/bin/tini', '--', ...asUser, process.execPath, BUNDLE, ...(options.args ?? [])];
+    this.child = spawn('/usr/bin/unshare', argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let pending = '';
       stream?.setEncoding('utf8');

@@ -1,0 +1,226 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUNDLE, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let sup: SupervisorProcess;
+const cleanups: Array<() => void> = [];
+afterEach(async () => {
+  for (const undo of cleanups.splice(0).reverse()) undo();
+  await sup?.cleanup();
+});
+
+const errorLine = (s: SupervisorProcess) => s.logs.find((l) => l.level === 'error');
+
+describe('startup checks', () => {
+  it('exits 78 and lists every bad variable at once', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_RESTART: 'sometimes', AGENTGATE_HEALTH_PORT: 'eighty', AGENTGATE_STOP_GRACE_MS: '-5' } });
+    expect((await sup.exited).code).toBe(78);
+    const message = String(errorLine(sup)?.msg);
+    expect(message).toContain('AGENTGATE_RESTART="sometimes": expected one of "always", "on-failure", "never"');
+    expect(message).toContain('AGENTGATE_HEALTH_PORT="eighty": expected a number');
+    expect(message).toContain('AGENTGATE_STOP_GRACE_MS="-5": expected a number >= 0');
+    expect(errorLine(sup)?.exitCode).toBe(78);
+  });
+
+  it('exits 69 naming the fix when the workspace is missing', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE: '/nonexistent/agentgate-ws', AGENTGATE_AGENT: 'agent-idle.sh' } });
+    expect((await sup.exited).code).toBe(69);
+    expect(errorLine(sup)?.msg).toMatch(/^workspace \/nonexistent\/agentgate-ws does not exist: mount your project there/);
+  });
+
+  it('exits 69 when the workspace is mounted read-only', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_WORKSPACE: '/dev/null/x' }, args: ['true'] });
+    await sup.exited;
+    const ro = join(sup.root, 'ro-workspace');
+    mkdirSync(ro);
+    execFileSync('mount', ['--bind', ro, ro]);
+    cleanups.push(() => spawnSync('umount', [ro]));
+    execFileSync('mount', ['-o', 'remount,ro,bind', ro]);
+    const s = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE: ro, AGENTGATE_AGENT: 'agent-idle.sh' } });
+    cleanups.push(() => void s.cleanup());
+    expect((await s.exited).code).toBe(69);
+    expect(errorLine(s)?.msg).toMatch(/is not writable by uid 0 \(EROFS\): it is mounted read-only: mount it read-write/);
+  });
+
+  it('exits 69 with the --user fix when the workspace belongs to another uid (running as 1000)', async () => {
+    sup = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_AGENT: 'agent-idle.sh' }, args: ['true'] });
+    await sup.exited;
+    const foreign = join(sup.root, 'foreign');
+    mkdirSync(foreign, { mode: 0o755 });
+    chownSync(foreign, 4242, 4343);
+    const s = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_WORKSPACE: foreign, AGENTGATE_AGENT: 'agent-idle.sh' } });
+    cleanups.push(() => void s.cleanup());
+    expect((await s.exited).code).toBe(69);
+    expect(errorLine(s)?.msg).toContain(
+      `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4343 (compose: user: "4242:4343")`,
+    );
+  });
+
+  it('runs the agent as uid 1000 on a workspace it owns', async () => {
+    sup = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    await sup.waitForLog('agent started');
+    await waitFor(() => sup.readWorkspaceFile('.agent-starts'), 'agent wrote its start');
+    expect(statSync(join(sup.workspace, '.agent-starts')).uid).toBe(1000);
+    expect((await sup.health()).status).toBe(200);
+  });
+
+  it('warns when the workspace is not a mount point, and refuses in strict mode', async () => {
+    sup = await SupervisorProcess.start({ args: ['true'] });
+    expect((await sup.exited).code).toBe(0);
+    expect(sup.logs.find((l) => l.level === 'warn' && String(l.msg).includes('is not a mount point'))).toBeDefined();
+    const strict = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE_STRICT: 'true' }, args: ['true'] });
+    cleanups.push(() => void strict.cleanup());
+    expect((await strict.exited).code).toBe(69);
+    expect(errorLine(strict)?.msg).toMatch(/not a mount point.*\(AGENTGATE_WORKSPACE_STRICT is on\)/);
+  });
+
+  it('exits 69 when the agent binary is missing', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'no-such-agent --flag' } });
+    expect((await sup.exited).code).toBe(69);
+    expect(errorLine(sup)?.msg).toMatch(/^agent "no-such-agent" not found or not executable on PATH .*set AGENTGATE_AGENT$/);
+  });
+
+  it('exits 69 when tmux is missing', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'agentgate-bin-'));
+    cleanups.push(() => rmSync(bin, { recursive: true, force: true }));
+    symlinkSync('/usr/bin/git', join(bin, 'git')); // git but no tmux
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', PATH: bin } });
+    expect((await sup.exited).code).toBe(69);
+    expect(errorLine(sup)?.msg).toMatch(/^tmux is not installed or not on PATH/);
+  });
+
+  it('exits 69 with a clear error when the health port is busy', async () => {
+    const blocker: Server = createServer();
+    const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
+    cleanups.push(() => blocker.close());
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_HEALTH_PORT: String(port) } });
+    expect((await sup.exited).code).toBe(69);
+    expect(errorLine(sup)?.msg).toBe(`health server cannot listen on 127.0.0.1:${port} (EADDRINUSE): another process listens there; set AGENTGATE_HEALTH_PORT to a free port`);
+  });
+
+  it('marks the workspace safe for git and sets the identity', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_GIT_NAME: 'Ada Agent', AGENTGATE_GIT_EMAIL: 'ada@example.com' }, args: ['sh', '-c', 'git config --global --get-all safe.directory; git config --global user.name; git config --global user.email'] });
+    expect((await sup.exited).code).toBe(0);
+    expect(sup.raw).toEqual(expect.arrayContaining([sup.workspace, 'Ada Agent', 'ada@example.com']));
+    expect(readFileSync(join(sup.root, 'home', '.gitconfig'), 'utf8')).toContain(`directory = ${sup.workspace}`);
+
+  });
+
+  it('uses a writable GIT_CONFIG_GLOBAL when HOME is read-only, keeping the mounted ~/.gitconfig', async () => {
+    sup = await SupervisorProcess.start({ args: ['true'] });
+    await sup.exited;
+    const home = join(sup.root, 'ro-home');
+    mkdirSync(home, { mode: 0o755 });
+    writeFileSync(join(home, '.gitconfig'), '[alias]\n\tst = status\n');
+    chmodSync(home, 0o555);
+    chownSync(home, 4242, 4242); // owned by someone else and not writable: uid 1000 cannot write there
+    const tmp = join(sup.root, 'tmp');
+    mkdirSync(tmp);
+    chownSync(tmp, 1000, 1000);
+    const s = await SupervisorProcess.start({
+      uid: 1000,
+      env: { HOME: home, TMPDIR: tmp },
+      args: ['sh', '-c', 'echo "global=$GIT_CONFIG_GLOBAL"; git config --global --get-all safe.directory; git config alias.st'],
+    });
+    cleanups.push(() => void s.cleanup());
+    expect((await s.exited).code).toBe(0);
+    expect(s.raw.find((l) => l.startsWith('global='))).toMatch(/^global=.+\/agentgate-git\/gitconfig$/);
+    expect(s.raw).toContain(s.workspace);
+    expect(s.raw).toContain('status');
+  });
+
+  it('keep-alive mode runs no agent and stays up, healthy, until stopped', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'none' } });
+    await sup.waitForLog('keep-alive: no agent; use docker exec to work in the container');
+    const health = await waitFor(async () => (await sup.health()).status === 200 && sup.health(), 'healthy');
+    expect(health.body).toMatchObject({ mode: 'keep-alive', status: 'ok', agentPid: null });
+    expect((await sup.processes()).some((p) => p.cmdline.startsWith('tmux'))).toBe(false);
+    await sup.signal('SIGTERM');
+    expect(await sup.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('never prints the value of a secret variable', async () => {
+    const secret = 'sk-ant-api03-SECRET-VALUE-1234567890';
+    sup = await SupervisorProcess.start({
+      env: {
+        ANTHROPIC_API_KEY: secret,
+        MY_DB_PASSWORD: 'hunter2-but-longer',
+        AGENTGATE_AGENT: `agent-idle.sh ${secret}`,
+        AGENTGATE_LOG_LEVEL: 'trace',
+        AGENTGATE_HEALTH_PORT: 'not-a-port',
+      },
+    });
+    expect((await sup.exited).code).toBe(78);
+    const running = await SupervisorProcess.start({ env: { ANTHROPIC_API_KEY: secret, AGENTGATE_AGENT: `agent-idle.sh ${secret}`, AGENTGATE_LOG_LEVEL: 'trace' } });
+    cleanups.push(() => void running.cleanup());
+    await running.waitForLog('agent started');
+    await running.signal('SIGTERM');
+    await running.exited;
+    // The agent received it (it is its environment), but no output of the supervisor shows it.
+    expect(running.logsOf('config loaded')).toHaveLength(1);
+    for (const out of [sup.output, running.output]) {
+      expect(out).not.toContain(secret);
+      expect(out).not.toContain('hunter2-but-longer');
+    }
+  });
+
+  it('copies a read-only credentials file into the state dir with mode 0600, keeping a newer copy', async () => {
+    sup = await SupervisorProcess.start({ args: ['true'] });
+    await sup.exited;
+    const secretFile = join(sup.root, 'credentials.json');
+    writeFileSync(secretFile, '{"token":"from-secret"}', { mode: 0o444 });
+    const state = join(sup.root, 'state');
+    const first = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state }, args: ['true'] });
+    cleanups.push(() => void first.cleanup());
+    expect((await first.exited).code).toBe(0);
+    const copy = join(state, '.credentials.json');
+    expect(readFileSync(copy, 'utf8')).toBe('{"token":"from-secret"}');
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    expect(first.output).not.toContain('from-secret');
+    // The agent refreshed its token: the state copy is newer and must survive the next start.
+    writeFileSync(copy, '{"token":"refreshed"}');
+    utimesSync(secretFile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const second = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state }, args: ['true'] });
+    cleanups.push(() => void second.cleanup());
+    await second.exited;
+    expect(readFileSync(copy, 'utf8')).toBe('{"token":"refreshed"}');
+    expect(second.logsOf('credentials kept')).toHaveLength(1);
+  });
+});
+
+describe('health and status subcommands', () => {
+  it('health exits 0 with one line when healthy, 1 with the reason when not, and --json gives the report', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    await sup.waitForLog('agent started');
+    const run = (args: string[]) => spawnSync(process.execPath, [BUNDLE, ...args], { env: sup.env, encoding: 'utf8', timeout: 5000 });
+    const healthy = await waitFor(() => {
+      const r = run(['health']);
+      return r.status === 0 && r;
+    }, 'healthy probe');
+    expect(healthy.stdout).toMatch(/^healthy: agent running as pid \d+, 0 restarts\n$/);
+    const json = JSON.parse(run(['health', '--json']).stdout);
+    expect(json).toMatchObject({ status: 'ok', checks: { session: { ok: true } } });
+    expect(run(['status']).stdout).toMatch(/healthy \(agent mode, running/);
+    await sup.signal('SIGTERM');
+    await sup.exited;
+    const down = run(['health']);
+    expect(down.status).toBe(1);
+    expect(down.stdout).toMatch(/^unhealthy: supervisor not answering on 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+  });
+
+  it('health gives up within about 2 s when the endpoint never answers', async () => {
+    const silent = createServer(() => undefined); // accepts connections, never replies
+    const port = await new Promise<number>((r) => silent.listen(0, '127.0.0.1', () => r((silent.address() as { port: number }).port)));
+    cleanups.push(() => silent.close());
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [BUNDLE, 'health'], { env: { ...process.env, AGENTGATE_HEALTH_PORT: String(port) }, encoding: 'utf8', timeout: 10_000 });
+    expect(r.status).toBe(1);
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.stdout).toMatch(/no answer within 1800 ms/);
+  });
+});
