@@ -15,7 +15,8 @@ export interface StateSetupResult {
  */
 export function installCredentials(options: { credentialsFile: string; stateDir: string }, result: StateSetupResult): void {
   const source = statOrNull(options.credentialsFile);
-  if (!source) return;
+  // Compose needs a file for the secret even when there are no credentials: an empty one means none.
+  if (!source || source.size === 0) return;
   const target = join(options.stateDir, '.credentials.json');
   try {
     mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
