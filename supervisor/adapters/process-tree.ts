@@ -11,7 +11,7 @@ export function isRunning(pid: number): boolean {
   return readProcessStat(pid)?.state !== 'Z';
 }
 
-interface ProcessStat {
+export interface ProcessStat {
   pid: number;
   state: string;
   ppid: number;
@@ -19,7 +19,7 @@ interface ProcessStat {
 }
 
 /** Fields of /proc/<pid>/stat; the command name may hold spaces and parentheses, so parse after the last ')'. */
-function readProcessStat(pid: number): ProcessStat | null {
+export function readProcessStat(pid: number): ProcessStat | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
 import { StartupError } from '../errors.js';
+import { readProcessStat, sendSignal } from './process-tree.js';
 import type { Logger } from '../log/logger.js';
 
 export interface PaneState {
@@ -68,6 +69,25 @@ export class TmuxServer {
     const stderr = this.running ? 'no answer within 5 s' : String((await child).stderr).trim();
     child.kill('SIGKILL');
     throw new StartupError(`tmux server did not start: ${stderr}`);
+  }
+
+  /**
+   * tmux 3.3a can lose the SIGCHLD of a pane that exits within milliseconds of a respawn: the agent then stays
+   * an unreaped zombie and pane-died never fires. Until `stop` is called, this checks the agent twice a
+   * second (one /proc read) and, when tmux has left it a zombie, sends tmux the SIGCHLD again so that it reaps
+   * the pane and runs its hooks as usual.
+   */
+  watchForLostExit(agentPid: number, intervalMs = 500): () => void {
+    const timer = setInterval(() => {
+      const serverPid = this.child?.pid;
+      const stat = readProcessStat(agentPid);
+      if (serverPid && stat?.state === 'Z' && stat.ppid === serverPid) {
+        this.log.debug({ pid: agentPid, serverPid }, 'tmux missed an exit; sending it SIGCHLD');
+        sendSignal(serverPid, 'SIGCHLD');
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   /** Starts the server unless one of ours answers; a server that stopped answering is killed and replaced. */

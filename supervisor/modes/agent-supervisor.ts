@@ -75,13 +75,12 @@ export class AgentSupervisor {
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
 
       const events = new PaneEvents(this.tmux, channel);
+      const unwatch = this.tmux.watchForLostExit(pid);
       const end = await this.waitForAgentEnd(pid, events, startedAtMs);
-      if (end === 'stop') {
-        exitCode = await this.stopAgent(pid, events);
-        events.close();
-        break;
-      }
+      if (end === 'stop') exitCode = await this.stopAgent(pid, events);
+      unwatch();
       events.close();
+      if (end === 'stop') break;
       await this.recordExit(pid, end);
       const decision = this.policy.decide(end);
       if (decision.action === 'exit') {

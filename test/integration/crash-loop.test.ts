@@ -53,4 +53,12 @@ describe('crash loop', () => {
     }, 'healthy again after the stable run');
     expect(healthy.body.checks.crashLoop.ok).toBe(true);
   });
+
+  it('keeps up with an agent that exits at once, restart after restart (tmux losing a SIGCHLD must not stall it)', async () => {
+    sup = await SupervisorProcess.start({
+      env: { AGENTGATE_AGENT: 'agent-exit.sh 1', AGENTGATE_BACKOFF_INITIAL_MS: '20', AGENTGATE_BACKOFF_MAX_MS: '20', AGENTGATE_CRASH_LOOP_RESTARTS: '1000' },
+    });
+    await sup.waitForLog('agent started', (l) => l.restarts === 20, 20_000);
+    expect(sup.logsOf('agent exited').slice(0, 20).every((l) => l.code === 1)).toBe(true);
+  });
 });

@@ -1,0 +1,169 @@
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HARDENING, NODE_IMAGE, TEST_IMAGE, docker, dockerAsync, engineReachable, inspect, removeContainers, waitForHealth } from '../helpers/docker.js';
+import { FIXTURES } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const ROOT = resolve(FIXTURES, '../..');
+const reachable = engineReachable();
+if (!reachable) {
+  if (process.env.CI === 'true') throw new Error('CI=true but no Docker engine is reachable: container tests cannot be skipped in CI');
+  console.warn('\n*** CONTAINER TESTS SKIPPED: no Docker engine is reachable (run bash ../shared/ci/docker-offline.sh) ***\n');
+}
+
+const containers: string[] = [];
+const dirs: string[] = [];
+/** A unique container name, removed after the suite. */
+function name(label: string): string {
+  const n = `agentgate-test-${label}-${process.pid}`;
+  containers.push(n);
+  removeContainers([n]);
+  return n;
+}
+/** A workspace directory on the host owned by `uid`. */
+function workspace(uid = 1000): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgate-ws-'));
+  chownSync(dir, uid, uid);
+  dirs.push(dir);
+  return dir;
+}
+/** Starts a hardened agent container with the fixture agents mounted at /fixtures. */
+function runAgent(label: string, agent: string, extra: string[] = []): { container: string; ws: string } {
+  const container = name(label);
+  const ws = workspace();
+  const r = docker([
+    'run', '-d', '--name', container, ...HARDENING,
+    '--health-interval', '1s', '--health-start-period', '0s', '--health-retries', '2',
+    '-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`,
+    '-e', `AGENTGATE_AGENT=/fixtures/${agent}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_STOP_GRACE_MS=3000',
+    ...extra, TEST_IMAGE,
+  ]);
+  expect(r.status, r.stderr).toBe(0);
+  return { container, ws };
+}
+const exec = (container: string, cmd: string[]) => docker(['exec', container, ...cmd]);
+const readyz = (container: string) => JSON.parse(exec(container, ['curl', '-s', 'http://127.0.0.1:7433/readyz']).stdout || '{}');
+
+afterAll(() => {
+  removeContainers(containers);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe.skipIf(!reachable)('the image', () => {
+  beforeAll(async () => {
+    const build = await dockerAsync(
+      ['build', '--network', 'host', '-f', 'docker/Dockerfile', '-t', TEST_IMAGE, '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`,
+        ...(process.env.NPM_CONFIG_REGISTRY ? ['--build-arg', `NPM_CONFIG_REGISTRY=${process.env.NPM_CONFIG_REGISTRY}`] : []), '.'],
+      { cwd: ROOT, timeoutMs: 900_000 },
+    );
+    expect(build.status, build.stderr.slice(-3000)).toBe(0);
+  }, 900_000);
+
+  it('builds on the given base with claude, uid 1000 agentgate and /workspace', () => {
+    const size = Number(inspect(TEST_IMAGE, '{{.Size}}'));
+    console.info(`image ${TEST_IMAGE} on ${NODE_IMAGE}: ${(size / 1024 / 1024).toFixed(0)} MiB`);
+    const r = docker(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'claude --version; id -un; id -u; id -g; test -d /workspace && pwd; command -v sudo || echo no-sudo']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+\.\d+\.\d+ \(Claude Code\)$/), 'agentgate', '1000', '/workspace', 'no-sudo']));
+    const labels = JSON.parse(inspect(TEST_IMAGE, '{{json .Config.Labels}}'));
+    expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': '2.1.330' });
+    for (const key of ['version', 'revision', 'source', 'created']) expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
+    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","node","/opt/agentgate/supervisor.mjs"]');
+  });
+
+  it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {
+    const { container, ws } = runAgent('hardened', 'agent-idle.sh');
+    await waitForHealth(container, 'healthy', 30_000);
+    const status = exec(container, ['sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status']).stdout;
+    expect(status).toMatch(/CapEff:\s+0000000000000000/);
+    expect(status).toMatch(/NoNewPrivs:\s+1/);
+    const rootWrite = exec(container, ['sh', '-c', 'touch /should-fail']);
+    expect(rootWrite.status).not.toBe(0);
+    expect(rootWrite.stderr).toMatch(/Read-only file system/);
+    expect(exec(container, ['sh', '-c', 'echo hi > /workspace/from-container']).status).toBe(0);
+    expect(readFileSync(join(ws, 'from-container'), 'utf8')).toBe('hi\n');
+    expect(statSync(join(ws, 'from-container')).uid).toBe(1000);
+  });
+
+  it('lets docker exec reach the tmux session "agent" and see the agent', async () => {
+    const { container } = runAgent('tmux', 'agent-idle.sh');
+    await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('agent-idle pid'), 'agent output via docker exec tmux', 20_000);
+    expect(exec(container, ['tmux', 'list-sessions', '-F', '#{session_name}']).stdout.trim()).toBe('agent');
+  });
+
+  it('docker stop ends it within the grace, the agent got SIGTERM, and it exits 0', async () => {
+    const { container, ws } = runAgent('stop', 'agent-idle.sh');
+    await waitFor(() => readFileSync(join(ws, '.agent-starts'), 'utf8').length > 0, 'agent started', 20_000);
+    const t0 = Date.now();
+    expect(docker(['stop', '-t', '10', container]).status).toBe(0);
+    const stopMs = Date.now() - t0;
+    console.info(`docker stop took ${stopMs} ms`);
+    expect(stopMs).toBeLessThan(10_000);
+    expect(inspect(container, '{{.State.ExitCode}}')).toBe('0');
+    expect(readFileSync(join(ws, '.agent-got-term'), 'utf8')).toMatch(/^term \d+/);
+  });
+
+  it('restarts an agent that exits and health counts it; a crash loop turns the container unhealthy', async () => {
+    const restarting = runAgent('restart', 'agent-exit.sh 1 0.5', ['-e', 'AGENTGATE_CRASH_LOOP_RESTARTS=100']);
+    await waitFor(() => readyz(restarting.container).restarts >= 2, 'two restarts counted', 30_000);
+    expect(readyz(restarting.container).lastExit).toMatchObject({ code: 1 });
+
+    const looping = runAgent('crashloop', 'agent-exit.sh 1', ['-e', 'AGENTGATE_CRASH_LOOP_RESTARTS=3', '-e', 'AGENTGATE_BACKOFF_MAX_MS=400']);
+    await waitForHealth(looping.container, 'unhealthy', 30_000);
+    expect(readyz(looping.container).checks.crashLoop.ok).toBe(false);
+  });
+
+  it('command mode passes the exit code through, and docker kill -s reaches the command', async () => {
+    const r = docker(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'exit 3']);
+    expect(r.status).toBe(3);
+    const container = name('kill');
+    const ws = workspace();
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, TEST_IMAGE, '/fixtures/command-signal.sh']).status).toBe(0);
+    await waitFor(() => exec(container, ['pgrep', '-f', 'sleep 4300']).status === 0, 'command running', 20_000);
+    expect(docker(['kill', '-s', 'USR1', container]).status).toBe(0);
+    await waitFor(() => inspect(container, '{{.State.Status}}') === 'exited', 'command ended', 20_000);
+    expect(inspect(container, '{{.State.ExitCode}}')).toBe('138');
+  });
+
+  it('leaves no zombie behind orphans of docker exec or of the agent', async () => {
+    const { container } = runAgent('zombies', 'agent-orphans.sh');
+    await waitFor(() => exec(container, ['pgrep', '-f', 'sleep 4202']).status === 0, 'agent orphans', 20_000);
+    expect(exec(container, ['sh', '-c', 'sleep 1 & exit']).status).toBe(0);
+    await new Promise((r) => setTimeout(r, 2000)); // the orphaned `sleep 1` has to end before it could be a zombie
+    const states = exec(container, ['ps', '-eo', 'stat=,args=']).stdout.trim().split('\n');
+    expect(states.filter((line) => line.trim().startsWith('Z'))).toEqual([]);
+  });
+
+  it('refuses a workspace owned by another uid with the fix', () => {
+    const container = name('foreign');
+    const ws = workspace(4242);
+    const r = docker(['run', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, TEST_IMAGE]);
+    expect(r.status).toBe(69);
+    expect(r.stdout).toContain('it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4242');
+  });
+});
+
+describe.skipIf(!reachable)('docker compose', () => {
+  const env = { ...process.env, AGENTGATE_IMAGE: TEST_IMAGE, NODE_IMAGE, COMPOSE_PROJECT_NAME: `agentgate-test-${process.pid}` };
+  afterAll(() => docker(['compose', 'down', '-v', '--remove-orphans'], 120_000, env));
+
+  it('`docker compose up -d agent` from the repository root becomes healthy, and `down` is clean', async () => {
+    const project = workspace();
+    mkdirSync(join(project, 'src'));
+    // The default agent: Claude Code itself, waiting at its login screen.
+    const upEnv = { ...env, AGENTGATE_PROJECT_DIR: project };
+    const up = await dockerAsync(['compose', 'up', '-d', 'agent'], { cwd: ROOT, env: upEnv, timeoutMs: 600_000 });
+    expect(up.status, up.stderr).toBe(0);
+    const container = docker(['compose', 'ps', '-q', 'agent'], 30_000, env).stdout.trim();
+    expect(container).not.toBe('');
+    await waitForHealth(container, 'healthy', 60_000);
+    expect(inspect(container, '{{.HostConfig.ReadonlyRootfs}}')).toBe('true');
+    expect(inspect(container, '{{json .HostConfig.CapDrop}}')).toBe('["ALL"]');
+    const down = docker(['compose', 'down'], 120_000, env);
+    expect(down.status, down.stderr).toBe(0);
+    expect(docker(['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${env.COMPOSE_PROJECT_NAME}`], 30_000, env).stdout.trim()).toBe('');
+    expect(docker(['inspect', container]).status).not.toBe(0); // removed, not just stopped
+  });
+});
