@@ -10,8 +10,9 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  minify: false,
+  minify: true,
   sourcemap: false,
+  keepNames: true,
   legalComments: 'none',
   define: { __AGENTGATE_VERSION__: JSON.stringify(version) },
   // Some CommonJS dependencies call require(); give the ESM bundle one.

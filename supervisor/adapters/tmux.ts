@@ -33,6 +33,8 @@ export class TmuxServer {
   private child: ResultPromise | null = null;
   private exitedPromise: Promise<void> = Promise.resolve();
   private running = false;
+  /** True until the first agent starts on a new server: there is no session to look up yet. */
+  private fresh = false;
 
   constructor(
     private readonly env: Record<string, string | undefined>,
@@ -52,19 +54,20 @@ export class TmuxServer {
     const child = execa('tmux', ['-D'], { env: this.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
     this.child = child;
     this.running = true;
+    this.fresh = true;
     this.exitedPromise = child.then((result) => {
       this.running = false;
       this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
     });
+    // Wait for the socket file (a stat, no process) before asking a client; a stale socket left by a killed
+    // server also exists, so the client's answer is what counts.
     const until = Date.now() + READY_DEADLINE_MS;
-    while (this.running) {
-      if ((await this.command(['start-server'])).ok) {
-        await this.command(['set-option', '-g', 'default-terminal', pickTerminal()]);
+    while (this.running && Date.now() <= until) {
+      if (existsSync(this.socketPath()) && (await this.command(['start-server'])).ok) {
         this.log.debug({ pid: child.pid }, 'tmux server started');
         return;
       }
-      if (Date.now() > until) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 2));
     }
     const stderr = this.running ? 'no answer within 5 s' : String((await child).stderr).trim();
     child.kill('SIGKILL');
@@ -97,6 +100,11 @@ export class TmuxServer {
     await this.start();
   }
 
+  /** tmux's default socket for this uid: `$TMUX_TMPDIR/tmux-<uid>/default`. */
+  private socketPath(): string {
+    return `${this.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid?.() ?? 0}/default`;
+  }
+
   /** Starts the agent in a new session, or respawns it in the session's dead pane. Resolves with its pid. */
   async startAgent(spec: AgentPaneSpec): Promise<number> {
     const hooks = [
@@ -104,12 +112,13 @@ export class TmuxServer {
       ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
     ];
     const pane = ['/bin/sh', '-c', `exec ${spec.commandLine}`];
-    const existing = await this.paneState(spec.session);
+    const existing = this.fresh ? null : await this.paneState(spec.session);
     const launch = existing
       ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
       : [
           // remain-on-exit is on globally only while the session is created, so that an agent exiting at once
           // still leaves a dead pane to read, and windows users open later behave as tmux's defaults.
+          ['set-option', '-g', 'default-terminal', pickTerminal()],
           ['set-option', '-gw', 'remain-on-exit', 'on'],
           ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane],
           ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit', 'on'],
@@ -118,6 +127,7 @@ export class TmuxServer {
         ];
     const sequence = [...hooks, ...launch, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
     const result = await this.command(sequence.flatMap((args, i) => (i === 0 ? args : [';', ...args])));
+    this.fresh = false;
     const pid = Number(result.stdout.trim().split('\n').pop());
     if (!result.ok || !Number.isInteger(pid) || pid <= 0) throw new Error(`tmux could not start the agent: ${result.stderr}`);
     return pid;

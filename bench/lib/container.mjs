@@ -1,0 +1,99 @@
+// Container figures: the real image under the real engine, beside the engine's own floor.
+import { spawn, spawnSync } from 'node:child_process';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { childrenOf, rssKiB } from './proc.mjs';
+import { repeat, until } from './stats.mjs';
+
+const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures');
+const HARDENING = ['--read-only', '--tmpfs', '/tmp:mode=1777', '--tmpfs', '/home/agentgate:uid=1000,gid=1000,mode=0700',
+  '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--network', 'none'];
+
+export function docker(args) {
+  const r = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`bench: docker ${args.join(' ')} failed: ${r.stderr.trim()}`);
+  return r.stdout.trim();
+}
+
+const dockerAsync = (args) =>
+  new Promise((res, rej) => {
+    const child = spawn('docker', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => (code === 0 ? res(out.trim()) : rej(new Error(`bench: docker ${args[0]} exited ${code}`))));
+  });
+
+export function engineReachable() {
+  return spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
+}
+
+export function buildImage(image, nodeImage, registry) {
+  docker(['build', '--network', 'host', '-q', '-f', 'docker/Dockerfile', '-t', image, '--build-arg', `NODE_IMAGE=${nodeImage}`,
+    ...(registry ? ['--build-arg', `NPM_CONFIG_REGISTRY=${registry}`] : []), resolve(import.meta.dirname, '../..')]);
+}
+
+function workspace() {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgate-bench-ws-'));
+  chownSync(dir, 1000, 1000);
+  return dir;
+}
+
+const state = (name, format) => spawnSync('docker', ['inspect', '-f', format, name], { encoding: 'utf8' }).stdout.trim();
+
+/** Starts an agent container (fixture agent, health probed every 100 ms) and returns ms until healthy. */
+async function runAgentUntilHealthy(image, name, ws) {
+  const t0 = performance.now();
+  await dockerAsync(['run', '-d', '--name', name, ...HARDENING, '--health-interval', '100ms', '--health-start-period', '0s',
+    '-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', image]);
+  await until(() => state(name, '{{.State.Health.Status}}') === 'healthy', `${name} healthy`, 60_000, 10);
+  return performance.now() - t0;
+}
+
+/** Figure 6: docker run until healthy and docker stop until exited, against `tini -- sleep infinity` in the same image. */
+export async function measureContainer(image, runs) {
+  const result = { runOurs: [], runFloor: [], stopOurs: [], stopFloor: [] };
+  for (let i = 0; i < runs; i += 1) {
+    const ws = workspace();
+    const ours = `agentgate-bench-${process.pid}-${i}`;
+    const floor = `agentgate-bench-floor-${process.pid}-${i}`;
+    result.runOurs.push(await runAgentUntilHealthy(image, ours, ws));
+    let t0 = performance.now();
+    await dockerAsync(['run', '-d', '--name', floor, ...HARDENING, '--entrypoint', '/usr/bin/tini', image, '--', 'sleep', 'infinity']);
+    await until(() => state(floor, '{{.State.Running}}') === 'true', 'floor running', 30_000, 10);
+    result.runFloor.push(performance.now() - t0);
+    for (const [name, into] of [[ours, result.stopOurs], [floor, result.stopFloor]]) {
+      t0 = performance.now();
+      await dockerAsync(['stop', name]);
+      into.push(performance.now() - t0);
+    }
+    docker(['rm', '-f', ours, floor]);
+    rmSync(ws, { recursive: true, force: true });
+  }
+  return result;
+}
+
+/** Figure 7: `count` agent containers started at once: ms until all are healthy, and their supervisors' memory. */
+export async function measureScale(image, count) {
+  const names = Array.from({ length: count }, (_, i) => `agentgate-bench-scale-${process.pid}-${i}`);
+  const dirs = names.map(() => workspace());
+  const t0 = performance.now();
+  await Promise.all(names.map((name, i) => runAgentUntilHealthy(image, name, dirs[i])));
+  const allHealthyMs = performance.now() - t0;
+  // The supervisor is tini's child inside each container; its host pid comes from the container's init pid.
+  const rssMiB = names.map((name) => rssKiB(childrenOf(Number(state(name, '{{.State.Pid}}')))[0]) / 1024);
+  // Node's own floor in the same image: an idle `node -e` keeping a timer.
+  const floor = `agentgate-bench-nodefloor-${process.pid}`;
+  docker(['run', '-d', '--name', floor, '--network', 'none', '--entrypoint', 'node', image, '-e', 'setInterval(() => {}, 1e9)']);
+  await new Promise((r) => setTimeout(r, 1500));
+  const bareNodeMiB = rssKiB(Number(state(floor, '{{.State.Pid}}'))) / 1024;
+  docker(['rm', '-f', floor, ...names]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return { allHealthyMs, rssMiB, bareNodeMiB };
+}
+
+export function imageFacts(image) {
+  const sizeMiB = Number(docker(['image', 'inspect', '-f', '{{.Size}}', image])) / 1024 / 1024;
+  const claudeMiB = Number(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'stat', image, '-c', '%s', '/usr/local/bin/claude'])) / 1024 / 1024;
+  return { sizeMiB, claudeMiB };
+}

@@ -1,0 +1,115 @@
+// make bench: every figure beside a baseline measured in the same run, on this machine.
+// Prints a markdown table and writes it, with the machine's details and the commit, to bench/results/latest.md.
+// Tunables: BENCH_RUNS (7), BENCH_IDLE_S (60), BENCH_DOCKER_STOP_TIMEOUT_MS (10000), BENCH_SCALE (10),
+// NODE_IMAGE (base for the container figures), BENCH_SKIP_CONTAINER=1.
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildImage, engineReachable, imageFacts, measureContainer, measureScale } from './lib/container.mjs';
+import { measureHealthProbe, measureIdle, measureReady, measureRestart, measureStop } from './lib/native.mjs';
+import { HEADER, row } from './lib/report.mjs';
+import { summarize } from './lib/stats.mjs';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 60);
+const DOCKER_STOP_TIMEOUT_MS = Number(process.env.BENCH_DOCKER_STOP_TIMEOUT_MS ?? 10_000);
+const SCALE = Number(process.env.BENCH_SCALE ?? 10);
+const RESTART_BACKOFF_MS = 500;
+const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function preflight() {
+  const problems = [];
+  if (process.getuid?.() !== 0) problems.push('run as root (unshare needs it)');
+  for (const tool of ['/usr/bin/time', '/usr/bin/tini', '/usr/bin/unshare', 'tmux', 'curl', 'wget']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) problems.push(`${tool} is missing (apt-get install time tini tmux curl wget)`);
+  }
+  if (!existsSync(join(ROOT, 'dist/supervisor.mjs'))) problems.push('dist/supervisor.mjs is missing: run make build');
+  if (problems.length > 0) {
+    process.stderr.write(`bench: cannot run:\n  - ${problems.join('\n  - ')}\n`);
+    process.exit(2);
+  }
+}
+
+const median = (xs) => summarize(xs).median;
+const rows = [...HEADER];
+
+preflight();
+progress(`ready time (${RUNS} runs)`);
+const ready = await measureReady(RUNS);
+rows.push(row({ figure: 'Ready: start to /readyz 200 (native, PID 1)', ours: ready.ours, unit: 'ms', baselineName: '`node -e 0`', baseline: ready.baseline,
+  goal: 'within 100 ms of Node\'s own start', met: median(ready.ours) - median(ready.baseline) <= 100 }));
+
+progress(`stop time (${RUNS} runs x 3; bare Node waits ${DOCKER_STOP_TIMEOUT_MS} ms for its kill)`);
+const stop = await measureStop(RUNS, DOCKER_STOP_TIMEOUT_MS);
+rows.push(row({ figure: 'Stop: SIGTERM to exit, cooperative agent', ours: stop.ours, unit: 'ms', baselineName: 'plain `tini`', baseline: stop.tini, goal: 'within 1 s', met: median(stop.ours) <= 1000 }));
+rows.push(row({ figure: 'Stop (same)', ours: stop.ours, unit: 'ms', baselineName: 'bare Node as PID 1', baseline: stop.bareNode,
+  goal: '>= 10x faster than bare Node', met: median(stop.bareNode) / median(stop.ours) >= 10 }));
+
+progress(`restart latency (${RUNS} restarts, backoff ${RESTART_BACKOFF_MS} ms)`);
+const restart = await measureRestart(RUNS, RESTART_BACKOFF_MS);
+rows.push(row({ figure: 'Restart: agent exit to next agent running', ours: restart.ours, unit: 'ms', baselineName: 'initial backoff', baseline: restart.baseline,
+  goal: 'within 1.1x the initial backoff', met: median(restart.ours) <= 1.1 * RESTART_BACKOFF_MS }));
+
+progress(`idle cost (${IDLE_S} s)`);
+const idle = await measureIdle(IDLE_S);
+rows.push(row({ figure: `Idle RSS, supervisor (${IDLE_S} s)`, ours: idle.rssSamples.supervisor, unit: 'MiB', baselineName: 'tini', baseline: idle.rssSamples.tini, goal: '<= 60 MiB', met: median(idle.rssSamples.supervisor) <= 60 }));
+rows.push(row({ figure: 'Idle RSS (same)', ours: idle.rssSamples.supervisor, unit: 'MiB', baselineName: 'tmux server', baseline: idle.rssSamples.tmux }));
+rows.push(row({ figure: 'Idle RSS (same)', ours: idle.rssSamples.supervisor, unit: 'MiB', baselineName: 'bare `node -e setInterval`', baseline: idle.rssSamples.bareNode }));
+rows.push(row({ figure: `Idle CPU, supervisor (% of a core over ${idle.elapsedS.toFixed(0)} s)`, ours: idle.cpuPercent.supervisor, unit: '%', baselineName: 'tini', baseline: idle.cpuPercent.tini, goal: '<= 0.2 %', met: idle.cpuPercent.supervisor <= 0.2 }));
+rows.push(row({ figure: 'Idle CPU (same)', ours: idle.cpuPercent.supervisor, unit: '%', baselineName: 'tmux server', baseline: idle.cpuPercent.tmux }));
+
+progress(`health probe cost (${RUNS} probes each)`);
+const probes = await measureHealthProbe(RUNS);
+const pick = (xs, k) => xs.map((x) => x[k]);
+rows.push(row({ figure: 'Health probe wall time, `health` subcommand', ours: pick(probes.health, 'ms'), unit: 'ms', baselineName: '`curl`', baseline: pick(probes.curl, 'ms'), goal: 'about 2 s at most', met: Math.max(...pick(probes.health, 'ms')) < 2000 }));
+rows.push(row({ figure: 'Health probe wall time (same)', ours: pick(probes.health, 'ms'), unit: 'ms', baselineName: '`wget`', baseline: pick(probes.wget, 'ms') }));
+rows.push(row({ figure: 'Health probe peak RSS, `health` subcommand', ours: pick(probes.health, 'peakMiB'), unit: 'MiB', baselineName: '`curl`', baseline: pick(probes.curl, 'peakMiB') }));
+
+const bundleKiB = statSync(join(ROOT, 'dist/supervisor.mjs')).size / 1024;
+rows.push(row({ figure: 'Bundle size (dist/supervisor.mjs)', ours: bundleKiB, unit: 'KiB' }));
+
+const nodeImage = process.env.NODE_IMAGE ?? 'node:24-alpine';
+const notes = [];
+if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
+  notes.push('Container figures skipped: no Docker engine reachable (or BENCH_SKIP_CONTAINER=1).');
+  progress('container figures SKIPPED: no engine');
+} else {
+  const image = 'agentgate/agent:bench';
+  progress(`building ${image} on ${nodeImage}`);
+  buildImage(image, nodeImage, process.env.NPM_CONFIG_REGISTRY);
+  progress(`container run/stop (${RUNS} runs)`);
+  const c = await measureContainer(image, RUNS);
+  rows.push(row({ figure: '`docker run` until healthy (health every 100 ms)', ours: c.runOurs, unit: 'ms', baselineName: '`tini -- sleep infinity` until running', baseline: c.runFloor }));
+  rows.push(row({ figure: '`docker stop` until exited', ours: c.stopOurs, unit: 'ms', baselineName: '`tini -- sleep infinity`', baseline: c.stopFloor, goal: 'within 1 s', met: median(c.stopOurs) <= 1000 }));
+  const facts = imageFacts(image);
+  rows.push(row({ figure: `Image size on \`${nodeImage}\``, ours: facts.sizeMiB, unit: 'MiB', baselineName: 'its Claude binary', baseline: facts.claudeMiB }));
+  const alpine = spawnSync('docker', ['image', 'inspect', 'node:24-alpine'], { stdio: 'ignore' }).status === 0;
+  if (nodeImage !== 'node:24-alpine' && alpine) {
+    buildImage('agentgate/agent:bench-alpine', 'node:24-alpine', process.env.NPM_CONFIG_REGISTRY);
+    rows.push(row({ figure: 'Image size on `node:24-alpine`', ours: imageFacts('agentgate/agent:bench-alpine').sizeMiB, unit: 'MiB' }));
+  } else if (!alpine) {
+    notes.push('Alpine image size not measured: `node:24-alpine` is not available to this engine (no registry).');
+  }
+  progress(`scale: ${SCALE} containers at once`);
+  const scale = await measureScale(image, SCALE);
+  rows.push(row({ figure: `Scale: ${SCALE} containers started at once, until all healthy`, ours: scale.allHealthyMs, unit: 'ms', baselineName: 'one container until healthy', baseline: c.runOurs }));
+  rows.push(row({ figure: `Scale: supervisors' total RSS (${SCALE})`, ours: scale.rssMiB.reduce((a, b) => a + b, 0), unit: 'MiB', baselineName: `${SCALE} x bare \`node -e setInterval\` in the image`, baseline: SCALE * scale.bareNodeMiB }));
+  rows.push(row({ figure: 'Scale: RSS per supervisor, in the image', ours: scale.rssMiB, unit: 'MiB', baselineName: 'bare `node` in the image', baseline: scale.bareNodeMiB, goal: '<= 60 MiB', met: median(scale.rssMiB) <= 60 }));
+  spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
+}
+
+const sh = (cmd) => { try { return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return 'unknown'; } };
+const machine = [
+  `- Commit: ${sh('git rev-parse --short HEAD')}${sh('git status --porcelain') ? ' (with uncommitted changes)' : ''}`,
+  `- Date: ${new Date().toISOString()}`,
+  `- CPU: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${release()}`,
+  `- Node ${process.version}; ${sh('tmux -V')}; tini ${sh('tini --version')}; docker ${sh("docker version -f '{{.Server.Version}}'")}`,
+  `- Runs per figure: ${RUNS}; idle window ${IDLE_S} s; bare-Node stop waits ${DOCKER_STOP_TIMEOUT_MS} ms (Docker's default) for its SIGKILL`,
+];
+const report = ['# agentgate benchmark', '', ...machine, '', ...rows, '', ...notes.map((n) => `- ${n}`), '',
+  'Command: `make bench` (medians; ratio = ours / baseline). Machines here are shared and noisy: compare ratios, not absolutes.', ''].join('\n');
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(join(ROOT, 'bench/results/latest.md'), report);
+process.stdout.write(`${report}\n`);
