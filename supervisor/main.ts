@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { sendSignal } from './adapters/process-tree.js';
 import { TmuxServer } from './adapters/tmux.js';
 import { probeWorkspace } from './adapters/workspace.js';
 import { parseInvocation, USAGE } from './cli-args.js';
@@ -73,8 +74,9 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const release = installStopSignals(supervisor.stop, log);
   const forward = (signal: NodeJS.Signals) => {
     const pid = supervisor.snapshot().agentPid;
-    if (pid !== null) process.kill(-pid, signal);
-    log.info({ signal, pid }, 'signal forwarded');
+    // The agent may be between runs, or gone a moment ago: forwarding must never throw in a signal handler.
+    const delivered = pid !== null && sendSignal(-pid, signal);
+    log.info({ signal, pid, delivered }, 'signal forwarded');
   };
   for (const signal of AGENT_FORWARDED_SIGNALS) process.on(signal, forward);
   try {
@@ -136,6 +138,14 @@ function installStopSignals(stop: StopRequest, log: Logger): () => void {
 function print(text: string): number {
   process.stdout.write(`${text}\n`);
   return 0;
+}
+
+// A bug must still end with the documented code and one log line, not a bare stack trace and exit 1.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error: unknown) => {
+    process.stdout.write(`${JSON.stringify({ level: 'fatal', msg: 'internal error', event, err: String((error as Error)?.stack ?? error) })}\n`);
+    process.exit(EXIT.INTERNAL);
+  });
 }
 
 main().then(

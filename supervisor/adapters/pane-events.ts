@@ -21,7 +21,14 @@ export class PaneEvents {
     if (this.waiter === current) this.waiter = this.tmux.waitFor(this.channel);
   }
 
+  /**
+   * Wakes the armed waiter through tmux rather than killing it: tmux then forgets the channel, where a killed
+   * client would stay registered on it for the server's lifetime.
+   */
   close(): void {
-    this.waiter.cancel();
+    const waiter = this.waiter;
+    void this.tmux.command(['wait-for', '-S', this.channel]).then((result) => {
+      if (!result.ok) waiter.cancel();
+    });
   }
 }

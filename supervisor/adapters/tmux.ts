@@ -19,6 +19,8 @@ export interface AgentPaneSpec {
   commandLine: string;
   /** tmux wait-for channel signalled when the pane dies or any session closes. */
   channel: string;
+  /** The session still holds the previous agent's dead pane: respawn there. */
+  respawn: boolean;
 }
 
 const READY_DEADLINE_MS = 5000;
@@ -93,9 +95,8 @@ export class TmuxServer {
     return () => clearInterval(timer);
   }
 
-  /** Starts the server unless one of ours answers; a server that stopped answering is killed and replaced. */
-  async ensureRunning(): Promise<void> {
-    if (this.running && (await this.command(['start-server'])).ok) return;
+  /** Kills a server that stopped answering and starts a new one. */
+  async restart(): Promise<void> {
     await this.stop();
     await this.start();
   }
@@ -105,15 +106,28 @@ export class TmuxServer {
     return `${this.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid?.() ?? 0}/default`;
   }
 
-  /** Starts the agent in a new session, or respawns it in the session's dead pane. Resolves with its pid. */
+  /**
+   * Starts the agent: respawned in the session's dead pane when `spec.respawn` says the session is still there
+   * (attached clients stay attached), otherwise in a new session. Resolves with its pid.
+   */
   async startAgent(spec: AgentPaneSpec): Promise<number> {
+    if (spec.respawn && !this.fresh) {
+      try {
+        return await this.launch(spec, true);
+      } catch {
+        // The session went away during the backoff (a user killed it): start a new one.
+      }
+    }
+    return this.launch(spec, false);
+  }
+
+  private async launch(spec: AgentPaneSpec, respawn: boolean): Promise<number> {
     const hooks = [
       ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
       ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
     ];
     const pane = ['/bin/sh', '-c', `exec ${spec.commandLine}`];
-    const existing = this.fresh ? null : await this.paneState(spec.session);
-    const launch = existing
+    const launch = respawn
       ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
       : [
           // remain-on-exit is on globally only while the session is created, so that an agent exiting at once

@@ -59,14 +59,8 @@ export class AgentSupervisor {
     await this.tmux.start();
     let exitCode: number = EXIT.OK;
     while (!this.stop.isStopping) {
-      await this.tmux.ensureRunning();
       const channel = `agentgate-${process.pid}-${++this.generation}`;
-      const pid = await this.tmux.startAgent({
-        session: this.config.sessionName,
-        cwd: this.config.workspace.path,
-        commandLine: this.config.agent.commandLine,
-        channel,
-      });
+      const pid = await this.launchAgent(channel);
       const startedAtMs = this.now();
       this.phase = 'running';
       this.agentPid = pid;
@@ -103,6 +97,26 @@ export class AgentSupervisor {
     await this.tmux.stop();
     this.phase = 'stopped';
     return exitCode;
+  }
+
+  /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
+  private async launchAgent(channel: string): Promise<number> {
+    const spec = {
+      session: this.config.sessionName,
+      cwd: this.config.workspace.path,
+      commandLine: this.config.agent.commandLine,
+      channel,
+      respawn: this.sessionAlive,
+    };
+    if (this.tmux.isRunning) {
+      try {
+        return await this.tmux.startAgent(spec);
+      } catch (error) {
+        this.log.warn({ err: String(error) }, 'tmux not answering; replacing its server');
+      }
+    }
+    await this.tmux.restart();
+    return this.tmux.startAgent({ ...spec, respawn: false });
   }
 
   /** Waits, without polling, for the pane to die, the session to go or the server to die; or for a stop. */

@@ -93,6 +93,10 @@ export class SupervisorProcess {
         pending = lines.pop() ?? '';
         this.raw.push(...lines);
       });
+      // Output that does not end with a newline is still output.
+      stream?.on('end', () => {
+        if (pending !== '') this.raw.push(pending);
+      });
     }
     this.exited = new Promise((resolveExit) => this.child.on('exit', (code, signal) => resolveExit({ code, signal })));
   }

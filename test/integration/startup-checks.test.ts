@@ -191,6 +191,29 @@ describe('startup checks', () => {
     expect(readFileSync(copy, 'utf8')).toBe('{"token":"refreshed"}');
     expect(second.logsOf('credentials kept')).toHaveLength(1);
   });
+
+  it('copies a read-only host ~/.ssh owned by another uid into ~/.ssh with the modes ssh demands', async () => {
+    sup = await SupervisorProcess.start({ args: ['true'] });
+    await sup.exited;
+    const hostSsh = join(sup.root, 'host-ssh');
+    mkdirSync(hostSsh, { mode: 0o755 });
+    writeFileSync(join(hostSsh, 'id_ed25519'), 'PRIVATE KEY', { mode: 0o644 });
+    writeFileSync(join(hostSsh, 'id_ed25519.pub'), 'ssh-ed25519 AAAA', { mode: 0o644 });
+    writeFileSync(join(hostSsh, 'id_rsa'), 'UNREADABLE', { mode: 0o600 });
+    for (const f of ['', 'id_ed25519', 'id_ed25519.pub', 'id_rsa']) chownSync(join(hostSsh, f), 4242, 4242);
+    const s = await SupervisorProcess.start({
+      uid: 1000,
+      env: { AGENTGATE_SSH_DIR: hostSsh },
+      args: ['sh', '-c', 'stat -c "%n %a %u" "$HOME/.ssh" "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"; cat "$HOME/.ssh/id_ed25519"'],
+    });
+    cleanups.push(() => void s.cleanup());
+    expect((await s.exited).code).toBe(0);
+    const home = join(s.root, 'home');
+    expect(s.raw).toEqual(expect.arrayContaining([`${home}/.ssh 700 1000`, `${home}/.ssh/id_ed25519 600 1000`, `${home}/.ssh/id_ed25519.pub 644 1000`, 'PRIVATE KEY']));
+    expect(s.logsOf('ssh keys installed')[0]).toMatchObject({ files: 2 });
+    const warning = s.logs.find((l) => l.level === 'warn' && String(l.msg).includes('id_rsa'));
+    expect(warning?.msg).toMatch(/not readable by uid 1000 \(EACCES, owner uid 4242\).*run with --user 4242.*ssh agent/);
+  });
 });
 
 describe('health and status subcommands', () => {

@@ -107,6 +107,16 @@ describe('stopping', () => {
     expect(await sup.waitForLog('signal forwarded')).toMatchObject({ signal: 'SIGUSR1' });
   });
 
+  it('survives SIGUSR1 while no agent runs (during a backoff)', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-exit.sh 1', AGENTGATE_BACKOFF_INITIAL_MS: '60000', AGENTGATE_BACKOFF_JITTER: '0' } });
+    await sup.waitForLog('restart scheduled');
+    await sup.signal('SIGUSR1');
+    expect(await sup.waitForLog('signal forwarded')).toMatchObject({ signal: 'SIGUSR1', pid: null, delivered: false });
+    expect((await sup.health('/livez')).status).toBe(200);
+    await sup.signal('SIGTERM');
+    expect((await sup.exited).code).toBe(0);
+  });
+
   it('keeps several attached clients through a restart, and ends them on stop', async () => {
     sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-exit.sh 1 1', AGENTGATE_BACKOFF_INITIAL_MS: '200' } });
     await sup.waitForLog('agent started');
