@@ -96,6 +96,8 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   const scale = await measureScale(image, SCALE);
   rows.push(row({ figure: `Scale: ${SCALE} containers started at once, until all healthy`, ours: scale.allHealthyMs, unit: 'ms', baselineName: 'one container until healthy', baseline: c.runOurs }));
   rows.push(row({ figure: `Scale: supervisors' total RSS (${SCALE})`, ours: scale.rssMiB.reduce((a, b) => a + b, 0), unit: 'MiB', baselineName: `${SCALE} x bare \`node -e setInterval\` in the image`, baseline: SCALE * scale.bareNodeMiB }));
+  rows.push(row({ figure: 'Scale: PSS per supervisor (shared binary pages divided)', ours: scale.pssMiB, unit: 'MiB' }));
+  rows.push(row({ figure: 'Scale: anonymous memory per supervisor (its own)', ours: scale.anonymousMiB, unit: 'MiB' }));
   rows.push(row({ figure: 'Scale: RSS per supervisor, in the image', ours: scale.rssMiB, unit: 'MiB', baselineName: 'bare `node` in the image', baseline: scale.bareNodeMiB, goal: '<= 60 MiB', met: median(scale.rssMiB) <= 60 }));
   spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
 }

@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childrenOf, rssKiB } from './proc.mjs';
+import { childrenOf, memoryKiB, rssKiB } from './proc.mjs';
 import { repeat, until } from './stats.mjs';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures');
@@ -81,7 +81,10 @@ export async function measureScale(image, count) {
   await Promise.all(names.map((name, i) => runAgentUntilHealthy(image, name, dirs[i])));
   const allHealthyMs = performance.now() - t0;
   // The supervisor is tini's child inside each container; its host pid comes from the container's init pid.
-  const rssMiB = names.map((name) => rssKiB(childrenOf(Number(state(name, '{{.State.Pid}}')))[0]) / 1024);
+  const memory = names.map((name) => memoryKiB(childrenOf(Number(state(name, '{{.State.Pid}}')))[0]));
+  const rssMiB = memory.map((m) => m.rss / 1024);
+  const pssMiB = memory.map((m) => m.pss / 1024);
+  const anonymousMiB = memory.map((m) => m.anonymous / 1024);
   // Node's own floor in the same image: an idle `node -e` keeping a timer.
   const floor = `agentgate-bench-nodefloor-${process.pid}`;
   docker(['run', '-d', '--name', floor, '--network', 'none', '--entrypoint', 'node', image, '-e', 'setInterval(() => {}, 1e9)']);
@@ -89,7 +92,7 @@ export async function measureScale(image, count) {
   const bareNodeMiB = rssKiB(Number(state(floor, '{{.State.Pid}}'))) / 1024;
   docker(['rm', '-f', floor, ...names]);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  return { allHealthyMs, rssMiB, bareNodeMiB };
+  return { allHealthyMs, rssMiB, pssMiB, anonymousMiB, bareNodeMiB };
 }
 
 export function imageFacts(image) {

@@ -8,6 +8,16 @@ export function rssKiB(pid) {
   return Number(line?.match(/(\d+)/)?.[1] ?? 0);
 }
 
+/**
+ * Memory as the kernel attributes it: RSS counts shared pages (the node binary, mapped by every container from
+ * the same image) in full for each process; PSS divides them among their sharers; anonymous is the process's own.
+ */
+export function memoryKiB(pid) {
+  const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const field = (name) => Number(rollup.match(new RegExp(`^${name}:\\s+(\\d+)`, 'm'))?.[1] ?? 0);
+  return { rss: field('Rss'), pss: field('Pss'), anonymous: field('Anonymous') };
+}
+
 /** CPU seconds (user + system) the process has used so far. */
 export function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
