@@ -168,9 +168,6 @@ export class TmuxServer {
     return { done: client.then(() => undefined), cancel: () => client.kill('SIGTERM') };
   }
 
-  async killSession(session: string): Promise<void> {
-    await this.command(['kill-session', '-t', `${session}:`]);
-  }
 
   /** Ends the server (attached clients see it go); SIGKILL when it does not end by the deadline. */
   async stop(deadlineMs = 2000): Promise<void> {

@@ -71,8 +71,4 @@ export class RestartPolicy {
   isCrashLooping(nowMs: number): boolean {
     return this.recentRestarts(nowMs) >= this.options.crashLoopRestarts;
   }
-
-  get currentAttempt(): number {
-    return this.attempt;
-  }
 }

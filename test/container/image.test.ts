@@ -1,4 +1,4 @@
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,8 +152,11 @@ describe.skipIf(!reachable)('docker compose', () => {
   it('`docker compose up -d agent` from the repository root becomes healthy, and `down` is clean', async () => {
     const project = workspace();
     mkdirSync(join(project, 'src'));
+    const credentials = join(project, '..', `agentgate-credentials-${process.pid}.json`);
+    writeFileSync(credentials, '{"claudeAiOauth":{"accessToken":"sk-ant-oat-TEST-SECRET-VALUE"}}', { mode: 0o644 });
+    dirs.push(credentials);
     // The default agent: Claude Code itself, waiting at its login screen.
-    const upEnv = { ...env, AGENTGATE_PROJECT_DIR: project };
+    const upEnv = { ...env, AGENTGATE_PROJECT_DIR: project, CLAUDE_CREDENTIALS_FILE: credentials };
     const up = await dockerAsync(['compose', 'up', '-d', 'agent'], { cwd: ROOT, env: upEnv, timeoutMs: 600_000 });
     expect(up.status, up.stderr).toBe(0);
     const container = docker(['compose', 'ps', '-q', 'agent'], 30_000, env).stdout.trim();
@@ -161,6 +164,10 @@ describe.skipIf(!reachable)('docker compose', () => {
     await waitForHealth(container, 'healthy', 60_000);
     expect(inspect(container, '{{.HostConfig.ReadonlyRootfs}}')).toBe('true');
     expect(inspect(container, '{{json .HostConfig.CapDrop}}')).toBe('["ALL"]');
+    // The secret arrived read-only and was copied into the state volume for the agent to refresh in place.
+    const copy = docker(['exec', container, 'stat', '-c', '%a %u', '/home/agentgate/.claude/.credentials.json']);
+    expect(copy.stdout.trim()).toBe('600 1000');
+    expect(docker(['logs', container]).stdout).not.toContain('TEST-SECRET-VALUE');
     const down = docker(['compose', 'down'], 120_000, env);
     expect(down.status, down.stderr).toBe(0);
     expect(docker(['ps', '-a', '-q', '--filter', `label=com.docker.compose.project=${env.COMPOSE_PROJECT_NAME}`], 30_000, env).stdout.trim()).toBe('');
