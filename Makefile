@@ -22,7 +22,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 deps: node_modules/.package-lock.json ## Install the npm dependencies (npm ci)
 
 .PHONY: build
-build: deps ## Bundle the supervisor into dist/supervisor.mjs
+build: deps ## Bundle the supervisor into dist/supervisor.cjs
 	npm run --silent build
 
 .PHONY: typecheck

@@ -8,7 +8,7 @@ import { childrenOf, cpuSeconds, findDescendant, rssKiB } from './proc.mjs';
 import { repeat, sleep, until } from './stats.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUNDLE = join(ROOT, 'dist/supervisor.mjs');
+const BUNDLE = join(ROOT, 'dist/supervisor.cjs');
 const FIXTURES = join(ROOT, 'test/fixtures');
 let nextPort = 27_400;
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait-for.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const BUNDLE = resolve(HERE, '../../dist/supervisor.mjs');
+export const BUNDLE = resolve(HERE, '../../dist/supervisor.cjs');
 export const FIXTURES = resolve(HERE, '../fixtures');
 
 export interface LogLine {
@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * The real bundle as PID 1 of a fresh PID namespace, under tini as in the image
- * (`unshare --pid --fork --mount-proc tini -- node dist/supervisor.mjs`), with its own tmux socket dir,
+ * (`unshare --pid --fork --mount-proc tini -- node dist/supervisor.cjs`), with its own tmux socket dir,
  * HOME and workspace. Every line it prints is kept and parsed.
  */
 export class SupervisorProcess {
