@@ -10,6 +10,8 @@ import { repeat, sleep, until } from './stats.mjs';
 const ROOT = resolve(import.meta.dirname, '../..');
 const BUNDLE = join(ROOT, 'dist/supervisor.cjs');
 const FIXTURES = join(ROOT, 'test/fixtures');
+// The supervisor as docker/Dockerfile's ENTRYPOINT starts it (after tini), so the figures are the image's.
+const SUPERVISOR = [process.execPath, '--lite-mode', BUNDLE];
 let nextPort = 27_400;
 
 function sandbox(extraEnv = {}) {
@@ -62,7 +64,7 @@ export async function measureReady(runs) {
   const ours = await repeat(runs, async () => {
     const box = sandbox({ AGENTGATE_AGENT: 'agent-idle.sh' });
     const t0 = performance.now();
-    const run = startInNamespace(['/usr/bin/tini', '--', process.execPath, BUNDLE], box.env);
+    const run = startInNamespace(['/usr/bin/tini', '--', ...SUPERVISOR], box.env);
     await until(async () => (await readyStatus(box.port)) === 200, 'ready', 15_000, 2);
     const ms = performance.now() - t0;
     process.kill(await run.init(), 'SIGTERM');
@@ -94,7 +96,7 @@ export async function measureStop(runs, dockerStopTimeoutMs) {
   const result = { ours: [], tini: [], bareNode: [] };
   for (let i = 0; i < runs; i += 1) {
     const box = sandbox({ AGENTGATE_AGENT: 'agent-idle.sh' });
-    result.ours.push(await stopOnce(['/usr/bin/tini', '--', process.execPath, BUNDLE], box.env, dockerStopTimeoutMs));
+    result.ours.push(await stopOnce(['/usr/bin/tini', '--', ...SUPERVISOR], box.env, dockerStopTimeoutMs));
     result.tini.push(await stopOnce(['/usr/bin/tini', '--', agent], box.env, dockerStopTimeoutMs));
     // Node as PID 1 without a handler: the kernel drops SIGTERM for PID 1, so only the kill ends it.
     const bare = `require('child_process').spawn('${agent}', { stdio: 'ignore' }); setInterval(() => {}, 1e9);`;
@@ -117,7 +119,7 @@ export async function measureRestart(runs, backoffMs) {
   writeFileSync(script, `#!/bin/sh\necho "start $(date +%s%N)" >> "$AGENTGATE_WORKSPACE/.times"\nsleep 0.2\necho "end $(date +%s%N)" >> "$AGENTGATE_WORKSPACE/.times"\nexit 1\n`);
   chmodSync(script, 0o755);
   box.env.PATH = `${box.dir}:${box.env.PATH}`;
-  const run = startInNamespace(['/usr/bin/tini', '--', process.execPath, BUNDLE], box.env);
+  const run = startInNamespace(['/usr/bin/tini', '--', ...SUPERVISOR], box.env);
   const timesFile = join(box.env.AGENTGATE_WORKSPACE, '.times');
   const lines = await until(() => {
     try {
@@ -139,7 +141,7 @@ export async function measureRestart(runs, backoffMs) {
 /** Figure 4: RSS and CPU share over `seconds` with an idle agent: the supervisor, tini and the tmux server. */
 export async function measureIdle(seconds) {
   const box = sandbox({ AGENTGATE_AGENT: 'agent-idle.sh' });
-  const run = startInNamespace(['/usr/bin/tini', '--', process.execPath, BUNDLE], box.env);
+  const run = startInNamespace(['/usr/bin/tini', '--', ...SUPERVISOR], box.env);
   await until(async () => (await readyStatus(box.port)) === 200, 'ready', 15_000);
   await sleep(2000); // past start-up work
   const tini = await run.init();
@@ -168,7 +170,7 @@ export async function measureIdle(seconds) {
 /** Figure 5: one `health` probe against one curl / wget on the same endpoint: wall ms and peak RSS. */
 export async function measureHealthProbe(runs) {
   const box = sandbox({ AGENTGATE_AGENT: 'agent-idle.sh' });
-  const run = startInNamespace(['/usr/bin/tini', '--', process.execPath, BUNDLE], box.env);
+  const run = startInNamespace(['/usr/bin/tini', '--', ...SUPERVISOR], box.env);
   await until(async () => (await readyStatus(box.port)) === 200, 'ready', 15_000);
   const url = `http://127.0.0.1:${box.port}/readyz`;
   const probe = (argv) => {

@@ -70,7 +70,7 @@ describe.skipIf(!reachable)('the image', () => {
     const labels = JSON.parse(inspect(TEST_IMAGE, '{{json .Config.Labels}}'));
     expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': '2.1.330' });
     for (const key of ['version', 'revision', 'source', 'created']) expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
-    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","node","/opt/agentgate/supervisor.cjs"]');
+    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","node","--lite-mode","/opt/agentgate/supervisor.cjs"]');
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {
