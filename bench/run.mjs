@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureScale } from './lib/container.mjs';
-import { measureHealthProbe, measureIdle, measureReady, measureRestart, measureStop } from './lib/native.mjs';
+import { BUNDLE, measureHealthProbe, measureIdle, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -25,7 +25,7 @@ function preflight() {
   for (const tool of ['/usr/bin/time', '/usr/bin/tini', '/usr/bin/unshare', 'tmux', 'curl', 'wget']) {
     if (spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status !== 0) problems.push(`${tool} is missing (apt-get install time tini tmux curl wget)`);
   }
-  if (!existsSync(join(ROOT, 'dist/supervisor.cjs'))) problems.push('dist/supervisor.cjs is missing: run make build');
+  if (!existsSync(BUNDLE)) problems.push(`${BUNDLE} is missing: run make build`);
   if (problems.length > 0) {
     process.stderr.write(`bench: cannot run:\n  - ${problems.join('\n  - ')}\n`);
     process.exit(2);
@@ -67,7 +67,7 @@ rows.push(row({ figure: 'Health probe wall time, `health` subcommand', ours: pic
 rows.push(row({ figure: 'Health probe wall time (same)', ours: pick(probes.health, 'ms'), unit: 'ms', baselineName: '`wget`', baseline: pick(probes.wget, 'ms') }));
 rows.push(row({ figure: 'Health probe peak RSS, `health` subcommand', ours: pick(probes.health, 'peakMiB'), unit: 'MiB', baselineName: '`curl`', baseline: pick(probes.curl, 'peakMiB') }));
 
-const bundleKiB = statSync(join(ROOT, 'dist/supervisor.cjs')).size / 1024;
+const bundleKiB = statSync(BUNDLE).size / 1024;
 rows.push(row({ figure: 'Bundle size (dist/supervisor.cjs)', ours: bundleKiB, unit: 'KiB' }));
 
 const nodeImage = process.env.NODE_IMAGE ?? 'node:24-alpine';

@@ -8,7 +8,7 @@ import { childrenOf, cpuSeconds, findDescendant, rssKiB } from './proc.mjs';
 import { repeat, sleep, until } from './stats.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUNDLE = join(ROOT, 'dist/supervisor.cjs');
+export const BUNDLE = join(ROOT, 'dist/supervisor.cjs');
 const FIXTURES = join(ROOT, 'test/fixtures');
 // The supervisor as docker/Dockerfile's ENTRYPOINT starts it (after tini), so the figures are the image's.
 const SUPERVISOR = [process.execPath, '--lite-mode', BUNDLE];

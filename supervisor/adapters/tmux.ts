@@ -168,7 +168,6 @@ export class TmuxServer {
     return { done: client.then(() => undefined), cancel: () => client.kill('SIGTERM') };
   }
 
-
   /** Ends the server (attached clients see it go); SIGKILL when it does not end by the deadline. */
   async stop(deadlineMs = 2000): Promise<void> {
     if (!this.running || !this.child) return;
