@@ -19,4 +19,8 @@ await build({
   legalComments: 'none',
   define: { __AGENTGATE_VERSION__: JSON.stringify(version) },
   logLevel: 'warning',
+  // The very first statement of the bundle: with a listener for SIGUSR1, Node no longer opens its inspector
+  // on that signal (its default), which would expose the supervisor and its environment (API keys) to
+  // anyone who can send it a signal. Node >= 22.14 also gets --disable-sigusr1 where the image runs it.
+  banner: { js: 'process.on("SIGUSR1",function(){});' },
 });

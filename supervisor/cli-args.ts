@@ -5,30 +5,39 @@ export type Invocation =
   | { kind: 'command'; argv: string[] }
   | { kind: 'health'; json: boolean }
   | { kind: 'status' }
+  | { kind: 'attach'; readOnly: boolean }
   | { kind: 'version' }
   | { kind: 'help' };
 
-export const USAGE = `usage: agentgate                 supervise the agent in tmux (keep-alive when AGENTGATE_AGENT=none)
-       agentgate <command> [args]  run one command (use -- first if it is named health or status)
-       agentgate health [--json]   exit 0 when healthy, 1 when not, with one line saying why
-       agentgate status            the health report for people
-       agentgate --version | --help`;
+export const USAGE = `usage: agentgate                     supervise the agent in tmux (keep-alive when AGENTGATE_AGENT=none)
+       agentgate <command> [args]      run one command (put -- first if it is named like a subcommand)
+       agentgate attach [--read-only]  attach to the agent's tmux session (detach with Ctrl-b d)
+       agentgate status                the health report for people
+       agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
+       agentgate version | help`;
 
 /** What the supervisor was asked to do, from its arguments (after `node bundle.js`). */
 export function parseInvocation(args: readonly string[]): Invocation {
   const [first, ...rest] = args;
   if (first === undefined) return { kind: 'run' };
   if (first === '--') return rest.length > 0 ? { kind: 'command', argv: rest } : { kind: 'run' };
-  if (first === '--version') return { kind: 'version' };
-  if (first === '--help' || first === '-h') return { kind: 'help' };
+  if (first === '--version' || first === 'version') return noArguments(first, rest, { kind: 'version' });
+  if (first === '--help' || first === '-h' || first === 'help') return noArguments(first, rest, { kind: 'help' });
   if (first === 'health') {
     const unknown = rest.filter((a) => a !== '--json');
     if (unknown.length > 0) throw new UsageError(`health: unknown argument ${JSON.stringify(unknown[0])}; expected --json\n${USAGE}`);
     return { kind: 'health', json: rest.includes('--json') };
   }
-  if (first === 'status') {
-    if (rest.length > 0) throw new UsageError(`status takes no arguments, got ${JSON.stringify(rest[0])}\n${USAGE}`);
-    return { kind: 'status' };
+  if (first === 'status') return noArguments(first, rest, { kind: 'status' });
+  if (first === 'attach') {
+    const unknown = rest.filter((a) => a !== '--read-only' && a !== '-r');
+    if (unknown.length > 0) throw new UsageError(`attach: unknown argument ${JSON.stringify(unknown[0])}; expected --read-only\n${USAGE}`);
+    return { kind: 'attach', readOnly: rest.length > 0 };
   }
   return { kind: 'command', argv: [first, ...rest] };
+}
+
+function noArguments(name: string, rest: readonly string[], invocation: Invocation): Invocation {
+  if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${JSON.stringify(rest[0])}\n${USAGE}`);
+  return invocation;
 }

@@ -1,16 +1,20 @@
-import type { Server } from 'node:http';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { sendSignal } from './adapters/process-tree.js';
+import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
 import { TmuxServer } from './adapters/tmux.js';
 import { probeWorkspace } from './adapters/workspace.js';
-import { parseInvocation, USAGE } from './cli-args.js';
+import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { secretValues } from './config/secret-names.js';
 import { EXIT, SupervisorError } from './errors.js';
-import { startHealthServer } from './health/health-server.js';
-import { formatStatus, probeHealth } from './health/health-probe.js';
+import { healthBaseUrl, formatStatus, probeHealth } from './health/health-probe.js';
+import { startHealthServer, type HealthServer } from './health/health-server.js';
 import type { HealthSnapshot } from './health/health-state.js';
 import { createLogger, type Logger } from './log/logger.js';
+import { formatErrorForPeople, formatFatalLine } from './log/people-error.js';
 import { AgentSupervisor } from './modes/agent-supervisor.js';
+import { attachToSession } from './modes/attach.js';
 import { runCommand } from './modes/command-mode.js';
 import { runStartupChecks } from './startup.js';
 import { StopRequest } from './stop-request.js';
@@ -20,51 +24,108 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 
 /** Agent mode passes these on to the agent's process group; the stop signals start a graceful stop instead. */
 const AGENT_FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2'];
 const HEALTH_PROBE_TIMEOUT_MS = 1800;
+const ATTACH_WAIT_MS = 10_000;
+
+const env = process.env;
+const SECRETS = secretValues(env);
+const uid = process.getuid?.() ?? 0;
+const gid = process.getgid?.() ?? 0;
+/** Where the running supervisor writes its health URL (per container: /tmp is the container's own). */
+const runtimeDir = join(env.TMUX_TMPDIR || '/tmp', 'agentgate');
 
 /** The composition root: the only place that reads process.env, installs signal handlers or exits. */
 async function main(): Promise<number> {
-  const env = process.env;
-  const secrets = secretValues(env);
-  let log = createLogger({ level: 'info', format: 'json', secrets });
+  let invocation: Invocation;
   try {
-    const invocation = parseInvocation(process.argv.slice(2));
-    if (invocation.kind === 'version') return print(VERSION);
-    if (invocation.kind === 'help') return print(USAGE);
-    const config = loadConfig(env);
-    if (invocation.kind === 'health' || invocation.kind === 'status') {
-      const result = await probeHealth({ ...config.health, timeoutMs: HEALTH_PROBE_TIMEOUT_MS });
-      print(invocation.kind === 'status' ? formatStatus(result) : invocation.json && result.report ? JSON.stringify(result.report) : result.line);
-      return result.healthy ? 0 : 1;
-    }
-    log = createLogger({ ...config.log, secrets });
+    invocation = parseInvocation(process.argv.slice(2));
+  } catch (error) {
+    return reportToPeople(error);
+  }
+  if (invocation.kind === 'version') return print(VERSION);
+  if (invocation.kind === 'help') return print(USAGE);
+  if (invocation.kind === 'health' || invocation.kind === 'status' || invocation.kind === 'attach') return runClient(invocation);
+
+  const commandMode = invocation.kind === 'command';
+  // Command mode: stdout belongs to the command; the supervisor speaks on stderr and only when something is wrong.
+  const fd = commandMode ? 2 : 1;
+  const level = commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : 'info';
+  const format = env.AGENTGATE_LOG_FORMAT === 'pretty' ? 'pretty' : 'json';
+  let log = createLogger({ level, format, secrets: SECRETS, fd });
+  // A terminal gets errors as text; `docker logs` gets JSON lines.
+  const forPeople = format === 'pretty' || Boolean(process.stderr.isTTY);
+  // Children (tmux, git, the agent's launcher) must not inherit the workspace as their working directory:
+  // a workspace that turns unreadable would stop every spawn.
+  process.chdir('/');
+  let config: Config | null = null;
+  try {
+    config = loadConfig(env);
+    log = createLogger({ ...config.log, level: commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : config.log.level, secrets: SECRETS, fd });
+    for (const warning of config.warnings) log.warn(warning);
     if (process.pid === 1) log.warn('running as PID 1 without an init: orphans will not be reaped; put tini in front (the image does)');
-    const mode = invocation.kind === 'command' ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
+    const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
-    const uid = process.getuid?.() ?? 0;
-    const gid = process.getgid?.() ?? 0;
-    const { agentEnv } = await runStartupChecks({ config, env, uid, gid, needsTmux: mode === 'agent', log });
+    const { agentEnv, python } = await runStartupChecks({ config, env, uid, gid, needsTmux: mode === 'agent', log });
 
     if (invocation.kind === 'command') {
       const code = await runCommand({ argv: invocation.argv, cwd: config.workspace.path, env: agentEnv, signals: process, log });
       log.debug({ exitCode: code }, 'command exited');
       return code;
     }
-    return mode === 'agent' ? await runAgent(config, agentEnv, log) : await runKeepAlive(config, log);
+    return mode === 'agent' ? await runAgent(config, agentEnv, python, log) : await runKeepAlive(config, log);
   } catch (error) {
-    if (error instanceof SupervisorError) {
-      log.error({ exitCode: error.exitCode }, error.message);
-      return error.exitCode;
+    if (!(error instanceof SupervisorError)) {
+      log.error({ err: error, exitCode: EXIT.INTERNAL }, 'internal error');
+      return EXIT.INTERNAL;
     }
-    log.error({ err: error, exitCode: EXIT.INTERNAL }, 'internal error');
-    return EXIT.INTERNAL;
+    if (forPeople) process.stderr.write(formatErrorForPeople(error.message, SECRETS));
+    else log.error({ exitCode: error.exitCode }, error.message);
+    const wait = !commandMode && (config ? config.onStartError === 'wait' : env.AGENTGATE_ON_START_ERROR === 'wait');
+    return wait ? await holdFailedStart(error, config, log) : error.exitCode;
   }
 }
 
-async function runAgent(config: Config, agentEnv: Record<string, string | undefined>, log: Logger): Promise<number> {
+/** `health`, `status` and `attach`: clients of a running supervisor, speaking to people (or probes). */
+async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'status' | 'attach' }>): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    return reportToPeople(error);
+  }
+  // The running supervisor's own word on where it listens (it may have moved off a busy port).
+  const baseUrl = readHealthUrl(runtimeDir) ?? healthBaseUrl(config.health.host, config.health.port);
+  if (invocation.kind === 'attach') {
+    return attachToSession({
+      session: config.sessionName,
+      readOnly: invocation.readOnly,
+      env,
+      uid,
+      healthUrl: baseUrl,
+      waitMs: ATTACH_WAIT_MS,
+      say: (text) => process.stderr.write(formatErrorForPeople(text, SECRETS)),
+    });
+  }
+  const result = await probeHealth({ baseUrl, timeoutMs: HEALTH_PROBE_TIMEOUT_MS });
+  const text = invocation.kind === 'status' ? formatStatus(result, Date.now()) : invocation.json && result.report ? JSON.stringify(result.report) : result.line;
+  print(text);
+  return result.healthy ? 0 : 1;
+}
+
+async function runAgent(config: Config, agentEnv: Record<string, string | undefined>, python: string | null, log: Logger): Promise<number> {
   const tmux = new TmuxServer(agentEnv, log.child({ component: 'tmux' }));
-  const supervisor = new AgentSupervisor(config, tmux, log);
+  let announced = false;
+  const supervisor = new AgentSupervisor(config, tmux, log, {
+    probeWorkspace: () => probeWorkspace(config.workspace.path),
+    python,
+    onAgentStarted: () => {
+      if (announced) return;
+      announced = true;
+      // The next step for whoever started the container: how to get into the session.
+      log.info({ attach: `docker exec -it ${hostname()} agentgate attach`, detach: 'Ctrl-b d' }, 'ready');
+    },
+  });
   const startedAtMs = Date.now();
-  const server = await serveHealth(config, () => ({
+  const health = await serveHealth(config, log, () => ({
     ...supervisor.snapshot(),
     mode: 'agent',
     workspace: probeWorkspace(config.workspace.path),
@@ -85,7 +146,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     return exitCode;
   } finally {
     release();
-    server.close();
+    health.server.close();
   }
 }
 
@@ -93,18 +154,9 @@ async function runKeepAlive(config: Config, log: Logger): Promise<number> {
   const stop = new StopRequest();
   const startedAtMs = Date.now();
   let phase: HealthSnapshot['phase'] = 'running';
-  const server = await serveHealth(config, () => ({
+  const health = await serveHealth(config, log, () => ({
+    ...idleSnapshot(config, phase, startedAtMs),
     mode: 'keep-alive',
-    phase,
-    workspace: probeWorkspace(config.workspace.path),
-    sessionAlive: false,
-    agentPid: null,
-    restarts: 0,
-    lastExit: null,
-    backoff: null,
-    crashLoop: { looping: false, restartsInWindow: 0, threshold: config.restart.crashLoopRestarts, windowMs: config.restart.crashLoopWindowMs },
-    startedAtMs,
-    version: VERSION,
   }));
   const release = installStopSignals(stop, log);
   // A timer keeps the event loop alive; signals end the wait.
@@ -114,13 +166,69 @@ async function runKeepAlive(config: Config, log: Logger): Promise<number> {
   phase = 'stopped';
   clearInterval(keepAlive);
   release();
-  server.close();
+  health.server.close();
   log.info({ exitCode: EXIT.OK }, 'stopped');
   return EXIT.OK;
 }
 
-function serveHealth(config: Config, snapshot: () => HealthSnapshot): Promise<Server> {
-  return startHealthServer({ ...config.health, snapshot, now: Date.now });
+/**
+ * AGENTGATE_ON_START_ERROR=wait (compose sets it): a configuration the user must fix is not retried by the
+ * engine's restart policy over and over; the supervisor stays up, unhealthy, with the reason in its health
+ * and its log, until it is stopped, then exits with the start's own code.
+ */
+async function holdFailedStart(error: SupervisorError, config: Config | null, log: Logger): Promise<number> {
+  const stop = new StopRequest();
+  const startedAtMs = Date.now();
+  const healthConfig = config ?? fallbackHealthConfig();
+  const snapshot = (): HealthSnapshot => ({
+    ...idleSnapshot(config, 'failed', startedAtMs),
+    mode: config?.agent.kind === 'none' ? 'keep-alive' : 'agent',
+    startError: error.message.split('\n').join(' '),
+  });
+  let server: HealthServer | null = null;
+  try {
+    server = await startHealthServer({ ...healthConfig.health, snapshot, now: Date.now });
+    writeHealthUrl(runtimeDir, server.url);
+  } catch {
+    // the health port itself may be what failed: the log already says so
+  }
+  const release = installStopSignals(stop, log);
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  log.warn({ exitCode: error.exitCode }, 'start failed; waiting for a stop (AGENTGATE_ON_START_ERROR=wait): fix the problem above, then recreate the container');
+  await stop.stopped;
+  clearInterval(keepAlive);
+  release();
+  server?.server.close();
+  return error.exitCode;
+}
+
+function idleSnapshot(config: Config | null, phase: HealthSnapshot['phase'], startedAtMs: number): Omit<HealthSnapshot, 'mode'> {
+  return {
+    phase,
+    workspace: probeWorkspace(config?.workspace.path ?? env.AGENTGATE_WORKSPACE ?? '/workspace'),
+    sessionAlive: false,
+    agentPid: null,
+    restarts: 0,
+    lastExit: null,
+    backoff: null,
+    crashLoop: { looping: false, restartsInWindow: 0, threshold: config?.restart.crashLoopRestarts ?? 0, windowMs: config?.restart.crashLoopWindowMs ?? 0 },
+    startedAtMs,
+    version: VERSION,
+  };
+}
+
+/** Health for a configuration that did not load: the documented defaults, or the port given when it is plain digits. */
+function fallbackHealthConfig(): { health: { host: string; port: number } } {
+  const port = /^[0-9]{1,5}$/.test(env.AGENTGATE_HEALTH_PORT ?? '') ? Number(env.AGENTGATE_HEALTH_PORT) : 7433;
+  return { health: { host: '127.0.0.1', port: port >= 1 && port <= 65_535 ? port : 7433 } };
+}
+
+async function serveHealth(config: Config, log: Logger, snapshot: () => HealthSnapshot): Promise<HealthServer> {
+  const health = await startHealthServer({ ...config.health, snapshot, now: Date.now });
+  if (health.busyPort !== null) log.warn({ port: health.busyPort, url: health.url }, 'health port busy; serving health on a free port instead');
+  const failed = writeHealthUrl(runtimeDir, health.url);
+  if (failed) log.warn({ dir: runtimeDir, code: failed }, 'health url not written: the HEALTHCHECK falls back to AGENTGATE_HEALTH_PORT');
+  return health;
 }
 
 /** First stop signal: graceful stop. Any later one: force. Returns a function that removes the handlers. */
@@ -135,15 +243,22 @@ function installStopSignals(stop: StopRequest, log: Logger): () => void {
   };
 }
 
+/** An error of the supervisor's own arguments or configuration, for someone at a terminal. */
+function reportToPeople(error: unknown): number {
+  if (!(error instanceof SupervisorError)) throw error;
+  process.stderr.write(formatErrorForPeople(error.message, SECRETS));
+  return error.exitCode;
+}
+
 function print(text: string): number {
   process.stdout.write(`${text}\n`);
   return 0;
 }
 
-// A bug must still end with the documented code and one log line, not a bare stack trace and exit 1.
+// A bug must still end with the documented code and one scrubbed log line, not a bare stack trace and exit 1.
 for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
   process.on(event, (error: unknown) => {
-    process.stdout.write(`${JSON.stringify({ level: 'fatal', msg: 'internal error', event, err: String((error as Error)?.stack ?? error) })}\n`);
+    process.stderr.write(formatFatalLine(event, error, SECRETS));
     process.exit(EXIT.INTERNAL);
   });
 }
@@ -155,7 +270,7 @@ main().then(
     setImmediate(() => process.exit(code));
   },
   (error: unknown) => {
-    process.stderr.write(`agentgate: internal error: ${String(error)}\n`);
+    process.stderr.write(formatFatalLine('main', error, SECRETS));
     process.exit(EXIT.INTERNAL);
   },
 );

@@ -1,5 +1,5 @@
 import { tmpdir } from 'node:os';
-import { installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
+import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
 import { findExecutable } from './adapters/find-executable.js';
 import { configureGit } from './adapters/git.js';
 import { checkWorkspace } from './adapters/workspace.js';
@@ -10,6 +10,8 @@ import type { Logger } from './log/logger.js';
 export interface StartupResult {
   /** The environment the agent (or the command) runs with. */
   agentEnv: Record<string, string | undefined>;
+  /** python3, which starts the agent with clean signal dispositions; null when missing. */
+  python: string | null;
 }
 
 /**
@@ -26,13 +28,16 @@ export async function runStartupChecks(options: {
 }): Promise<StartupResult> {
   const { config, env, log } = options;
   const home = env.HOME ?? '/home/agentgate';
-  const workspace = checkWorkspace(config.workspace.path, { strict: config.workspace.strict, uid: options.uid, gid: options.gid });
+  const workspace = checkWorkspace(config.workspace.path, { strict: config.workspace.strict, uid: options.uid, gid: options.gid, projectDir: config.projectDir });
   log.info({ path: config.workspace.path, ownerUid: workspace.ownerUid, uid: options.uid }, 'workspace checked');
   for (const warning of workspace.warnings) log.warn({ path: config.workspace.path }, warning);
 
   const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
   log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
 
+  const homeProblem = homeWarning(home, options.uid, options.gid);
+  if (homeProblem) log.warn({ path: home }, homeProblem);
+  if (options.needsTmux) checkStateDir(config.state.stateDir, options.uid);
   const state: StateSetupResult = { events: [], warnings: [] };
   installCredentials({ credentialsFile: config.state.credentialsFile, stateDir: config.state.stateDir }, state);
   installSshDir({ sshDir: config.state.sshDir, home }, state);
@@ -48,6 +53,10 @@ export async function runStartupChecks(options: {
       `agent ${JSON.stringify(config.agent.program)} not found or not executable on PATH (${searchPath}): install it or set AGENTGATE_AGENT`,
     );
   }
+  const python = options.needsTmux ? findExecutable('python3', searchPath) : null;
+  if (options.needsTmux && !python) {
+    log.warn({ path: searchPath }, 'python3 not found: the agent starts with the signal dispositions tmux leaves (SIGTTIN and SIGTTOU ignored); install python3');
+  }
   const agentEnv: Record<string, string | undefined> = {
     ...env,
     ...git.env,
@@ -58,5 +67,5 @@ export async function runStartupChecks(options: {
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
   delete agentEnv.TMUX;
   delete agentEnv.TMUX_PANE;
-  return { agentEnv };
+  return { agentEnv, python };
 }

@@ -1,5 +1,6 @@
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { StartupError } from '../errors.js';
 
 export interface StateSetupResult {
   /** What happened, one stable event per fact, for the log. Never a file's content. */
@@ -48,7 +49,20 @@ export function installSshDir(options: { sshDir: string; home: string }, result:
     result.warnings.push(`ssh keys from ${options.sshDir} not installed: ${target} is not writable (${(error as NodeJS.ErrnoException).code}); mount a tmpfs on ${options.home}`);
     return;
   }
-  for (const name of readdirSync(options.sshDir)) {
+  let names: string[];
+  try {
+    names = readdirSync(options.sshDir);
+  } catch (error) {
+    // A host ~/.ssh is 0700 and owned by the host user: another uid cannot even list it.
+    const owner = statOrNull(options.sshDir)?.uid;
+    result.warnings.push(
+      `ssh keys from ${options.sshDir} not installed: the directory is not readable by uid ${process.getuid?.()} ` +
+        `(${(error as NodeJS.ErrnoException).code}, owner uid ${owner}): run as its owner (AGENTGATE_UID=${owner}), ` +
+        `mount a copy readable by uid ${process.getuid?.()}, or forward an ssh agent (SSH_AUTH_SOCK)`,
+    );
+    return;
+  }
+  for (const name of names) {
     const from = join(options.sshDir, name);
     if (!statOrNull(from)?.isFile()) continue;
     try {
@@ -71,5 +85,39 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
     return statSync(path);
   } catch {
     return null;
+  }
+}
+
+/**
+ * The agent's state (login, settings, history) must be writable, or a login is lost at the next restart while
+ * health says all is well. Creates the directory when missing; throws a StartupError naming the fix.
+ */
+export function checkStateDir(stateDir: string, uid: number): void {
+  const probe = join(stateDir, `.agentgate-probe-${process.pid}`);
+  try {
+    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const owner = statOrNull(stateDir)?.uid;
+    const whose = owner === undefined ? '' : `it belongs to uid ${owner}, the agent runs as uid ${uid}: `;
+    throw new StartupError(
+      `state dir ${stateDir} (AGENTGATE_STATE_DIR) is not writable by uid ${uid} (${code}): ${whose}` +
+        `compose prepares its state volume for AGENTGATE_UID (docker compose up runs state-init); with docker run, ` +
+        `mount a volume that uid ${uid} can write${owner === undefined ? '' : `, chown it to ${uid}, or run as uid ${owner}`}`,
+      { cause: error },
+    );
+  }
+}
+
+/** A warning when HOME cannot be written: the agent and its tools keep files there (ssh keys, caches). */
+export function homeWarning(home: string, uid: number, gid: number): string | null {
+  try {
+    accessSync(home, constants.W_OK);
+    return null;
+  } catch (error) {
+    const owner = statOrNull(home)?.uid;
+    return `HOME ${home} is not writable by uid ${uid} (${(error as NodeJS.ErrnoException).code}${owner === undefined ? '' : `, owner uid ${owner}`}): tools that write there will fail; mount a tmpfs owned by uid ${uid} there (--tmpfs ${home}:uid=${uid},gid=${gid}; compose does this for AGENTGATE_UID)`;
   }
 }

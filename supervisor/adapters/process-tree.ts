@@ -51,16 +51,39 @@ export function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
 }
 
 /**
- * Signals `rootPid`, its descendants (tree-kill, which reads `ps`) and every process left in its
- * session (orphans re-parented away from the tree). Resolves with the session's pids, to wait on.
+ * Live processes whose environment holds `name=value`: every process of one agent run, including daemons
+ * that moved to a session of their own (`setsid -f`). Processes of other users are unreadable and skipped,
+ * and `docker exec` processes never carry the marker, so they are never touched.
  */
-export async function killProcessTree(rootPid: number, signal: NodeJS.Signals): Promise<number[]> {
-  const inSession = processesInSession(rootPid);
+export function processesWithMarker(name: string, value: string): number[] {
+  const needle = Buffer.from(`${name}=${value}\0`);
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const environ = readFileSync(`/proc/${entry}/environ`);
+      const at = environ.indexOf(needle);
+      if (at === 0 || (at > 0 && environ[at - 1] === 0)) pids.push(Number(entry));
+    } catch {
+      // gone, or another user's: not ours to kill
+    }
+  }
+  return pids.filter(isRunning);
+}
+
+/**
+ * Signals `rootPid`, its descendants (tree-kill, which reads `ps`), every process left in its session
+ * (orphans re-parented away from the tree) and, given a run marker, every process that carries it (daemons
+ * that left the session). Resolves with the pids it found, to wait on.
+ */
+export async function killProcessTree(rootPid: number, signal: NodeJS.Signals, marker?: { name: string; value: string }): Promise<number[]> {
+  const found = new Set(processesInSession(rootPid));
+  if (marker) for (const pid of processesWithMarker(marker.name, marker.value)) found.add(pid);
   if (isRunning(rootPid)) {
     await new Promise<void>((resolve) => treeKill(rootPid, signal, () => resolve()));
   }
-  for (const pid of inSession) sendSignal(pid, signal);
-  return inSession;
+  for (const pid of found) sendSignal(pid, signal);
+  return [...found];
 }
 
 /** Polls until none of `pids` runs, or the deadline passes; resolves true when all are gone. */

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
 import { StartupError } from '../errors.js';
+import { paneCommand } from './clean-exec.js';
 import { readProcessStat, sendSignal } from './process-tree.js';
 import type { Logger } from '../log/logger.js';
 
@@ -21,6 +22,10 @@ export interface AgentPaneSpec {
   channel: string;
   /** The session still holds the previous agent's dead pane: respawn there. */
   respawn: boolean;
+  /** Marks every process of this run (see clean-exec.ts). */
+  runId: string;
+  /** python3 for the clean launcher, or null. */
+  python: string | null;
 }
 
 const READY_DEADLINE_MS = 5000;
@@ -71,28 +76,43 @@ export class TmuxServer {
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const stderr = this.running ? 'no answer within 5 s' : String((await child).stderr).trim();
+    const result = this.running ? null : await child;
+    const stderr = result ? String(result.stderr).trim() || result.shortMessage : 'no answer within 5 s';
     child.kill('SIGKILL');
     throw new StartupError(`tmux server did not start: ${stderr}`);
   }
 
   /**
    * tmux 3.3a can lose the SIGCHLD of a pane that exits within milliseconds of a respawn: the agent then stays
-   * an unreaped zombie and pane-died never fires. Until `stop` is called, this checks the agent twice a
-   * second (one /proc read) and, when tmux has left it a zombie, sends tmux the SIGCHLD again so that it reaps
-   * the pane and runs its hooks as usual.
+   * an unreaped zombie and pane-died never fires. Until the returned function is called, this checks the agent
+   * (one /proc read) and, when tmux has left it a zombie, sends tmux the SIGCHLD again so that it reaps the
+   * pane and runs its hooks as usual. The check is frequent right after a start, when the loss happens, and
+   * sparse later, so that a lost exit costs at most a few tens of milliseconds without waking an idle supervisor
+   * often.
    */
-  watchForLostExit(agentPid: number, intervalMs = 500): () => void {
-    const timer = setInterval(() => {
-      const serverPid = this.child?.pid;
-      const stat = readProcessStat(agentPid);
-      if (serverPid && stat?.state === 'Z' && stat.ppid === serverPid) {
-        this.log.debug({ pid: agentPid, serverPid }, 'tmux missed an exit; sending it SIGCHLD');
-        sendSignal(serverPid, 'SIGCHLD');
-      }
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  watchForLostExit(agentPid: number, schedule = { earlyMs: 20, earlyForMs: 3000, laterMs: 200 }): () => void {
+    const startedAtMs = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const tick = () => {
+      this.nudgeIfZombie(agentPid);
+      const early = Date.now() - startedAtMs < schedule.earlyForMs;
+      timer = setTimeout(tick, early ? schedule.earlyMs : schedule.laterMs);
+      timer.unref();
+    };
+    tick();
+    return () => clearTimeout(timer);
+  }
+
+  /** True when the agent is a zombie of the server (dead, not yet reaped); the server is told to reap it. */
+  nudgeIfZombie(agentPid: number): boolean {
+    const serverPid = this.child?.pid;
+    const stat = readProcessStat(agentPid);
+    if (serverPid && stat?.state === 'Z' && stat.ppid === serverPid) {
+      this.log.debug({ pid: agentPid, serverPid }, 'tmux missed an exit; sending it SIGCHLD');
+      sendSignal(serverPid, 'SIGCHLD');
+      return true;
+    }
+    return false;
   }
 
   /** Kills a server that stopped answering and starts a new one. */
@@ -126,7 +146,7 @@ export class TmuxServer {
       ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
       ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
     ];
-    const pane = ['/bin/sh', '-c', `exec ${spec.commandLine}`];
+    const pane = paneCommand({ cwd: spec.cwd, commandLine: spec.commandLine, runId: spec.runId, python: spec.python });
     const launch = respawn
       ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
       : [
@@ -148,8 +168,8 @@ export class TmuxServer {
   }
 
   /** The session's first pane, or null when the session (or the server) is gone. */
-  async paneState(session: string): Promise<PaneState | null> {
-    const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}']);
+  async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS): Promise<PaneState | null> {
+    const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}'], timeoutMs);
     if (!result.ok) return null;
     const [dead, status, signal, pid] = (result.stdout.split('\n')[0] ?? '').split(' ');
     const signalNumber = signal ? Number(signal) : null;
@@ -168,23 +188,27 @@ export class TmuxServer {
     return { done: client.then(() => undefined), cancel: () => client.kill('SIGTERM') };
   }
 
-  /** Ends the server (attached clients see it go); SIGKILL when it does not end by the deadline. */
+  /**
+   * Ends the server (attached clients see it go) within `deadlineMs` in all: kill-server, then SIGKILL when
+   * it has not ended by the deadline (a frozen server answers no client).
+   */
   async stop(deadlineMs = 2000): Promise<void> {
     if (!this.running || !this.child) return;
-    await this.command(['kill-server']);
-    const timer = setTimeout(() => this.child?.kill('SIGKILL'), deadlineMs);
+    const child = this.child;
+    const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1, deadlineMs));
+    await Promise.race([this.command(['kill-server'], Math.max(1, deadlineMs)), this.exitedPromise]);
     await this.exitedPromise;
     clearTimeout(timer);
   }
 
   /** Runs one client command with -N and a deadline; never throws. */
-  async command(args: string[]): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS): Promise<{ ok: boolean; stdout: string; stderr: string }> {
     const result = await execa('tmux', ['-N', ...args], {
       env: this.env,
       extendEnv: false,
       stdin: 'ignore',
       reject: false,
-      timeout: COMMAND_DEADLINE_MS,
+      timeout: timeoutMs,
     });
     return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
   }

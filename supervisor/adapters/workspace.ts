@@ -1,4 +1,4 @@
-import { constants, accessSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants, accessSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../errors.js';
 
@@ -12,7 +12,7 @@ export interface WorkspaceCheck {
  * Proves the workspace usable by the running uid: it exists, is a directory, and a probe file can be
  * written and removed. Throws a StartupError naming the exact fix when it cannot.
  */
-export function checkWorkspace(path: string, options: { strict: boolean; uid: number; gid: number }): WorkspaceCheck {
+export function checkWorkspace(path: string, options: { strict: boolean; uid: number; gid: number; projectDir?: string | null }): WorkspaceCheck {
   let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
@@ -27,11 +27,16 @@ export function checkWorkspace(path: string, options: { strict: boolean; uid: nu
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const fix =
-      stat.uid !== options.uid
-        ? `it belongs to uid ${stat.uid} but the agent runs as uid ${options.uid}: run as the owner with --user ${stat.uid}:${stat.gid} (compose: user: "${stat.uid}:${stat.gid}"), or chown the directory to ${options.uid}`
-        : code === 'EROFS'
-          ? 'it is mounted read-only: mount it read-write (drop ":ro")'
-          : `check its permissions (mode ${(stat.mode & 0o777).toString(8)})`;
+      stat.uid === 0 && options.uid !== 0
+        ? // Never advise running as root: a root-owned empty workspace is almost always a mount source that did not exist.
+          `it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory; ` +
+          `check that the directory you mounted${options.projectDir ? ` (AGENTGATE_PROJECT_DIR=${options.projectDir})` : ''} exists on the host, ` +
+          `remove the empty one Docker made, or chown it to ${options.uid}`
+        : stat.uid !== options.uid
+          ? `it belongs to uid ${stat.uid} but the agent runs as uid ${options.uid}: run as the owner with --user ${stat.uid}:${stat.gid} (compose: AGENTGATE_UID=${stat.uid} AGENTGATE_GID=${stat.gid}), or chown the directory to ${options.uid}`
+          : code === 'EROFS'
+            ? 'it is mounted read-only: mount it read-write (drop ":ro")'
+            : `check its permissions (mode ${(stat.mode & 0o777).toString(8)})`;
     throw new StartupError(`workspace ${path} is not writable by uid ${options.uid} (${code}): ${fix}`, { cause: error });
   }
   const warnings: string[] = [];
@@ -43,15 +48,25 @@ export function checkWorkspace(path: string, options: { strict: boolean; uid: nu
   return { warnings, ownerUid: stat.uid };
 }
 
-/** A cheap re-check for health probes: the workspace is still a writable directory. */
+/**
+ * A cheap re-check for health probes and before each agent start: the workspace is still a directory the
+ * running uid can enter and write, and it has space left (a full disk fails every write the agent makes).
+ */
 export function probeWorkspace(path: string): { ok: boolean; reason: string } {
   try {
     if (!statSync(path).isDirectory()) return { ok: false, reason: `${path} is not a directory` };
-    accessSync(path, constants.W_OK);
-    return { ok: true, reason: `${path} is writable` };
+    accessSync(path, constants.W_OK | constants.X_OK);
   } catch (error) {
-    return { ok: false, reason: `${path}: ${(error as NodeJS.ErrnoException).code}` };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, reason: `${path} is not usable by uid ${process.getuid?.() ?? '?'} (${code})` };
   }
+  try {
+    const fs = statfsSync(path);
+    if (fs.bavail === 0) return { ok: false, reason: `${path} is full: no space left on its file system` };
+  } catch {
+    // no statfs here: writability is what we can tell
+  }
+  return { ok: true, reason: `${path} is writable` };
 }
 
 /** True when `path` is listed as a mount point in /proc/self/mountinfo (field 5). */

@@ -2,6 +2,15 @@ import { ConfigError } from '../errors.js';
 import type { BackoffOptions } from '../policy/backoff.js';
 import type { RestartPolicyOptions } from '../policy/restart-policy.js';
 import { backoffRangeSchema, describeIssue, envSchema, pickPrefixed } from './schema.js';
+import { unknownVariableWarnings } from './unknown-names.js';
+
+/**
+ * What a stop may take after the grace: killing the agent's tree, waiting for it to go and ending tmux share
+ * this one deadline, so that a stop never takes longer than grace + this (its budget).
+ */
+export const STOP_CLEANUP_MS = 2000;
+/** Docker's own default stop timeout: the budget when neither stop variable is set. */
+const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
 /** The agent presets: a name users can give instead of a command line. */
 const AGENT_PRESETS: Record<string, string> = { claude: 'claude' };
@@ -20,7 +29,16 @@ export interface Config {
   workspace: { path: string; strict: boolean };
   sessionName: string;
   restart: RestartPolicyOptions;
+  /** How long a stop waits for the agent after SIGTERM before killing its tree. */
   stopGraceMs: number;
+  /** The whole stop, at most: the grace plus STOP_CLEANUP_MS. Compose's stop_grace_period must be at least this. */
+  stopBudgetMs: number;
+  /** What a failed start does: exit with its code, or wait (unhealthy, reason in health) for a stop. */
+  onStartError: 'exit' | 'wait';
+  /** The host directory compose mounted at the workspace, as the user gave it (compose only). */
+  projectDir: string | null;
+  /** Problems that do not stop the start: unknown AGENTGATE_* names. */
+  warnings: string[];
   health: { host: string; port: number };
   log: { level: string; format: 'json' | 'pretty' };
   git: { name?: string; email?: string };
@@ -33,11 +51,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = envSchema.safeParse(raw);
   // The range schema re-reports field errors the main schema already has: keep only its own check.
   const rangeIssues = backoffRangeSchema.safeParse(raw).error?.issues.filter((i) => i.code === 'custom') ?? [];
-  if (!parsed.success || rangeIssues.length > 0) {
-    const issues = [...(parsed.error?.issues ?? []), ...rangeIssues];
-    throw new ConfigError(issues.map((issue) => describeIssue(issue, raw)));
-  }
+  const problems = [...(parsed.error?.issues ?? []), ...rangeIssues].map((issue) => describeIssue(issue, raw));
   const c = parsed.data;
+  const stop = c ? resolveStop(c.STOP_GRACE_MS, c.STOP_TIMEOUT_MS) : null;
+  if (typeof stop === 'string') problems.push(stop);
+  if (!c || problems.length > 0 || !stop || typeof stop === 'string') throw new ConfigError(problems);
   const backoff: BackoffOptions = {
     initialMs: c.BACKOFF_INITIAL_MS,
     maxMs: c.BACKOFF_MAX_MS,
@@ -55,12 +73,28 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       crashLoopRestarts: c.CRASH_LOOP_RESTARTS,
       crashLoopWindowMs: c.CRASH_LOOP_WINDOW_MS,
     },
-    stopGraceMs: c.STOP_GRACE_MS,
+    stopGraceMs: stop.graceMs,
+    stopBudgetMs: stop.graceMs + STOP_CLEANUP_MS,
+    onStartError: c.ON_START_ERROR,
+    projectDir: c.PROJECT_DIR ?? null,
+    warnings: unknownVariableWarnings(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
     git: { name: c.GIT_NAME, email: c.GIT_EMAIL },
     state: { stateDir: c.STATE_DIR, credentialsFile: c.CREDENTIALS_FILE, sshDir: c.SSH_DIR },
   };
+}
+
+/**
+ * The grace and the stop timeout are one budget: the grace defaults to what the timeout leaves after the
+ * cleanup, and a grace that would overrun a given timeout is an error rather than a SIGKILL from Docker.
+ */
+function resolveStop(graceMs: number | undefined, timeoutMs: number | undefined): { graceMs: number } | string {
+  if (graceMs === undefined) return { graceMs: (timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS) - STOP_CLEANUP_MS };
+  if (timeoutMs !== undefined && graceMs + STOP_CLEANUP_MS > timeoutMs) {
+    return `AGENTGATE_STOP_GRACE_MS="${graceMs}": expected at most AGENTGATE_STOP_TIMEOUT_MS - ${STOP_CLEANUP_MS} (${timeoutMs - STOP_CLEANUP_MS}): the stop needs ${STOP_CLEANUP_MS} ms after the grace`;
+  }
+  return { graceMs };
 }
 
 function resolveAgent(agent: string, extraArgs: string): AgentConfig {

@@ -2,19 +2,33 @@
 import * as z from 'zod/mini';
 import { isSecretName } from './secret-names.js';
 
-const PREFIX = 'AGENTGATE_';
+export const PREFIX = 'AGENTGATE_';
 
-const integer = (min: number, max: number, fallback: number) =>
-  z._default(z.coerce.number().check(z.int(), z.gte(min), z.lte(max)), fallback);
-const absolutePath = (fallback: string) => z._default(z.string().check(z.startsWith('/', 'an absolute path')), fallback);
+// Decimal digits only: Number() would also take "0x10", "1e3", "0b101" and " " (as 0).
+const DIGITS = /^[0-9]+$/;
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+// No leading or trailing whitespace: a stray space in a path or host is invisible in most terminals.
+const TRIMMED_PATH = /^\/(.*\S)?$/s;
+const NO_SPACES = /^\S+$/;
+
+const digits = (min: number, max: number) =>
+  z.pipe(z.string().check(z.regex(DIGITS, 'an integer (decimal digits only)')), z.coerce.number<string>().check(z.gte(min), z.lte(max)));
+const integer = (min: number, max: number, fallback: number) => z._default(digits(min, max), fallback);
+const decimal = (min: number, max: number, fallback: number) =>
+  z._default(
+    z.pipe(z.string().check(z.regex(DECIMAL, 'a decimal number such as 1.5')), z.coerce.number<string>().check(z.gte(min), z.lte(max))),
+    fallback,
+  );
+const absolutePath = (fallback: string) => z._default(z.string().check(z.regex(TRIMMED_PATH, 'an absolute path, without leading or trailing spaces')), fallback);
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) => z._default(z.enum(values), fallback);
+const nonBlank = (what: string) => z.string().check(z.regex(/\S/, what));
 
 /**
  * The whole environment the supervisor reads, in one schema, read once at start.
  * Keys are the variable names without the AGENTGATE_ prefix; the README table lists each.
  */
 export const envSchema = z.object({
-  AGENT: z._default(z.string().check(z.trim(), z.minLength(1)), 'claude'),
+  AGENT: z._default(nonBlank('"claude", "none" or a command line (it is blank)').check(z.trim()), 'claude'),
   AGENT_ARGS: z._default(z.string(), ''),
   WORKSPACE: absolutePath('/workspace'),
   WORKSPACE_STRICT: z._default(z.stringbool(), false),
@@ -22,22 +36,34 @@ export const envSchema = z.object({
   RESTART: oneOf(['always', 'on-failure', 'never'], 'always'),
   BACKOFF_INITIAL_MS: integer(0, 3_600_000, 1000),
   BACKOFF_MAX_MS: integer(0, 3_600_000, 60_000),
-  BACKOFF_FACTOR: z._default(z.coerce.number().check(z.gte(1), z.lte(10)), 2),
-  BACKOFF_JITTER: z._default(z.coerce.number().check(z.gte(0), z.lte(1)), 0.2),
+  BACKOFF_FACTOR: decimal(1, 10, 2),
+  BACKOFF_JITTER: decimal(0, 1, 0.2),
   STABLE_RUN_MS: integer(0, 86_400_000, 60_000),
   CRASH_LOOP_RESTARTS: integer(1, 1000, 5),
   CRASH_LOOP_WINDOW_MS: integer(1000, 86_400_000, 300_000),
-  STOP_GRACE_MS: integer(0, 3_600_000, 8000),
-  HEALTH_HOST: z._default(z.string().check(z.minLength(1)), '127.0.0.1'),
+  STOP_GRACE_MS: z.optional(digits(0, 3_600_000)),
+  STOP_TIMEOUT_MS: z.optional(digits(2000, 3_602_000)),
+  ON_START_ERROR: oneOf(['exit', 'wait'], 'exit'),
+  HEALTH_HOST: z._default(z.string().check(z.regex(NO_SPACES, 'a host name or IP address, without spaces')), '127.0.0.1'),
   HEALTH_PORT: integer(1, 65_535, 7433),
   LOG_LEVEL: oneOf(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], 'info'),
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
-  GIT_NAME: z.optional(z.string().check(z.minLength(1))),
-  GIT_EMAIL: z.optional(z.string().check(z.minLength(1))),
+  GIT_NAME: z.optional(nonBlank('a name (it is blank)')),
+  GIT_EMAIL: z.optional(z.string().check(z.regex(NO_SPACES, 'an email address, without spaces'))),
   STATE_DIR: absolutePath('/home/agentgate/.claude'),
   CREDENTIALS_FILE: absolutePath('/run/secrets/claude_credentials'),
   SSH_DIR: absolutePath('/run/host-ssh'),
+  // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
+  PROJECT_DIR: z.optional(
+    z.string().check(z.regex(/^(\/|[A-Za-z]:[\\/])/, 'an absolute host path (compose resolves a relative one from compose/, not from where you stand): use "$PWD" or a full path')),
+  ),
 });
+
+/**
+ * Variables that compose and the Makefile read on the host (and RUN_ID, which marks an agent's processes).
+ * They may reach the container; they are known, so they are not reported as misspellings.
+ */
+export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID'] as const;
 
 /**
  * Checked on its own: zod skips object-level refinements once a field has failed to parse,
@@ -46,7 +72,8 @@ export const envSchema = z.object({
 export const backoffRangeSchema = z
   .pick(envSchema, { BACKOFF_INITIAL_MS: true, BACKOFF_MAX_MS: true })
   .check(
-    z.refine((c) => c.BACKOFF_MAX_MS >= c.BACKOFF_INITIAL_MS, {
+    // zod runs this even when a field failed, with the raw string in it: compare only two parsed numbers.
+    z.refine((c) => typeof c.BACKOFF_MAX_MS !== 'number' || typeof c.BACKOFF_INITIAL_MS !== 'number' || c.BACKOFF_MAX_MS >= c.BACKOFF_INITIAL_MS, {
       path: ['BACKOFF_MAX_MS'],
       message: 'a number >= AGENTGATE_BACKOFF_INITIAL_MS',
     }),
@@ -80,7 +107,5 @@ function expectation(issue: z.core.$ZodIssue): string {
   if (issue.code === 'too_small') return `a number >= ${issue.minimum}`;
   if (issue.code === 'too_big') return `a number <= ${issue.maximum}`;
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'a number';
-  if (issue.code === 'invalid_type' && issue.expected === 'int') return 'an integer';
-  if (issue.code === 'invalid_format' && issue.format === 'starts_with') return 'an absolute path';
   return issue.message;
 }

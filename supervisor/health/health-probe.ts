@@ -1,6 +1,7 @@
 import { request } from 'node:http';
+import { formatDuration, formatMoment } from './durations.js';
 import type { HealthReport } from './health-state.js';
-import { summarizeHealth } from './health-state.js';
+import { describeExit, summarizeHealth } from './health-state.js';
 
 export interface ProbeResult {
   healthy: boolean;
@@ -11,17 +12,22 @@ export interface ProbeResult {
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
 
-/** Asks the running supervisor's /readyz; settles within `timeoutMs` whatever the server does. */
-export function probeHealth(options: { host: string; port: number; timeoutMs: number }): Promise<ProbeResult> {
-  const host = WILDCARD_HOSTS.has(options.host) ? '127.0.0.1' : options.host;
-  const where = `${host}:${options.port}`;
+/** The base URL a client uses for a server listening on host:port (a wildcard address is reached on loopback). */
+export function healthBaseUrl(host: string, port: number): string {
+  const reachable = WILDCARD_HOSTS.has(host) ? '127.0.0.1' : host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${reachable}:${port}`;
+}
+
+/** Asks the running supervisor's /readyz at `baseUrl`; settles within `timeoutMs` whatever the server does. */
+export function probeHealth(options: { baseUrl: string; timeoutMs: number }): Promise<ProbeResult> {
+  const where = options.baseUrl.replace(/^http:\/\//, '');
   return new Promise((resolve) => {
     const fail = (why: string) => resolve({ healthy: false, line: `unhealthy: supervisor not answering on ${where} (${why})`, report: null });
     const timer = setTimeout(() => {
       req.destroy();
       fail(`no answer within ${options.timeoutMs} ms`);
     }, options.timeoutMs);
-    const req = request({ host, port: options.port, path: '/readyz', method: 'GET', agent: false }, (res) => {
+    const req = request(`${options.baseUrl}/readyz`, { method: 'GET', agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -43,16 +49,16 @@ export function probeHealth(options: { host: string; port: number; timeoutMs: nu
   });
 }
 
-/** The report as lines for people (`status`). */
-export function formatStatus(result: ProbeResult): string {
+/** The report as lines for people (`status`): durations and clock times, not milliseconds and epochs. */
+export function formatStatus(result: ProbeResult, nowMs: number): string {
   const r = result.report;
   if (!r) return result.line;
   const lines = [
-    `agentgate ${r.version}: ${r.status === 'ok' ? 'healthy' : 'UNHEALTHY'} (${r.mode} mode, ${r.phase}, up ${Math.round(r.uptimeMs / 1000)} s)`,
+    `agentgate ${r.version}: ${r.status === 'ok' ? 'healthy' : 'UNHEALTHY'} (${r.mode} mode, ${r.phase}, up ${formatDuration(r.uptimeMs)})`,
     ...Object.entries(r.checks).map(([name, c]) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${name.padEnd(10)} ${c.reason}`),
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
-  if (r.lastExit) lines.push(`  last exit: ${r.lastExit.signal ? `signal ${r.lastExit.signal}` : `code ${r.lastExit.code}`} after ${r.lastExit.runMs} ms`);
-  if (r.backoff) lines.push(`  next restart: attempt ${r.backoff.attempt} in ${r.backoff.remainingMs} ms`);
+  if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
+  if (r.backoff) lines.push(`  next restart: attempt ${r.backoff.attempt} in ${formatDuration(r.backoff.remainingMs)}`);
   return lines.join('\n');
 }

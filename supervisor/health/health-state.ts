@@ -1,14 +1,29 @@
+import { formatDuration } from './durations.js';
+
+/** How the agent's last run ended: one shape wherever it is recorded. */
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  runMs: number;
+  atMs: number;
+  /** `exited` (by itself), `stopped` (by a stop), `session killed` or `tmux server died`. */
+  reason: string;
+}
+
 /** What the supervisor knows about itself, as health reports it. Built by the supervisor, judged here. */
 export interface HealthSnapshot {
   mode: 'agent' | 'keep-alive';
-  phase: 'starting' | 'running' | 'backoff' | 'stopping' | 'stopped';
+  /** `waiting`: the workspace is not usable, the agent starts once it is; `failed`: the start failed. */
+  phase: 'starting' | 'running' | 'backoff' | 'waiting' | 'stopping' | 'stopped' | 'failed';
   workspace: { ok: boolean; reason: string };
   sessionAlive: boolean;
   agentPid: number | null;
   restarts: number;
-  lastExit: { code: number | null; signal: string | null; runMs: number; atMs: number } | null;
+  lastExit: ExitRecord | null;
   backoff: { attempt: number; delayMs: number; restartAtMs: number } | null;
   crashLoop: { looping: boolean; restartsInWindow: number; threshold: number; windowMs: number };
+  /** Why the start failed (phase `failed`): the same message the log has. */
+  startError?: string | null;
   startedAtMs: number;
   version: string;
 }
@@ -20,7 +35,7 @@ export interface Check {
 
 export interface HealthReport {
   status: 'ok' | 'fail';
-  checks: Record<'workspace' | 'session' | 'agent' | 'crashLoop', Check>;
+  checks: Record<'start' | 'workspace' | 'session' | 'agent' | 'crashLoop', Check>;
   agentPid: number | null;
   restarts: number;
   lastExit: HealthSnapshot['lastExit'];
@@ -31,10 +46,12 @@ export interface HealthReport {
   version: string;
 }
 
-/** Readiness: the workspace is usable, the session is alive, the agent runs and is not crash-looping. */
+/** Readiness: the start succeeded, the workspace is usable, the session is alive, the agent runs and is not crash-looping. */
 export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
   const keepAlive = s.mode === 'keep-alive';
+  const failed = s.phase === 'failed';
   const checks = {
+    start: failed ? { ok: false, reason: `start failed: ${s.startError ?? 'unknown error'}` } : { ok: true, reason: 'started' },
     workspace: s.workspace,
     session: keepAlive
       ? { ok: true, reason: 'keep-alive mode: no session' }
@@ -45,9 +62,9 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     crashLoop: s.crashLoop.looping
       ? {
           ok: false,
-          reason: `crash loop: ${s.crashLoop.restartsInWindow} restarts within ${s.crashLoop.windowMs} ms (threshold ${s.crashLoop.threshold})`,
+          reason: `crash loop: ${s.crashLoop.restartsInWindow} restarts within ${formatDuration(s.crashLoop.windowMs)} (threshold ${s.crashLoop.threshold})`,
         }
-      : { ok: true, reason: `${s.crashLoop.restartsInWindow} restarts within the last ${s.crashLoop.windowMs} ms` },
+      : { ok: true, reason: `${s.crashLoop.restartsInWindow} restarts within the last ${formatDuration(s.crashLoop.windowMs)}` },
   };
   const ok = s.phase !== 'stopping' && s.phase !== 'stopped' && Object.values(checks).every((c) => c.ok);
   return {
@@ -68,8 +85,10 @@ function agentCheck(s: HealthSnapshot, nowMs: number): Check {
   if (s.phase === 'running' && s.agentPid !== null) return { ok: true, reason: `agent running as pid ${s.agentPid}` };
   if (s.phase === 'backoff' && s.backoff) {
     const inMs = Math.max(0, s.backoff.restartAtMs - nowMs);
-    return { ok: false, reason: `agent exited (${describeExit(s.lastExit)}); restart ${s.backoff.attempt} in ${inMs} ms` };
+    return { ok: false, reason: `agent ${describeExit(s.lastExit)}; restart ${s.backoff.attempt} in ${formatDuration(inMs)}` };
   }
+  if (s.phase === 'waiting') return { ok: false, reason: 'agent not started: waiting for the workspace to be usable' };
+  if (s.phase === 'failed') return { ok: false, reason: 'agent not started: the start failed' };
   return { ok: false, reason: `agent not running (phase ${s.phase})` };
 }
 
@@ -81,7 +100,10 @@ export function summarizeHealth(report: HealthReport): string {
   return `unhealthy: supervisor is ${report.phase}`;
 }
 
-function describeExit(exit: HealthSnapshot['lastExit']): string {
-  if (!exit) return 'no exit recorded';
-  return exit.signal ? `signal ${exit.signal}` : `code ${exit.code}`;
+/** `exited with code 1`, `killed by SIGKILL`, or the infrastructure reason (`tmux server died`). */
+export function describeExit(exit: ExitRecord | null): string {
+  if (!exit) return 'has not exited';
+  if (exit.signal) return `was killed by ${exit.signal}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
+  if (exit.code !== null) return `exited with code ${exit.code}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
+  return `ended: ${exit.reason}`;
 }

@@ -11,12 +11,14 @@ export interface LoggerOptions {
   secrets: readonly string[];
   /** Where lines go; stdout by default (pino transports use worker threads, which a one-file bundle cannot). */
   write?: (line: string) => void;
+  /** The file descriptor written when `write` is not given: 1, or 2 in command mode (stdout is the command's). */
+  fd?: 1 | 2;
 }
 
 /** The root logger: JSON lines (or pretty lines) with every secret value scrubbed before writing. */
 export function createLogger(options: LoggerOptions): Logger {
   // Synchronous writes: the last line before process.exit must not be lost (sonic-boom retries EAGAIN).
-  const destination = options.write ? null : pino.destination({ dest: 1, sync: true });
+  const destination = options.write ? null : pino.destination({ dest: options.fd ?? 1, sync: true });
   const write = options.write ?? ((line: string) => destination?.write(line));
   const stream: DestinationStream = {
     write(line: string) {

@@ -1,14 +1,28 @@
 import type { TmuxServer } from '../adapters/tmux.js';
+import { RUN_MARKER } from '../adapters/clean-exec.js';
 import { PaneEvents } from '../adapters/pane-events.js';
-import { killProcessTree, sendSignal, waitUntilGone } from '../adapters/process-tree.js';
-import type { Config } from '../config/load-config.js';
+import { isRunning, killProcessTree, sendSignal, waitUntilGone } from '../adapters/process-tree.js';
+import { type Config, STOP_CLEANUP_MS } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
-import type { HealthSnapshot } from '../health/health-state.js';
+import type { ExitRecord, HealthSnapshot } from '../health/health-state.js';
 import type { Logger } from '../log/logger.js';
 import { type AgentExit, RestartPolicy } from '../policy/restart-policy.js';
 import { StopRequest, sleepUnless } from '../stop-request.js';
 
-type AgentEnd = AgentExit & { signal: NodeJS.Signals | null; reason: 'exited' | 'session killed' | 'tmux server died' };
+type AgentEnd = AgentExit & { signal: NodeJS.Signals | null; reason: 'exited' | 'stopped' | 'session killed' | 'tmux server died' };
+
+export interface AgentSupervisorDeps {
+  /** Is the workspace usable now? Checked before every start: an agent never starts elsewhere. */
+  probeWorkspace: () => { ok: boolean; reason: string };
+  /** python3 for the clean launcher, or null. */
+  python: string | null;
+  now?: () => number;
+  random?: () => number;
+  /** How often a waiting supervisor looks at the workspace again. */
+  workspaceRetryMs?: number;
+  /** Called after each start of the agent. */
+  onAgentStarted?: (pid: number) => void;
+}
 
 /**
  * Agent mode: keeps the agent alive in its tmux session, restarts it by the restart policy,
@@ -17,22 +31,23 @@ type AgentEnd = AgentExit & { signal: NodeJS.Signals | null; reason: 'exited' | 
 export class AgentSupervisor {
   readonly stop = new StopRequest();
   private readonly policy: RestartPolicy;
+  private readonly now: () => number;
   private phase: HealthSnapshot['phase'] = 'starting';
   private agentPid: number | null = null;
   private sessionAlive = false;
   private restarts = 0;
   private generation = 0;
-  private lastExit: HealthSnapshot['lastExit'] = null;
+  private lastExit: ExitRecord | null = null;
   private backoff: HealthSnapshot['backoff'] = null;
 
   constructor(
     private readonly config: Config,
     private readonly tmux: TmuxServer,
     private readonly log: Logger,
-    private readonly now: () => number = Date.now,
-    random: () => number = Math.random,
+    private readonly deps: AgentSupervisorDeps,
   ) {
-    this.policy = new RestartPolicy(config.restart, random);
+    this.now = deps.now ?? Date.now;
+    this.policy = new RestartPolicy(config.restart, deps.random ?? Math.random);
   }
 
   /** The supervisor's state for health; workspace and timing are filled in by the caller. */
@@ -59,24 +74,32 @@ export class AgentSupervisor {
     await this.tmux.start();
     let exitCode: number = EXIT.OK;
     while (!this.stop.isStopping) {
+      if (!(await this.waitForWorkspace())) break;
       const channel = `agentgate-${process.pid}-${++this.generation}`;
-      const pid = await this.launchAgent(channel);
+      const runId = `${process.pid}-${this.generation}-${this.now()}`;
+      const pid = await this.launchAgent(channel, runId);
       const startedAtMs = this.now();
       this.phase = 'running';
       this.agentPid = pid;
       this.sessionAlive = true;
       this.backoff = null;
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
+      this.deps.onAgentStarted?.(pid);
 
       const events = new PaneEvents(this.tmux, channel);
       const unwatch = this.tmux.watchForLostExit(pid);
-      const end = await this.waitForAgentEnd(pid, events, startedAtMs);
-      if (end === 'stop') exitCode = await this.stopAgent(pid, events);
+      const marker = { name: RUN_MARKER, value: runId };
+      const waited = await this.waitForAgentEnd(pid, events, startedAtMs);
+      if (waited === 'stop') {
+        exitCode = await this.stopAgent(pid, events, startedAtMs, marker);
+        unwatch();
+        events.close();
+        break;
+      }
       unwatch();
       events.close();
-      if (end === 'stop') break;
-      await this.recordExit(pid, end);
-      const decision = this.policy.decide(end);
+      await this.recordExit(pid, waited, marker);
+      const decision = this.policy.decide(waited);
       if (decision.action === 'exit') {
         this.log.info({ exitCode: decision.exitCode, policy: this.config.restart.policy }, 'restart policy ends supervisor');
         exitCode = decision.exitCode;
@@ -89,23 +112,45 @@ export class AgentSupervisor {
       if (this.policy.isCrashLooping(this.now())) {
         this.log.warn({ restartsInWindow: this.policy.recentRestarts(this.now()), windowMs: this.config.restart.crashLoopWindowMs }, 'crash loop');
       }
-      const waited = await sleepUnless(decision.delayMs, this.stop.stopped);
-      if (!waited) break; // a stop during the backoff wait is immediate: there is no agent to wait for
+      const slept = await sleepUnless(decision.delayMs, this.stop.stopped);
+      if (!slept) break; // a stop during the backoff wait is immediate: there is no agent to wait for
     }
     this.phase = 'stopping';
     this.sessionAlive = false;
-    await this.tmux.stop();
+    await this.tmux.stop(STOP_CLEANUP_MS);
     this.phase = 'stopped';
     return exitCode;
   }
 
+  /**
+   * An agent must never start outside its workspace: while the workspace is unusable (unreadable, gone),
+   * the supervisor waits in phase `waiting`, health says why, and the agent starts once it is usable.
+   * Resolves false when a stop came first.
+   */
+  private async waitForWorkspace(): Promise<boolean> {
+    let check = this.deps.probeWorkspace();
+    if (check.ok) return true;
+    const phaseBefore = this.phase;
+    this.phase = 'waiting';
+    this.log.warn({ path: this.config.workspace.path, reason: check.reason }, 'workspace unusable; agent waits');
+    while (!check.ok) {
+      if (!(await sleepUnless(this.deps.workspaceRetryMs ?? 1000, this.stop.stopped))) return false;
+      check = this.deps.probeWorkspace();
+    }
+    this.log.info({ path: this.config.workspace.path }, 'workspace usable again');
+    this.phase = phaseBefore;
+    return true;
+  }
+
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
-  private async launchAgent(channel: string): Promise<number> {
+  private async launchAgent(channel: string, runId: string): Promise<number> {
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
       commandLine: this.config.agent.commandLine,
       channel,
+      runId,
+      python: this.deps.python,
       respawn: this.sessionAlive,
     };
     if (this.tmux.isRunning) {
@@ -147,11 +192,16 @@ export class AgentSupervisor {
     }
   }
 
-  private async recordExit(pid: number, end: AgentEnd): Promise<void> {
+  /** The one place an agent's end is recorded and logged: one record, one shape, whatever ended it. */
+  private noteExit(pid: number, end: AgentEnd): void {
     const runMs = end.endedAtMs - end.startedAtMs;
     this.agentPid = null;
-    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs };
+    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason }, 'agent exited');
+  }
+
+  private async recordExit(pid: number, end: AgentEnd, marker: { name: string; value: string }): Promise<void> {
+    this.noteExit(pid, end);
     if (end.reason === 'tmux server died') {
       this.sessionAlive = false;
       this.log.warn({ pid }, 'tmux server died');
@@ -160,47 +210,87 @@ export class AgentSupervisor {
       this.sessionAlive = false;
       this.log.warn({ session: this.config.sessionName }, 'session killed');
     }
-    // A restart starts from a clean slate: what the old agent left running in its session goes with it.
-    const leftovers = await killProcessTree(pid, 'SIGKILL');
+    // A restart starts from a clean slate: what the old agent left running goes with it, wherever it moved.
+    const leftovers = await killProcessTree(pid, 'SIGKILL', marker);
     if (leftovers.length > 0) this.log.info({ pid, count: leftovers.length }, 'agent leftovers killed');
   }
 
-  /** Graceful stop: SIGTERM to the agent's process group, the grace, then SIGKILL of the whole tree. */
-  private async stopAgent(pid: number, events: PaneEvents): Promise<number> {
+  /**
+   * Graceful stop: SIGTERM to the agent's process group, the grace, then SIGKILL of the whole tree; all that
+   * follows the grace (the kill, the wait for the tree to go, the tmux server's end) shares STOP_CLEANUP_MS.
+   */
+  private async stopAgent(pid: number, events: PaneEvents, startedAtMs: number, marker: { name: string; value: string }): Promise<number> {
     this.phase = 'stopping';
     const graceMs = this.config.stopGraceMs;
-    this.log.info({ pid, graceMs }, 'stopping');
+    this.log.info({ pid, graceMs, budgetMs: this.config.stopBudgetMs }, 'stopping');
     // The pane's process leads its own process group: signal the group so its helpers hear it too.
     if (!sendSignal(-pid, 'SIGTERM')) sendSignal(pid, 'SIGTERM');
     const deadline = sleepUnless(graceMs, this.stop.forced).then((elapsed) => (elapsed ? 'grace exceeded' : 'second signal'));
-    const outcome = await Promise.race([this.waitForPaneDeath(pid, events, deadline).then(() => 'ended'), deadline]);
-    let exitCode: number = EXIT.OK;
+    const outcome = await Promise.race([this.waitForDeath(pid, events, deadline).then(() => 'ended' as const), deadline]);
+    const cleanupUntil = this.now() + STOP_CLEANUP_MS;
+    const endedAtMs = this.now();
     if (outcome === 'ended') {
-      const pane = await this.tmux.paneState(this.config.sessionName);
-      if (pane?.dead) this.lastExit = { code: pane.exitCode, signal: pane.signal, runMs: 0, atMs: this.now() };
-      this.log.info({ pid, code: pane?.exitCode ?? null, signal: pane?.signal ?? null }, 'agent exited');
+      // The exit status comes from tmux; a frozen tmux must not hold the stop past its budget.
+      const pane = await this.readDeadPane(pid, Math.min(500, STOP_CLEANUP_MS / 4));
+      const dead = pane !== null;
+      this.noteExit(pid, {
+        code: dead ? pane.exitCode : null,
+        signal: dead ? pane.signal : null,
+        signalNumber: dead ? pane.signalNumber : null,
+        startedAtMs,
+        endedAtMs,
+        reason: 'stopped',
+      });
     }
-    // Whatever ended, what is left of the agent's tree and session goes now.
-    const leftovers = await killProcessTree(pid, 'SIGKILL');
-    const gone = await waitUntilGone([pid, ...leftovers], 2000);
+    // Whatever ended, what is left of the agent's tree, session and run goes now.
+    const leftovers = await killProcessTree(pid, 'SIGKILL', marker);
+    // Leave the tmux server a share of the cleanup budget.
+    const gone = await waitUntilGone([pid, ...leftovers], Math.max(0, cleanupUntil - this.now() - 500));
+    let exitCode: number = EXIT.OK;
     if (outcome !== 'ended') {
+      this.noteExit(pid, { code: null, signal: 'SIGKILL', signalNumber: 9, startedAtMs, endedAtMs, reason: 'stopped' });
       this.log.warn({ pid, graceMs, reason: outcome, processes: leftovers.length, gone }, 'agent killed');
       exitCode = EXIT.KILLED;
     }
-    this.agentPid = null;
+    this.sessionAlive = false;
+    this.phase = 'stopping';
+    await this.tmux.stop(Math.max(100, cleanupUntil - this.now()));
     return exitCode;
   }
 
-  /** Resolves once the agent's pane is dead or gone, or when `abort` settles first. */
-  private async waitForPaneDeath(pid: number, events: PaneEvents, abort: Promise<unknown>): Promise<void> {
+  /** The agent's dead pane once tmux has reaped it, within `withinMs`; null when it does not say in time. */
+  private async readDeadPane(pid: number, withinMs: number) {
+    const until = this.now() + withinMs;
+    for (;;) {
+      const pane = await this.tmux.paneState(this.config.sessionName, Math.max(50, until - this.now()));
+      if (pane?.pid === pid && pane.dead) return pane;
+      if (!pane || this.now() >= until) return null;
+      this.tmux.nudgeIfZombie(pid);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /**
+   * Resolves once the agent is dead: its pane dead or gone (tmux's hooks), or the process itself gone or a
+   * zombie (looked at directly, so that an exit tmux missed never holds a stop for the whole grace).
+   * Stops looking when `abort` settles first.
+   */
+  private async waitForDeath(pid: number, events: PaneEvents, abort: Promise<unknown>): Promise<void> {
     let aborted = false;
     void abort.then(() => (aborted = true));
-    // The agent may have died between the stop request and the signal: look before waiting.
-    let pane = await this.tmux.paneState(this.config.sessionName);
-    while (!aborted && pane && pane.pid === pid && !pane.dead) {
-      await Promise.race([events.next(), this.tmux.exited, abort]);
-      if (aborted) return;
-      pane = this.tmux.isRunning ? await this.tmux.paneState(this.config.sessionName) : null;
-    }
+    const processGone = (async () => {
+      while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+      this.tmux.nudgeIfZombie(pid); // let tmux reap it and record its status
+    })();
+    const paneDead = (async () => {
+      // The agent may have died between the stop request and the signal: look before waiting.
+      let pane = await this.tmux.paneState(this.config.sessionName);
+      while (!aborted && pane && pane.pid === pid && !pane.dead) {
+        await Promise.race([events.next(), this.tmux.exited, abort]);
+        if (aborted) return;
+        pane = this.tmux.isRunning ? await this.tmux.paneState(this.config.sessionName) : null;
+      }
+    })();
+    await Promise.race([processGone, paneDead]);
   }
 }

@@ -4,6 +4,7 @@ import { isSecretName, scrubSecrets, secretValues } from '../../supervisor/confi
 import { UsageError } from '../../supervisor/errors.js';
 import { createLogger } from '../../supervisor/log/logger.js';
 import { formatPrettyLine } from '../../supervisor/log/pretty-line.js';
+import { formatErrorForPeople, formatFatalLine } from '../../supervisor/log/people-error.js';
 
 describe('parseInvocation', () => {
   it('maps arguments to modes and subcommands', () => {
@@ -14,6 +15,11 @@ describe('parseInvocation', () => {
     expect(parseInvocation(['health', '--json'])).toEqual({ kind: 'health', json: true });
     expect(parseInvocation(['status'])).toEqual({ kind: 'status' });
     expect(parseInvocation(['--version'])).toEqual({ kind: 'version' });
+    expect(parseInvocation(['version'])).toEqual({ kind: 'version' });
+    expect(parseInvocation(['help'])).toEqual({ kind: 'help' });
+    expect(parseInvocation(['attach'])).toEqual({ kind: 'attach', readOnly: false });
+    expect(parseInvocation(['attach', '--read-only'])).toEqual({ kind: 'attach', readOnly: true });
+    expect(parseInvocation(['--', 'attach'])).toEqual({ kind: 'command', argv: ['attach'] });
   });
 
   it('rejects unknown subcommand flags with the usage', () => {
@@ -46,5 +52,21 @@ describe('formatPrettyLine', () => {
   it('prints time, level, component, event and fields', () => {
     const line = formatPrettyLine('{"level":"info","time":"2026-01-02T03:04:05.678Z","component":"supervisor","msg":"agent exited","pid":7,"code":1}\n');
     expect(line).toBe('03:04:05 info  supervisor agent exited pid=7 code=1\n');
+  });
+});
+
+describe('last-resort and people-facing errors', () => {
+  it('scrubs secrets from a crash stack written by the last-resort handler', () => {
+    const secrets = secretValues({ ANTHROPIC_API_KEY: 'sk-ant-crash-secret' });
+    const error = new Error('request failed with header x-api-key: sk-ant-crash-secret');
+    const line = formatFatalLine('uncaughtException', error, secrets);
+    expect(line).not.toContain('sk-ant-crash-secret');
+    expect(JSON.parse(line)).toMatchObject({ level: 'fatal', msg: 'internal error', event: 'uncaughtException' });
+    expect(JSON.parse(line).err).toContain('[redacted]');
+  });
+
+  it('prints errors for people as lines of text, not JSON', () => {
+    const text = formatErrorForPeople('invalid configuration:\n  - AGENTGATE_RESTART="x": expected one of', []);
+    expect(text).toBe('agentgate: invalid configuration:\n  - AGENTGATE_RESTART="x": expected one of\n');
   });
 });

@@ -27,6 +27,7 @@ describe('loadConfig', () => {
       crashLoopWindowMs: 300_000,
     });
     expect(c.stopGraceMs).toBe(8000);
+    expect(c.onStartError).toBe('exit');
     expect(c.stopGraceMs).toBeLessThan(10_000); // below Docker's default stop timeout
     expect(c.health).toEqual({ host: '127.0.0.1', port: 7433 });
     expect(c.log).toEqual({ level: 'info', format: 'json' });
@@ -96,11 +97,11 @@ describe('loadConfig', () => {
     });
     expect(problems).toHaveLength(9);
     expect(problems).toContain('AGENTGATE_RESTART="sometimes": expected one of "always", "on-failure", "never"');
-    expect(problems).toContain('AGENTGATE_BACKOFF_FACTOR="fast": expected a number');
+    expect(problems).toContain('AGENTGATE_BACKOFF_FACTOR="fast": expected a decimal number such as 1.5');
     expect(problems).toContain('AGENTGATE_HEALTH_PORT="70000": expected a number <= 65535');
     expect(problems).toContain('AGENTGATE_WORKSPACE_STRICT="maybe": expected a boolean (true/false, 1/0, yes/no, on/off)');
-    expect(problems).toContain('AGENTGATE_STOP_GRACE_MS="1.5": expected an integer');
-    expect(problems).toContain('AGENTGATE_WORKSPACE="relative/path": expected an absolute path');
+    expect(problems).toContain('AGENTGATE_STOP_GRACE_MS="1.5": expected an integer (decimal digits only)');
+    expect(problems).toContain('AGENTGATE_WORKSPACE="relative/path": expected an absolute path, without leading or trailing spaces');
     expect(problems.find((p) => p.startsWith('AGENTGATE_SESSION="a:b"'))).toMatch(/tmux reserves/);
     expect(problems).toContain('AGENTGATE_LOG_FORMAT="xml": expected one of "json", "pretty"');
     expect(problems).toContain('AGENTGATE_BACKOFF_MAX_MS="100": expected a number >= AGENTGATE_BACKOFF_INITIAL_MS');
@@ -109,6 +110,47 @@ describe('loadConfig', () => {
   it('rejects negative and zero values where they make no sense', () => {
     expect(problemsOf({ AGENTGATE_CRASH_LOOP_RESTARTS: '0' })).toEqual(['AGENTGATE_CRASH_LOOP_RESTARTS="0": expected a number >= 1']);
     expect(problemsOf({ AGENTGATE_BACKOFF_JITTER: '1.5' })).toEqual(['AGENTGATE_BACKOFF_JITTER="1.5": expected a number <= 1']);
-    expect(problemsOf({ AGENTGATE_HEALTH_PORT: '-1' })).toEqual(['AGENTGATE_HEALTH_PORT="-1": expected a number >= 1']);
+    expect(problemsOf({ AGENTGATE_HEALTH_PORT: '-1' })).toEqual(['AGENTGATE_HEALTH_PORT="-1": expected an integer (decimal digits only)']);
+    expect(problemsOf({ AGENTGATE_HEALTH_PORT: '0' })).toEqual(['AGENTGATE_HEALTH_PORT="0": expected a number >= 1']);
+  });
+
+  it('takes decimal digits only for integers: no hex, exponents, binary, octal or blanks', () => {
+    for (const value of ['0x10', '1e3', '0b101', '0o17', ' ', '  12', '12 ', '+5', '1_000']) {
+      expect(problemsOf({ AGENTGATE_BACKOFF_INITIAL_MS: value })).toEqual([`AGENTGATE_BACKOFF_INITIAL_MS=${JSON.stringify(value)}: expected an integer (decimal digits only)`]);
+    }
+    expect(problemsOf({ AGENTGATE_HEALTH_PORT: '1e3' })).toEqual(['AGENTGATE_HEALTH_PORT="1e3": expected an integer (decimal digits only)']);
+    expect(problemsOf({ AGENTGATE_BACKOFF_FACTOR: '0x2' })).toEqual(['AGENTGATE_BACKOFF_FACTOR="0x2": expected a decimal number such as 1.5']);
+  });
+
+  it('gives one line naming the right variable for a value beyond 2^53', () => {
+    expect(problemsOf({ AGENTGATE_BACKOFF_MAX_MS: '9007199254740993' })).toEqual(['AGENTGATE_BACKOFF_MAX_MS="9007199254740993": expected a number <= 3600000']);
+  });
+
+  it('refuses blank values and invisible surrounding spaces, saying what was expected', () => {
+    expect(problemsOf({ AGENTGATE_AGENT: '   ' })).toEqual(['AGENTGATE_AGENT="   ": expected "claude", "none" or a command line (it is blank)']);
+    expect(problemsOf({ AGENTGATE_HEALTH_HOST: ' ' })).toEqual(['AGENTGATE_HEALTH_HOST=" ": expected a host name or IP address, without spaces']);
+    expect(problemsOf({ AGENTGATE_STATE_DIR: '/state ' })).toEqual(['AGENTGATE_STATE_DIR="/state ": expected an absolute path, without leading or trailing spaces']);
+  });
+
+  it('refuses a relative project dir, which compose would resolve from compose/', () => {
+    expect(problemsOf({ AGENTGATE_PROJECT_DIR: '.' })[0]).toMatch(/^AGENTGATE_PROJECT_DIR=".": expected an absolute host path .* use "\$PWD"/);
+    expect(loadConfig({ AGENTGATE_PROJECT_DIR: '/home/ada/code' }).projectDir).toBe('/home/ada/code');
+  });
+
+  it('derives one stop budget: the grace plus the cleanup, within the stop timeout', () => {
+    expect(loadConfig({})).toMatchObject({ stopGraceMs: 8000, stopBudgetMs: 10_000 });
+    expect(loadConfig({ AGENTGATE_STOP_TIMEOUT_MS: '30000' })).toMatchObject({ stopGraceMs: 28_000, stopBudgetMs: 30_000 });
+    expect(loadConfig({ AGENTGATE_STOP_GRACE_MS: '3600000' })).toMatchObject({ stopGraceMs: 3_600_000, stopBudgetMs: 3_602_000 });
+    expect(loadConfig({ AGENTGATE_STOP_GRACE_MS: '1000', AGENTGATE_STOP_TIMEOUT_MS: '5000' })).toMatchObject({ stopGraceMs: 1000, stopBudgetMs: 3000 });
+    expect(problemsOf({ AGENTGATE_STOP_GRACE_MS: '9000', AGENTGATE_STOP_TIMEOUT_MS: '10000' })).toEqual([
+      'AGENTGATE_STOP_GRACE_MS="9000": expected at most AGENTGATE_STOP_TIMEOUT_MS - 2000 (8000): the stop needs 2000 ms after the grace',
+    ]);
+  });
+
+  it('warns about a misspelled AGENTGATE_ variable, naming the closest known one', () => {
+    expect(loadConfig({ AGENTGATE_RESTRAT: 'never', AGENTGATE_UID: '501' }).warnings).toEqual([
+      'unknown variable AGENTGATE_RESTRAT is ignored; did you mean AGENTGATE_RESTART?',
+    ]);
+    expect(loadConfig({ AGENTGATE_ZZZZZZZZZZZZZ: '1' }).warnings).toEqual(['unknown variable AGENTGATE_ZZZZZZZZZZZZZ is ignored']);
   });
 });

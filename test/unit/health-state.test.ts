@@ -1,5 +1,6 @@
+import { formatStatus } from '../../supervisor/health/health-probe.js';
 import { describe, expect, it } from 'vitest';
-import { type HealthSnapshot, evaluateHealth, summarizeHealth } from '../../supervisor/health/health-state.js';
+import { type HealthSnapshot, describeExit, evaluateHealth, summarizeHealth } from '../../supervisor/health/health-state.js';
 
 const running: HealthSnapshot = {
   mode: 'agent',
@@ -26,19 +27,19 @@ describe('evaluateHealth', () => {
 
   it('fails during a backoff, saying how the agent exited and when it restarts', () => {
     const report = evaluateHealth(
-      { ...running, phase: 'backoff', agentPid: null, restarts: 1, lastExit: { code: 3, signal: null, runMs: 5, atMs: 1500 }, backoff: { attempt: 1, delayMs: 1000, restartAtMs: 2500 } },
+      { ...running, phase: 'backoff', agentPid: null, restarts: 1, lastExit: { code: 3, signal: null, runMs: 5, atMs: 1500, reason: 'exited' }, backoff: { attempt: 1, delayMs: 1000, restartAtMs: 2500 } },
       2000,
     );
     expect(report.status).toBe('fail');
-    expect(report.checks.agent).toEqual({ ok: false, reason: 'agent exited (code 3); restart 1 in 500 ms' });
+    expect(report.checks.agent).toEqual({ ok: false, reason: 'agent exited with code 3; restart 1 in 500 milliseconds' });
     expect(report.backoff?.remainingMs).toBe(500);
-    expect(summarizeHealth(report)).toBe('unhealthy: agent: agent exited (code 3); restart 1 in 500 ms');
+    expect(summarizeHealth(report)).toBe('unhealthy: agent: agent exited with code 3; restart 1 in 500 milliseconds');
   });
 
   it('fails on a crash loop with its reason, even while the agent runs', () => {
     const report = evaluateHealth({ ...running, crashLoop: { looping: true, restartsInWindow: 5, threshold: 5, windowMs: 60_000 } }, 2000);
     expect(report.status).toBe('fail');
-    expect(report.checks.crashLoop.reason).toBe('crash loop: 5 restarts within 60000 ms (threshold 5)');
+    expect(report.checks.crashLoop.reason).toBe('crash loop: 5 restarts within 1 minute (threshold 5)');
   });
 
   it('fails when the workspace or the session is gone', () => {
@@ -56,5 +57,31 @@ describe('evaluateHealth', () => {
 
   it('is not ready while stopping', () => {
     expect(evaluateHealth({ ...running, phase: 'stopping' }, 2000).status).toBe('fail');
+  });
+
+  it('fails a start that failed, with its reason first', () => {
+    const report = evaluateHealth({ ...running, phase: 'failed', agentPid: null, sessionAlive: false, startError: 'workspace /workspace does not exist' }, 2000);
+    expect(report.status).toBe('fail');
+    expect(summarizeHealth(report)).toBe('unhealthy: start: start failed: workspace /workspace does not exist');
+  });
+
+  it('names an end that was not an exit code', () => {
+    expect(describeExit({ code: null, signal: null, runMs: 5, atMs: 1, reason: 'tmux server died' })).toBe('ended: tmux server died');
+    expect(describeExit({ code: 0, signal: null, runMs: 5, atMs: 1, reason: 'stopped' })).toBe('exited with code 0 (stopped)');
+    expect(describeExit({ code: null, signal: 'SIGKILL', runMs: 5, atMs: 1, reason: 'exited' })).toBe('was killed by SIGKILL');
+  });
+});
+
+describe('status for people', () => {
+  it('shows durations and clock times, not milliseconds and epochs', () => {
+    const report = evaluateHealth(
+      { ...running, phase: 'backoff', agentPid: null, restarts: 2, lastExit: { code: 1, signal: null, runMs: 1500, atMs: Date.UTC(2026, 0, 1, 10, 0, 0), reason: 'exited' }, backoff: { attempt: 2, delayMs: 300_000, restartAtMs: Date.UTC(2026, 0, 1, 10, 5, 0) }, crashLoop: { looping: false, restartsInWindow: 2, threshold: 5, windowMs: 300_000 } },
+      Date.UTC(2026, 0, 1, 10, 0, 0),
+    );
+    const text = formatStatus({ healthy: false, line: '', report }, Date.UTC(2026, 0, 1, 10, 2, 0));
+    expect(text).toContain('last exit: exited with code 1 after 1.5 seconds, at 10:00:00 UTC (2 minutes ago)');
+    expect(text).toContain('next restart: attempt 2 in 5 minutes');
+    expect(text).toContain('2 restarts within the last 5 minutes');
+    expect(text).not.toMatch(/\d{5,} ?ms|\d{12,}/);
   });
 });

@@ -1,0 +1,36 @@
+/**
+ * The agent's pane command. tmux leaves SIGTTIN and SIGTTOU ignored in the processes it starts, and a shell
+ * cannot undo a disposition that was ignored when it started (POSIX), so a small python3 step resets every
+ * signal to its default and unblocks them all, enters the workspace (failing loudly rather than letting tmux
+ * fall back to another directory), marks the run, and execs the agent's command line in /bin/sh: the pane's
+ * pid stays the agent's pid.
+ */
+const LAUNCHER = [
+  'import os, signal, sys',
+  'for n in range(1, signal.NSIG):',
+  '    try: signal.signal(n, signal.SIG_DFL)',
+  '    except (OSError, ValueError, RuntimeError): pass',
+  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  'try: os.chdir(sys.argv[1])',
+  'except OSError as e:',
+  '    sys.stderr.write("agentgate: cannot enter the workspace %s: %s\\n" % (sys.argv[1], e.strerror)); sys.exit(126)',
+  'os.environ[sys.argv[2]] = sys.argv[3]',
+  'os.execv("/bin/sh", ["/bin/sh", "-c", "exec " + sys.argv[4]])',
+].join('\n');
+
+/** The environment variable that marks every process of one agent run, whatever session or group it moves to. */
+export const RUN_MARKER = 'AGENTGATE_RUN_ID';
+
+export interface PaneCommandSpec {
+  cwd: string;
+  commandLine: string;
+  runId: string;
+  /** python3's path, or null when it is missing: then /bin/sh starts the agent and dispositions stay as tmux left them. */
+  python: string | null;
+}
+
+/** argv for the pane: the clean launcher when python3 is there, otherwise plain `sh -c` with the marker exported. */
+export function paneCommand(spec: PaneCommandSpec): string[] {
+  if (spec.python) return [spec.python, '-I', '-S', '-c', LAUNCHER, spec.cwd, RUN_MARKER, spec.runId, spec.commandLine];
+  return ['/bin/sh', '-c', `${RUN_MARKER}=${spec.runId}; export ${RUN_MARKER}; cd "$1" || exit 126; exec ${spec.commandLine}`, 'agentgate', spec.cwd];
+}
