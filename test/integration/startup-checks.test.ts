@@ -22,8 +22,8 @@ describe('startup checks', () => {
     expect((await sup.exited).code).toBe(78);
     const message = String(errorLine(sup)?.msg);
     expect(message).toContain('AGENTGATE_RESTART="sometimes": expected one of "always", "on-failure", "never"');
-    expect(message).toContain('AGENTGATE_HEALTH_PORT="eighty": expected a number');
-    expect(message).toContain('AGENTGATE_STOP_GRACE_MS="-5": expected a number >= 0');
+    expect(message).toContain('AGENTGATE_HEALTH_PORT="eighty": expected an integer (decimal digits only)');
+    expect(message).toContain('AGENTGATE_STOP_GRACE_MS="-5": expected an integer (decimal digits only)');
     expect(errorLine(sup)?.exitCode).toBe(78);
   });
 
@@ -57,7 +57,7 @@ describe('startup checks', () => {
     cleanups.push(() => void s.cleanup());
     expect((await s.exited).code).toBe(69);
     expect(errorLine(s)?.msg).toContain(
-      `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4343 (compose: user: "4242:4343")`,
+      `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4343 (compose: AGENTGATE_UID=4242 AGENTGATE_GID=4343)`,
     );
   });
 
@@ -94,13 +94,19 @@ describe('startup checks', () => {
     expect(errorLine(sup)?.msg).toMatch(/^tmux is not installed or not on PATH/);
   });
 
-  it('exits 69 with a clear error when the health port is busy', async () => {
+  it('keeps working when the health port is busy, and health still finds this supervisor', async () => {
     const blocker: Server = createServer();
     const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
     cleanups.push(() => blocker.close());
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_HEALTH_PORT: String(port) } });
-    expect((await sup.exited).code).toBe(69);
-    expect(errorLine(sup)?.msg).toBe(`health server cannot listen on 127.0.0.1:${port} (EADDRINUSE): another process listens there; set AGENTGATE_HEALTH_PORT to a free port`);
+    const busy = await sup.waitForLog('health port busy; serving health on a free port instead');
+    expect(busy).toMatchObject({ level: 'warn', port });
+    await sup.waitForLog('agent started');
+    // The runtime file names where it went; `health` reads it, as the image's HEALTHCHECK does.
+    const url = readFileSync(join(sup.root, 'tmux', 'agentgate', 'health-url'), 'utf8').trim();
+    expect(url).toBe(busy.url);
+    expect(url).not.toBe(`http://127.0.0.1:${port}`);
+    await waitFor(() => spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' }).status === 0, 'health via the runtime file');
   });
 
   it('marks the workspace safe for git and sets the identity', async () => {
@@ -175,7 +181,7 @@ describe('startup checks', () => {
     const secretFile = join(sup.root, 'credentials.json');
     writeFileSync(secretFile, '{"token":"from-secret"}', { mode: 0o444 });
     const state = join(sup.root, 'state');
-    const first = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state }, args: ['true'] });
+    const first = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state, AGENTGATE_LOG_LEVEL: 'info' }, args: ['true'] });
     cleanups.push(() => void first.cleanup());
     expect((await first.exited).code).toBe(0);
     const copy = join(state, '.credentials.json');
@@ -185,7 +191,7 @@ describe('startup checks', () => {
     // The agent refreshed its token: the state copy is newer and must survive the next start.
     writeFileSync(copy, '{"token":"refreshed"}');
     utimesSync(secretFile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    const second = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state }, args: ['true'] });
+    const second = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state, AGENTGATE_LOG_LEVEL: 'info' }, args: ['true'] });
     cleanups.push(() => void second.cleanup());
     await second.exited;
     expect(readFileSync(copy, 'utf8')).toBe('{"token":"refreshed"}');
@@ -203,7 +209,7 @@ describe('startup checks', () => {
     for (const f of ['', 'id_ed25519', 'id_ed25519.pub', 'id_rsa']) chownSync(join(hostSsh, f), 4242, 4242);
     const s = await SupervisorProcess.start({
       uid: 1000,
-      env: { AGENTGATE_SSH_DIR: hostSsh },
+      env: { AGENTGATE_SSH_DIR: hostSsh, AGENTGATE_LOG_LEVEL: 'info' },
       args: ['sh', '-c', 'stat -c "%n %a %u" "$HOME/.ssh" "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"; cat "$HOME/.ssh/id_ed25519"'],
     });
     cleanups.push(() => void s.cleanup());

@@ -1,0 +1,79 @@
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SupervisorProcess } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const fast = { AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_MAX_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', AGENTGATE_CRASH_LOOP_RESTARTS: '1000' };
+let sup: SupervisorProcess;
+afterEach(async () => {
+  await sup?.cleanup();
+});
+
+/** True when something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The node process (the supervisor) inside the namespace, as the host sees it. */
+async function supervisorPid(s: SupervisorProcess): Promise<number> {
+  return waitFor(async () => (await s.processes()).find((p) => p.cmdline.includes('supervisor.cjs'))?.pid, 'supervisor pid');
+}
+
+describe('hardening', () => {
+  it('never opens the Node inspector on SIGUSR1: not at start, not in keep-alive mode', async () => {
+    expect(await listening(9229)).toBe(false); // nothing else on this machine holds the inspector's port
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'none' } });
+    // At start: from the supervisor's first line on, while it is still starting. (Node's own bootstrap, before
+    // any of the bundle runs, is covered by --disable-sigusr1 in the image: see the container tests.)
+    const pid = await supervisorPid(sup);
+    await waitFor(() => sup.raw.length > 0, 'first line');
+    for (let i = 0; i < 20 && sup.logsOf('keep-alive: no agent; use docker exec to work in the container').length === 0; i++) {
+      process.kill(pid, 'SIGUSR1');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await sup.waitForLog('keep-alive: no agent; use docker exec to work in the container');
+    // In keep-alive mode, where no agent takes the signal: through tini, as `docker kill -s USR1` does.
+    await sup.signal('SIGUSR1');
+    process.kill(pid, 'SIGUSR1');
+    expect((await sup.health('/livez')).status).toBe(200); // still alive, still answering
+    expect(sup.output).not.toContain('Debugger listening');
+    expect(await listening(9229)).toBe(false);
+  });
+
+  it('starts the agent, and what it starts, with clean signal dispositions, in the workspace', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-signals.sh' } });
+    await waitFor(() => sup.readWorkspaceFile('.agent-signals'), 'agent wrote its dispositions');
+    for (const file of ['.agent-signals', '.child-signals']) {
+      expect(sup.readWorkspaceFile(file)).toMatch(/^SigIgn:\s+0{16}$/m);
+      expect(sup.readWorkspaceFile(file)).toMatch(/^SigBlk:\s+0{16}$/m);
+    }
+    expect(sup.readWorkspaceFile('.agent-cwd').trim()).toBe(sup.workspace);
+  });
+
+  it('runs a command with clean signal dispositions too', async () => {
+    sup = await SupervisorProcess.start({ args: ['sh', '-c', 'grep -E "^(SigIgn|SigBlk)" /proc/self/status'] });
+    expect((await sup.exited).code).toBe(0);
+    expect(sup.raw).toEqual(expect.arrayContaining([expect.stringMatching(/^SigIgn:\s+0{16}$/), expect.stringMatching(/^SigBlk:\s+0{16}$/)]));
+  });
+
+  it('kills daemons the agent moved to sessions of their own at each restart, and spares what people started', async () => {
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-daemon.sh' } });
+    await sup.waitForLog('agent started');
+    // A process a person started in the agent's tmux server (a new window): not the agent's, never killed.
+    expect(sup.tmux(['new-window', '-d', 'exec sleep 4405']).status).toBe(0);
+    await waitFor(() => sup.readWorkspaceFile('.agent-starts').split('\n').filter(Boolean).length >= 6, 'six starts', 20_000);
+    const daemons = async () => (await sup.processes()).filter((p) => p.cmdline === 'sleep 4404' && p.state !== 'Z');
+    // Each restart killed the previous run's daemon: at most the current run's one is left.
+    await waitFor(async () => (await daemons()).length <= 1, 'old daemons gone');
+    expect((await daemons()).length).toBeLessThanOrEqual(1);
+    expect(sup.logs.filter((l) => l.msg === 'agent leftovers killed').length).toBeGreaterThanOrEqual(4);
+    expect((await sup.processes()).some((p) => p.cmdline === 'sleep 4405')).toBe(true);
+  });
+});
