@@ -185,7 +185,7 @@ export class TmuxServer {
   /** A client blocked on `wait-for channel`; `done` resolves when signalled or when the server goes. */
   waitFor(channel: string): { done: Promise<void>; cancel: () => void } {
     const client = execa('tmux', ['-N', 'wait-for', channel], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
-    return { done: client.then(() => undefined), cancel: () => client.kill('SIGTERM') };
+    return { done: client.then(() => undefined), cancel: () => abandon(client) };
   }
 
   /**
@@ -203,15 +203,23 @@ export class TmuxServer {
 
   /** Runs one client command with -N and a deadline; never throws. */
   async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    const result = await execa('tmux', ['-N', ...args], {
-      env: this.env,
-      extendEnv: false,
-      stdin: 'ignore',
-      reject: false,
-      timeout: timeoutMs,
-    });
+    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
+    const timer = setTimeout(() => abandon(child), timeoutMs);
+    const result = await child;
+    clearTimeout(timer);
     return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
   }
+}
+
+/**
+ * Ends a tmux client at its deadline. A client answers SIGTERM by telling its server and waiting for the
+ * reply, and it hands its stdout to the server over the socket: against a frozen server neither the process
+ * nor its pipes would ever end. SIGKILL, and dropping the pipes, end both.
+ */
+function abandon(child: ResultPromise): void {
+  child.kill('SIGKILL');
+  child.stdout?.destroy();
+  child.stderr?.destroy();
 }
 
 const EXIT_MESSAGE =
