@@ -3,6 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 IMAGE ?= agentgate/agent:latest
+# compose runs the image make builds: IMAGE=... reaches compose as AGENTGATE_IMAGE.
+export AGENTGATE_IMAGE := $(IMAGE)
 # The official Alpine Node image by default; where no registry is reachable, the local stand-in if present.
 NODE_IMAGE ?= $(shell docker image inspect local/node:24-bookworm-slim >/dev/null 2>&1 && echo local/node:24-bookworm-slim || echo node:24-alpine)
 CLAUDE_CODE_VERSION ?= 2.1.330
@@ -10,6 +12,27 @@ NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https
 VERSION := $(shell node -p 'require("./package.json").version')
 REVISION := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export NODE_IMAGE NPM_CONFIG_REGISTRY CLAUDE_CODE_VERSION
+
+# One compose project per project directory, so that several run side by side, each with its own state:
+# PROJECT=~/code/x (relative to where you stand) gives the compose project agentgate-x (NAME=... to choose).
+ifdef PROJECT
+PROJECT_DIR := $(shell cd "$(PWD)" 2>/dev/null && realpath -e -- "$(patsubst ~%,$(HOME)%,$(PROJECT))" 2>/dev/null)
+NAME ?= $(shell basename -- "$(PROJECT_DIR)" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n-' '-')
+export AGENTGATE_PROJECT_DIR := $(PROJECT_DIR)
+endif
+export COMPOSE_PROJECT_NAME := agentgate$(if $(NAME),-$(NAME))
+# Engines older than 25 refuse healthcheck.start_interval: add the override that drops it.
+ENGINE_API := $(shell docker version -f '{{.Server.APIVersion}}' 2>/dev/null)
+COMPOSE_FILE ?= compose/compose.yaml
+ifneq ($(ENGINE_API),)
+ifneq ($(firstword $(shell printf '%s\n' "$(ENGINE_API)" 1.44 | sort -V)),1.44)
+COMPOSE_FILE := $(COMPOSE_FILE):compose/engine-pre-25.yaml
+endif
+endif
+export COMPOSE_FILE
+# Docker refuses a CPU limit above the host's count: up to 2, never more than the host has.
+AGENTGATE_CPUS ?= $(shell n=$$(nproc 2>/dev/null || echo 1); [ "$$n" -gt 2 ] && n=2; echo $$n)
+export AGENTGATE_CPUS
 
 .PHONY: help
 help: ## List the targets
@@ -37,17 +60,34 @@ image: ## Build the image (NODE_IMAGE=... for another base)
 	  --build-arg REVISION=$(REVISION) --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
 	@docker image inspect -f 'built {{index .RepoTags 0}}: {{.Size}} bytes' $(IMAGE)
 
+.PHONY: check-project
+check-project:
+	@if [ -n "$(PROJECT)" ] && [ -z "$(PROJECT_DIR)" ]; then \
+	  echo "make: PROJECT=$(PROJECT) does not exist (relative paths are resolved from $(PWD)); give a directory that exists" >&2; exit 2; fi
+
 .PHONY: up
-up: ## Build and start the agent with compose (AGENTGATE_PROJECT_DIR=... for your project)
-	docker compose up --build agent
+up: check-project ## Build and start the agent, wait until it is healthy (PROJECT=~/code/x for your project)
+	@docker compose up --build -d --wait agent || { docker compose logs --tail 30 agent; \
+	  echo "make: the agent did not become healthy; the log above says why" >&2; exit 1; }
+	@echo "ready: $(COMPOSE_PROJECT_NAME) on $(or $(PROJECT_DIR),the sample workspace (volume $(COMPOSE_PROJECT_NAME)_agentgate-workspace))"
+	@echo "  attach:  make attach$(if $(PROJECT), PROJECT=$(PROJECT))   (or: docker compose -p $(COMPOSE_PROJECT_NAME) exec agent agentgate attach; detach with Ctrl-b d)"
+	@echo "  status:  make status$(if $(PROJECT), PROJECT=$(PROJECT))   logs: make logs$(if $(PROJECT), PROJECT=$(PROJECT))"
 
 .PHONY: down
 down: ## Stop and remove the compose containers (volumes are kept)
 	docker compose down
 
 .PHONY: attach
-attach: ## Attach to the agent's tmux session (detach with Ctrl-b d)
-	docker compose exec agent tmux attach -t agent
+attach: ## Attach to the agent's tmux session (detach with Ctrl-b d; READ_ONLY=1 to watch)
+	docker compose exec agent agentgate attach $(if $(READ_ONLY),--read-only)
+
+.PHONY: status
+status: ## The agent's health report for people
+	docker compose exec agent agentgate status
+
+.PHONY: ps
+ps: ## The agentgate compose projects on this engine
+	docker compose ls --all --filter name=agentgate
 
 .PHONY: logs
 logs: ## Follow the supervisor's logs
@@ -73,7 +113,8 @@ test-container: build ## Container tests only (needs a Docker engine)
 lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate compose
 	npx --yes dockerfile-utils@0.16.3 lint docker/Dockerfile
 	shellcheck docker/*.sh test/fixtures/*.sh .ci/run
-	docker compose config -q
+	docker compose -f compose/compose.yaml config -q
+	docker compose -f compose/compose.yaml -f compose/engine-pre-25.yaml config -q
 
 .PHONY: bench
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md
