@@ -7,7 +7,8 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 30_000,
-    // Container tests share one engine and one built image: run those files one at a time.
+    // Container test files share one engine and one image, built once before them all.
+    globalSetup: ['test/global-setup.ts'],
     fileParallelism: true,
     reporters: ['default'],
     onConsoleLog: () => true,

@@ -1,14 +1,12 @@
 #!/bin/sh
-# Writes /usr/local/bin/agentgate from agentgate.sh with the Node flags this base's Node accepts.
+# Writes /usr/local/bin/agentgate from agentgate.sh with the Node flags for this base's Node.
 # Usage: install-entrypoint.sh agentgate.sh /usr/local/bin/agentgate
 set -eu
-flags=""
-for flag in --disable-sigusr1 --lite-mode; do
-  if node "$flag" -e 0 >/dev/null 2>&1; then flags="$flags $flag"; fi
-done
-case "$flags" in
-  *--disable-sigusr1*) ;;
-  *) echo "install-entrypoint: this Node lacks --disable-sigusr1; the supervisor's own SIGUSR1 listener keeps the inspector shut" >&2 ;;
-esac
-sed "s|@NODE_FLAGS@|${flags# }|" "$1" > "$2"
+# The inspector's address is one no interface has (192.0.2.1, TEST-NET-1, reserved for documentation): a
+# SIGUSR1 that arrives while Node boots, before the bundle's own SIGUSR1 listener exists, makes Node try to
+# open its inspector, and binding fails at once, sending nothing anywhere. Node's --disable-sigusr1 would do
+# it too, but it leaves SIGUSR1 blocked for good, so the supervisor could no longer forward it.
+flags="--inspect-port=192.0.2.1:9229"
+if node --lite-mode -e 0 >/dev/null 2>&1; then flags="$flags --lite-mode"; fi
+sed "s|@NODE_FLAGS@|$flags|" "$1" > "$2"
 chmod 0755 "$2"

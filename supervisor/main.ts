@@ -86,17 +86,20 @@ async function main(): Promise<number> {
 
 /** `health`, `status` and `attach`: clients of a running supervisor, speaking to people (or probes). */
 async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'status' | 'attach' }>): Promise<number> {
-  let config: Config;
+  // A client must work in a container whose configuration is bad: that supervisor waits, unhealthy, and
+  // `status` is how people learn why. So a bad configuration here falls back to the defaults.
+  let settings: { health: { host: string; port: number }; sessionName: string };
   try {
-    config = loadConfig(env);
-  } catch (error) {
-    return reportToPeople(error);
+    settings = loadConfig(env);
+  } catch {
+    const session = /^[A-Za-z0-9_-]{1,64}$/.test(env.AGENTGATE_SESSION ?? '') ? (env.AGENTGATE_SESSION as string) : 'agent';
+    settings = { ...fallbackHealthConfig(), sessionName: session };
   }
   // The running supervisor's own word on where it listens (it may have moved off a busy port).
-  const baseUrl = readHealthUrl(runtimeDir) ?? healthBaseUrl(config.health.host, config.health.port);
+  const baseUrl = readHealthUrl(runtimeDir) ?? healthBaseUrl(settings.health.host, settings.health.port);
   if (invocation.kind === 'attach') {
     return attachToSession({
-      session: config.sessionName,
+      session: settings.sessionName,
       readOnly: invocation.readOnly,
       env,
       uid,

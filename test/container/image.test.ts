@@ -1,66 +1,20 @@
-import { chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HARDENING, NODE_IMAGE, TEST_IMAGE, docker, dockerAsync, engineReachable, inspect, removeContainers, waitForHealth } from '../helpers/docker.js';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HARDENING, NODE_IMAGE, TEST_IMAGE, composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
+import { ROOT, TestContainers, exec, readyz, requireEngine } from '../helpers/containers.js';
 import { FIXTURES } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-const ROOT = resolve(FIXTURES, '../..');
-const reachable = engineReachable();
-if (!reachable) {
-  if (process.env.CI === 'true') throw new Error('CI=true but no Docker engine is reachable: container tests cannot be skipped in CI');
-  console.warn('\n*** CONTAINER TESTS SKIPPED: no Docker engine is reachable (run bash ../shared/ci/docker-offline.sh) ***\n');
-}
+const reachable = requireEngine();
+const made = new TestContainers();
+const name = (label: string) => made.name(label);
+const workspace = (uid?: number) => made.workspace(uid);
+const runAgent = (label: string, agent: string, extra?: string[]) => made.runAgent(label, agent, extra);
 
-const containers: string[] = [];
-const dirs: string[] = [];
-/** A unique container name, removed after the suite. */
-function name(label: string): string {
-  const n = `agentgate-test-${label}-${process.pid}`;
-  containers.push(n);
-  removeContainers([n]);
-  return n;
-}
-/** A workspace directory on the host owned by `uid`. */
-function workspace(uid = 1000): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agentgate-ws-'));
-  chownSync(dir, uid, uid);
-  dirs.push(dir);
-  return dir;
-}
-/** Starts a hardened agent container with the fixture agents mounted at /fixtures. */
-function runAgent(label: string, agent: string, extra: string[] = []): { container: string; ws: string } {
-  const container = name(label);
-  const ws = workspace();
-  const r = docker([
-    'run', '-d', '--name', container, ...HARDENING,
-    '--health-interval', '1s', '--health-start-period', '0s', '--health-retries', '2',
-    '-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`,
-    '-e', `AGENTGATE_AGENT=/fixtures/${agent}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_STOP_GRACE_MS=3000',
-    ...extra, TEST_IMAGE,
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  return { container, ws };
-}
-const exec = (container: string, cmd: string[]) => docker(['exec', container, ...cmd]);
-const readyz = (container: string) => JSON.parse(exec(container, ['curl', '-s', 'http://127.0.0.1:7433/readyz']).stdout || '{}');
-
-afterAll(() => {
-  removeContainers(containers);
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(() => made.cleanup());
 
 describe.skipIf(!reachable)('the image', () => {
-  beforeAll(async () => {
-    const build = await dockerAsync(
-      ['build', '--network', 'host', '-f', 'docker/Dockerfile', '-t', TEST_IMAGE, '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`,
-        ...(process.env.NPM_CONFIG_REGISTRY ? ['--build-arg', `NPM_CONFIG_REGISTRY=${process.env.NPM_CONFIG_REGISTRY}`] : []), '.'],
-      { cwd: ROOT, timeoutMs: 900_000 },
-    );
-    expect(build.status, build.stderr.slice(-3000)).toBe(0);
-  }, 900_000);
-
   it('builds on the given base with claude, uid 1000 agentgate and /workspace', () => {
     const size = Number(inspect(TEST_IMAGE, '{{.Size}}'));
     console.info(`image ${TEST_IMAGE} on ${NODE_IMAGE}: ${(size / 1024 / 1024).toFixed(0)} MiB`);
@@ -70,7 +24,11 @@ describe.skipIf(!reachable)('the image', () => {
     const labels = JSON.parse(inspect(TEST_IMAGE, '{{json .Config.Labels}}'));
     expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': '2.1.330' });
     for (const key of ['version', 'revision', 'source', 'created']) expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
-    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","node","--lite-mode","/opt/agentgate/supervisor.cjs"]');
+    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","/usr/local/bin/agentgate"]');
+    // The shim execs node with an inspector address no interface has, and --lite-mode where Node has it.
+    expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', TEST_IMAGE, '/usr/local/bin/agentgate']).stdout).toMatch(
+      /^exec node --inspect-port=192\.0\.2\.1:9229 --lite-mode \/opt\/agentgate\/supervisor\.cjs "\$@"$/m,
+    );
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {
@@ -91,6 +49,11 @@ describe.skipIf(!reachable)('the image', () => {
     const { container } = runAgent('tmux', 'agent-idle.sh');
     await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('agent-idle pid'), 'agent output via docker exec tmux', 20_000);
     expect(exec(container, ['tmux', 'list-sessions', '-F', '#{session_name}']).stdout.trim()).toBe('agent');
+    // The agentgate command is on PATH for status, health and version.
+    expect(exec(container, ['agentgate', 'version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const status = exec(container, ['agentgate', 'status']);
+    expect(status.status, status.stderr).toBe(0);
+    expect(status.stdout).toMatch(/^agentgate .*: healthy \(agent mode, running, up [\d.]+ (milli)?seconds?\)/);
   });
 
   it('docker stop ends it within the grace, the agent got SIGTERM, and it exits 0', async () => {
@@ -146,7 +109,7 @@ describe.skipIf(!reachable)('the image', () => {
 });
 
 describe.skipIf(!reachable)('docker compose', () => {
-  const env = { ...process.env, AGENTGATE_IMAGE: TEST_IMAGE, NODE_IMAGE, COMPOSE_PROJECT_NAME: `agentgate-test-${process.pid}` };
+  const env = composeEnv(`agentgate-test-${process.pid}`);
   afterAll(() => docker(['compose', 'down', '-v', '--remove-orphans'], 120_000, env));
 
   it('`docker compose up -d agent` from the repository root becomes healthy, and `down` is clean', async () => {
@@ -154,7 +117,7 @@ describe.skipIf(!reachable)('docker compose', () => {
     mkdirSync(join(project, 'src'));
     const credentials = join(project, '..', `agentgate-credentials-${process.pid}.json`);
     writeFileSync(credentials, '{"claudeAiOauth":{"accessToken":"sk-ant-oat-TEST-SECRET-VALUE"}}', { mode: 0o644 });
-    dirs.push(credentials);
+    made.track(credentials);
     // The default agent: Claude Code itself, waiting at its login screen.
     const upEnv = { ...env, AGENTGATE_PROJECT_DIR: project, CLAUDE_CREDENTIALS_FILE: credentials };
     const up = await dockerAsync(['compose', 'up', '-d', 'agent'], { cwd: ROOT, env: upEnv, timeoutMs: 600_000 });

@@ -62,3 +62,21 @@ export async function waitForHealth(container: string, status: 'healthy' | 'unhe
 export function removeContainers(names: string[]): void {
   if (names.length > 0) docker(['rm', '-f', '-v', ...names]);
 }
+
+/**
+ * The environment for `docker compose` in tests: the test image, a project name of the test's own, and the
+ * override that engines older than 25 need (they refuse healthcheck.start_interval), as the Makefile adds it.
+ */
+export function composeEnv(project: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const api = docker(['version', '-f', '{{.Server.APIVersion}}'], 15_000).stdout.trim();
+  const [major, minor] = api.split('.').map(Number);
+  const old = (major ?? 0) < 1 || ((major ?? 0) === 1 && (minor ?? 0) < 44);
+  return {
+    ...process.env,
+    AGENTGATE_IMAGE: TEST_IMAGE,
+    NODE_IMAGE,
+    COMPOSE_PROJECT_NAME: project,
+    COMPOSE_FILE: old ? 'compose/compose.yaml:compose/engine-pre-25.yaml' : 'compose/compose.yaml',
+    ...extra,
+  };
+}

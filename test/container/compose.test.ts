@@ -1,0 +1,86 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, TestContainers, requireEngine } from '../helpers/containers.js';
+import { composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const reachable = requireEngine();
+const made = new TestContainers();
+const projects: string[] = [];
+/** A compose project of this test's own; `down -v` after the suite. */
+function project(label: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const name = `agentgate-t${process.pid}-${label}`;
+  projects.push(name);
+  return composeEnv(name, extra);
+}
+const compose = (args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000) => dockerAsync(['compose', ...args], { cwd: ROOT, env, timeoutMs });
+const containerOf = (env: NodeJS.ProcessEnv) => docker(['compose', 'ps', '-a', '-q', 'agent'], 30_000, env).stdout.trim();
+afterAll(async () => {
+  for (const name of projects) await compose(['down', '-v', '-t', '1', '--remove-orphans'], composeEnv(name), 120_000);
+  made.cleanup();
+});
+
+/** The variable names in the README's configuration table. */
+function documentedVariables(): string[] {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+  return [...table.matchAll(/^\| `(AGENTGATE_[A-Z_]+)`/gm)].map((m) => m[1] as string);
+}
+
+describe.skipIf(!reachable)('compose, as a new user meets it', () => {
+  it('passes every documented variable through, derives the stop period from the budget, and asks for at most 1 CPU by default', async () => {
+    const config = await compose(['config', '--format', 'json'], project('config', { AGENTGATE_STOP_TIMEOUT_MS: '30000', AGENTGATE_SESSION: 'work' }));
+    expect(config.status, config.stderr).toBe(0);
+    const agent = JSON.parse(config.stdout).services.agent;
+    const documented = documentedVariables();
+    expect(documented.length).toBeGreaterThanOrEqual(25);
+    expect(Object.keys(agent.environment).sort()).toEqual(expect.arrayContaining(documented));
+    expect(agent.environment.AGENTGATE_SESSION).toBe('work');
+    expect(agent.environment.AGENTGATE_STOP_TIMEOUT_MS).toBe('30000');
+    expect(agent.stop_grace_period).toBe('30s');
+    expect(Number(agent.deploy.resources.limits.cpus)).toBe(1);
+  });
+
+  it('does not restart a start that needs a fix: up --wait fails, the log says why, health says why', async () => {
+    const env = project('badconfig', { AGENTGATE_RESTART: 'sometimes', AGENTGATE_PROJECT_DIR: made.workspace() });
+    const up = await compose(['up', '-d', '--wait', 'agent'], env);
+    expect(up.status).not.toBe(0);
+    const container = containerOf(env);
+    await waitForHealth(container, 'unhealthy', 60_000);
+    expect(inspect(container, '{{.RestartCount}}')).toBe('0');
+    expect(inspect(container, '{{.State.Running}}')).toBe('true');
+    expect(docker(['logs', container]).stdout).toContain('AGENTGATE_RESTART=\\"sometimes\\": expected one of');
+    const status = docker(['exec', container, 'agentgate', 'status']);
+    expect(status.stdout).toMatch(/FAIL start +start failed: invalid configuration/);
+  });
+
+  it('refuses a relative project dir, naming the variable', async () => {
+    const env = project('relative', { AGENTGATE_PROJECT_DIR: '.' });
+    expect((await compose(['up', '-d', '--wait', 'agent'], env)).status).not.toBe(0);
+    const container = containerOf(env);
+    await waitFor(() => docker(['logs', container]).stdout.includes('AGENTGATE_PROJECT_DIR=\\".\\": expected an absolute host path'), 'the refusal in the log', 30_000);
+  });
+
+  it('runs two projects side by side, each with its own state, and works for another uid (AGENTGATE_UID)', async () => {
+    const first = made.workspace(1000);
+    const second = made.workspace(501);
+    writeFileSync(join(first, 'which'), 'first\n');
+    mkdirSync(join(second, 'src'));
+    const envA = project('proj-a', { AGENTGATE_PROJECT_DIR: first, AGENTGATE_AGENT: 'sleep infinity' });
+    const envB = project('proj-b', { AGENTGATE_PROJECT_DIR: second, AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_UID: '501', AGENTGATE_GID: '501' });
+    const [upA, upB] = await Promise.all([compose(['up', '-d', '--wait', 'agent'], envA), compose(['up', '-d', '--wait', 'agent'], envB)]);
+    expect(upA.status, upA.stderr).toBe(0);
+    expect(upB.status, upB.stderr).toBe(0);
+    const [a, b] = [containerOf(envA), containerOf(envB)];
+    expect(a).not.toBe(b);
+    expect(inspect(a, '{{.State.Running}}')).toBe('true'); // the second did not replace the first
+    expect(docker(['exec', a, 'cat', '/workspace/which']).stdout).toBe('first\n');
+    // Each has its own state volume.
+    const volumes = (c: string) => inspect(c, '{{range .Mounts}}{{if eq .Destination "/home/agentgate/.claude"}}{{.Name}}{{end}}{{end}}');
+    expect(volumes(a)).not.toBe(volumes(b));
+    // uid 501: home and state are writable, so a login persists.
+    const touch = docker(['exec', b, 'sh', '-c', 'id -u && touch "$HOME/x" "$HOME/.claude/x" && echo ok']);
+    expect(touch.stdout.trim().split('\n'), touch.stderr).toEqual(['501', 'ok']);
+  });
+});

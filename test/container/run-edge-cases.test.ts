@@ -1,0 +1,102 @@
+import { spawn } from 'node:child_process';
+import { chmodSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestContainers, exec, readyz, requireEngine } from '../helpers/containers.js';
+import { HARDENING, TEST_IMAGE, docker, inspect, waitForHealth } from '../helpers/docker.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const reachable = requireEngine();
+const made = new TestContainers();
+afterAll(() => made.cleanup());
+
+const noInspector = (container: string) => {
+  // Inside the container's own network: nothing may answer on the inspector's port.
+  const probe = exec(container, ['sh', '-c', 'curl -s -m 2 http://127.0.0.1:9229/json/list; echo "curl=$?"']);
+  expect(probe.stdout.trim()).toMatch(/curl=7$/); // 7: connection refused
+  expect(docker(['logs', container]).stderr + docker(['logs', container]).stdout).not.toContain('Debugger listening');
+};
+
+describe.skipIf(!reachable)('the image under attack and misuse', () => {
+  it('never opens the inspector on SIGUSR1: right after docker run -d, and in keep-alive mode', async () => {
+    const container = made.name('usr1');
+    const ws = made.workspace();
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_AGENT=none', TEST_IMAGE]).status).toBe(0);
+    // At once, again and again while it starts: tini passes each on to the shim, then to node.
+    for (let i = 0; i < 15; i++) docker(['kill', '-s', 'USR1', container], 5000);
+    await waitFor(() => exec(container, ['agentgate', 'health']).status === 0, 'keep-alive healthy', 20_000);
+    for (let i = 0; i < 3; i++) expect(docker(['kill', '-s', 'USR1', container]).status).toBe(0);
+    expect(inspect(container, '{{.State.Running}}')).toBe('true');
+    noInspector(container);
+  });
+
+  it('keeps stdout for the command in command mode', () => {
+    const r = docker(['run', '--rm', '--network', 'none', TEST_IMAGE, 'sh', '-c', 'echo \'{"a":1}\'']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('{"a":1}\n');
+  });
+
+  it('attaches with one command right after docker run -d, and tells root which user to be', async () => {
+    const { container } = made.runAgent('attach', 'agent-idle.sh');
+    // A real terminal for `docker exec -it`, from util-linux `script`.
+    const client = spawn('script', ['-qfec', `docker exec -it ${container} agentgate attach`, '/dev/null'], { env: { ...process.env, TERM: 'xterm' }, stdio: 'pipe' });
+    let screen = '';
+    client.stdout.on('data', (d) => (screen += d));
+    try {
+      await waitFor(() => screen.includes('agent-idle pid'), 'the agent on the attached screen', 20_000);
+      expect(exec(container, ['tmux', 'list-clients', '-F', '#{client_session}']).stdout.trim()).toBe('agent');
+    } finally {
+      client.kill('SIGKILL');
+    }
+    const asRoot = docker(['exec', '-u', '0', container, 'agentgate', 'attach']);
+    expect(asRoot.status).toBe(1);
+    expect(asRoot.stderr).toContain('attach as that user: docker exec -it -u 1000 <container> agentgate attach');
+  });
+
+  it('runs two agents on the host network: the second moves off the busy health port and both are healthy', async () => {
+    const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+    const first = made.runAgent('hostnet-1', 'agent-idle.sh', [], [...hostNet, '--network', 'host']);
+    await waitForHealth(first.container, 'healthy', 30_000);
+    const second = made.runAgent('hostnet-2', 'agent-idle.sh', [], [...hostNet, '--network', 'host']);
+    await waitForHealth(second.container, 'healthy', 30_000);
+    expect(docker(['logs', second.container]).stdout).toContain('health port busy; serving health on a free port instead');
+    // Each finds its own supervisor: the URLs they wrote differ, and each answers healthy.
+    const urls = [first, second].map(({ container }) => exec(container, ['cat', '/tmp/agentgate/health-url']).stdout.trim());
+    expect(urls[0]).toBe('http://127.0.0.1:7433');
+    expect(urls[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(urls[1]).not.toBe(urls[0]);
+    expect(exec(second.container, ['agentgate', 'health']).status).toBe(0);
+  });
+
+  it('survives a workspace that turns unreadable, reports it, and restarts the agent once it is back', async () => {
+    const { container, ws } = made.runAgent('unreadable', 'agent-idle.sh');
+    await waitForHealth(container, 'healthy', 30_000);
+    chmodSync(ws, 0o000);
+    exec(container, ['pkill', '-KILL', '-f', 'agent-idle.sh']);
+    await waitFor(() => readyz(container).phase === 'waiting', 'supervisor waiting for the workspace', 20_000);
+    expect(readyz(container).checks.workspace).toMatchObject({ ok: false, reason: expect.stringContaining('EACCES') });
+    expect(inspect(container, '{{.State.Running}}')).toBe('true');
+    chmodSync(ws, 0o755);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(readyz(container).restarts).toBeGreaterThanOrEqual(1);
+  });
+
+  it('says a full workspace is full', async () => {
+    const container = made.name('full');
+    const r = docker(['run', '-d', '--name', container, ...HARDENING, '--tmpfs', '/workspace:uid=1000,gid=1000,size=256k', '-e', 'AGENTGATE_AGENT=sleep infinity', TEST_IMAGE]);
+    expect(r.status, r.stderr).toBe(0);
+    await waitFor(() => exec(container, ['agentgate', 'health']).status === 0, 'healthy', 20_000);
+    exec(container, ['sh', '-c', 'dd if=/dev/zero of=/workspace/fill bs=4k 2>/dev/null']);
+    await waitFor(() => readyz(container).checks?.workspace?.ok === false, 'workspace full reported', 10_000);
+    expect(readyz(container).checks.workspace.reason).toBe('/workspace is full: no space left on its file system');
+  });
+
+  it('never advises root for a root-owned workspace (a mount source Docker created)', () => {
+    const container = made.name('rootws');
+    const ws = made.workspace(0);
+    const r = docker(['run', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, TEST_IMAGE]);
+    expect(r.status).toBe(69);
+    expect(r.stdout).toContain('it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory');
+    expect(r.stdout).not.toMatch(/--user 0|user: "0/);
+  });
+});
+
