@@ -49,7 +49,9 @@ async function main(): Promise<number> {
   // Command mode: stdout belongs to the command; the supervisor speaks on stderr and only when something is wrong.
   const fd = commandMode ? 2 : 1;
   const level = commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : 'info';
-  const format = env.AGENTGATE_LOG_FORMAT === 'pretty' ? 'pretty' : 'json';
+  // Above an interactive prompt (`docker run -it img bash`) a warning reads as text, not as a JSON line.
+  const peopleAtTerminal = commandMode && Boolean(process.stderr.isTTY) && env.AGENTGATE_LOG_FORMAT !== 'json';
+  const format = env.AGENTGATE_LOG_FORMAT === 'pretty' || peopleAtTerminal ? 'pretty' : 'json';
   let log = createLogger({ level, format, secrets: SECRETS, fd });
   // A terminal gets errors as text; `docker logs` gets JSON lines.
   const forPeople = format === 'pretty' || Boolean(process.stderr.isTTY);
@@ -59,7 +61,7 @@ async function main(): Promise<number> {
   let config: Config | null = null;
   try {
     config = loadConfig(env);
-    log = createLogger({ ...config.log, level: commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : config.log.level, secrets: SECRETS, fd });
+    log = createLogger({ level: commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : config.log.level, format, secrets: SECRETS, fd });
     for (const warning of config.warnings) log.warn(warning);
     if (process.pid === 1) log.warn('running as PID 1 without an init: orphans will not be reaped; put tini in front (the image does)');
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';

@@ -33,6 +33,19 @@ describe('command mode output', () => {
   });
 });
 
+describe('command mode at a terminal', () => {
+  it('prints its warnings as text above an interactive prompt, not as JSON', () => {
+    const run = spawnSync('script', ['-qfec', `${process.execPath} ${BUNDLE} sh -c 'echo prompt'`, '/dev/null'], {
+      env: { PATH: process.env.PATH, HOME: '/tmp', TERM: 'xterm', AGENTGATE_WORKSPACE: '/tmp', AGENTGATE_SSH_DIR: '/nonexistent', AGENTGATE_CREDENTIALS_FILE: '/nonexistent' },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d warn +supervisor workspace \/tmp is not a mount point/m);
+    expect(run.stdout).not.toContain('{"level"');
+    expect(run.stdout).toMatch(/^prompt\r?$/m);
+  });
+});
+
 describe('errors for people', () => {
   it('prints a bad configuration as text with AGENTGATE_LOG_FORMAT=pretty, one line per variable', () => {
     const run = spawnSync(process.execPath, [BUNDLE], { env: { PATH: process.env.PATH, AGENTGATE_LOG_FORMAT: 'pretty', AGENTGATE_RESTART: 'sometimes', AGENTGATE_HEALTH_PORT: '1e3' }, encoding: 'utf8' });
