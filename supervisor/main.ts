@@ -6,7 +6,7 @@ import { TmuxServer } from './adapters/tmux.js';
 import { probeWorkspace } from './adapters/workspace.js';
 import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
 import { type Config, loadConfig } from './config/load-config.js';
-import { secretValues } from './config/secret-names.js';
+import { scrubSecrets, secretValues } from './config/secret-names.js';
 import { EXIT, SupervisorError } from './errors.js';
 import { healthBaseUrl, formatStatus, probeHealth } from './health/health-probe.js';
 import { startHealthServer, type HealthServer } from './health/health-server.js';
@@ -107,6 +107,7 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
       uid,
       healthUrl: baseUrl,
       waitMs: ATTACH_WAIT_MS,
+      container: hostname(),
       say: (text) => process.stderr.write(formatErrorForPeople(text, SECRETS)),
     });
   }
@@ -122,6 +123,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,
+    scrub: (text) => scrubSecrets(text, SECRETS),
     onAgentStarted: () => {
       if (announced) return;
       announced = true;

@@ -182,6 +182,21 @@ export class TmuxServer {
     };
   }
 
+  /**
+   * The last non-blank lines of the session's pane (its dead agent's final screen), at most `maxLines` lines
+   * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.
+   */
+  async screenTail(session: string, maxLines = 15, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
+    const result = await this.command(['capture-pane', '-p', '-J', '-t', `${session}:`, '-S', '-200'], timeoutMs);
+    if (!result.ok) return [];
+    return result.stdout
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .filter((line) => line !== '' && !line.startsWith('[agentgate] agent exited'))
+      .slice(-maxLines)
+      .map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+  }
+
   /** A client blocked on `wait-for channel`; `done` resolves when signalled or when the server goes. */
   waitFor(channel: string): { done: Promise<void>; cancel: () => void } {
     const client = execa('tmux', ['-N', 'wait-for', channel], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });

@@ -59,6 +59,9 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
+  if (r.lastExit && r.lastExit.lastLines.length > 0) {
+    lines.push('  its screen at the end:', ...r.lastExit.lastLines.slice(-5).map((line) => `    | ${line}`));
+  }
   if (r.backoff) lines.push(`  next restart: attempt ${r.backoff.attempt} in ${formatDuration(r.backoff.remainingMs)}`);
   return lines.join('\n');
 }

@@ -8,6 +8,8 @@ export interface ExitRecord {
   atMs: number;
   /** `exited` (by itself), `stopped` (by a stop), `session killed` or `tmux server died`. */
   reason: string;
+  /** The last lines of the agent's screen when it ended (secrets scrubbed): why it died, in its own words. */
+  lastLines: string[];
 }
 
 /** What the supervisor knows about itself, as health reports it. Built by the supervisor, judged here. */

@@ -9,7 +9,11 @@ import type { Logger } from '../log/logger.js';
 import { type AgentExit, RestartPolicy } from '../policy/restart-policy.js';
 import { StopRequest, sleepUnless } from '../stop-request.js';
 
-type AgentEnd = AgentExit & { signal: NodeJS.Signals | null; reason: 'exited' | 'stopped' | 'session killed' | 'tmux server died' };
+type AgentEnd = AgentExit & {
+  signal: NodeJS.Signals | null;
+  reason: 'exited' | 'stopped' | 'session killed' | 'tmux server died';
+  lastLines: string[];
+};
 
 export interface AgentSupervisorDeps {
   /** Is the workspace usable now? Checked before every start: an agent never starts elsewhere. */
@@ -22,6 +26,8 @@ export interface AgentSupervisorDeps {
   workspaceRetryMs?: number;
   /** Called after each start of the agent. */
   onAgentStarted?: (pid: number) => void;
+  /** Removes secret values from text that leaves the supervisor (the agent's screen lines in health). */
+  scrub?: (text: string) => string;
 }
 
 /**
@@ -177,7 +183,8 @@ export class AgentSupervisor {
       const pane = woke === 'server' || !this.tmux.isRunning ? null : await this.tmux.paneState(session);
       const base = { startedAtMs, endedAtMs: this.now() };
       if (pane && pane.pid === pid && pane.dead) {
-        return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited' };
+        const lastLines = await this.tmux.screenTail(session);
+        return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited', lastLines };
       }
       if (pane && pane.pid === pid) continue; // another session closed: ours is fine
       const serverDied = !this.tmux.isRunning || woke === 'server';
@@ -188,6 +195,7 @@ export class AgentSupervisor {
         signalNumber: null,
         infrastructure: true,
         reason: serverDied ? 'tmux server died' : 'session killed',
+        lastLines: [],
       };
     }
   }
@@ -195,9 +203,11 @@ export class AgentSupervisor {
   /** The one place an agent's end is recorded and logged: one record, one shape, whatever ended it. */
   private noteExit(pid: number, end: AgentEnd): void {
     const runMs = end.endedAtMs - end.startedAtMs;
+    const scrub = this.deps.scrub ?? ((text: string) => text);
+    const lastLines = end.lastLines.map(scrub);
     this.agentPid = null;
-    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason };
-    this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason }, 'agent exited');
+    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines };
+    this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, lastLines }, 'agent exited');
   }
 
   private async recordExit(pid: number, end: AgentEnd, marker: { name: string; value: string }): Promise<void> {
@@ -240,6 +250,7 @@ export class AgentSupervisor {
         startedAtMs,
         endedAtMs,
         reason: 'stopped',
+        lastLines: dead ? await this.tmux.screenTail(this.config.sessionName, 15, Math.max(50, cleanupUntil - this.now() - 1000)) : [],
       });
     }
     // Whatever ended, what is left of the agent's tree, session and run goes now.
@@ -248,7 +259,7 @@ export class AgentSupervisor {
     const gone = await waitUntilGone([pid, ...leftovers], Math.max(0, cleanupUntil - this.now() - 500));
     let exitCode: number = EXIT.OK;
     if (outcome !== 'ended') {
-      this.noteExit(pid, { code: null, signal: 'SIGKILL', signalNumber: 9, startedAtMs, endedAtMs, reason: 'stopped' });
+      this.noteExit(pid, { code: null, signal: 'SIGKILL', signalNumber: 9, startedAtMs, endedAtMs, reason: 'stopped', lastLines: [] });
       this.log.warn({ pid, graceMs, reason: outcome, processes: leftovers.length, gone }, 'agent killed');
       exitCode = EXIT.KILLED;
     }

@@ -12,6 +12,8 @@ export interface AttachOptions {
   healthUrl: string;
   /** How long to wait for the session to appear (right after `docker run -d` it is not there yet). */
   waitMs: number;
+  /** How people name this container in `docker exec` (its hostname: the container id's prefix). */
+  container: string;
   /** Messages for people (stderr). */
   say: (text: string) => void;
 }
@@ -27,7 +29,7 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
   delete env.TMUX_PANE;
   const health = await probeHealth({ baseUrl: options.healthUrl, timeoutMs: 1000 });
   if (health.report?.mode === 'keep-alive') {
-    options.say('no agent session: this container runs in keep-alive mode (AGENTGATE_AGENT=none); open a shell instead: docker exec -it <container> bash');
+    options.say(`no agent session: this container runs in keep-alive mode (AGENTGATE_AGENT=none); open a shell instead: docker exec -it ${options.container} bash`);
     return 1;
   }
   if (health.report?.phase === 'failed') {
@@ -75,7 +77,7 @@ function findSocket(tmpDir: string, uid: number): string {
 async function describeMissing(options: AttachOptions, socket: string, denied: boolean, env: Record<string, string | undefined>, healthLine: string): Promise<string> {
   const owner = /tmux-(\d+)/.exec(socket)?.[1];
   if (denied || (owner !== undefined && Number(owner) !== options.uid)) {
-    return `the agent's session belongs to uid ${owner} and uid ${options.uid} cannot reach it: attach as that user: docker exec -it -u ${owner} <container> agentgate attach`;
+    return `the agent's session belongs to uid ${owner} and uid ${options.uid} cannot reach it: attach as that user: docker exec -it -u ${owner} ${options.container} agentgate attach`;
   }
   const list = await execa('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_name}'], { env, extendEnv: false, reject: false, timeout: 3000 });
   const sessions = list.exitCode === 0 ? String(list.stdout).trim().split('\n').filter(Boolean) : [];

@@ -30,7 +30,7 @@ function documentedVariables(): string[] {
 
 describe.skipIf(!reachable)('compose, as a new user meets it', () => {
   it('passes every documented variable through, derives the stop period from the budget, and asks for at most 1 CPU by default', async () => {
-    const config = await compose(['config', '--format', 'json'], project('config', { AGENTGATE_STOP_TIMEOUT_MS: '30000', AGENTGATE_SESSION: 'work' }));
+    const config = await compose(['config', '--format', 'json'], project('config', { AGENTGATE_STOP_TIMEOUT_MS: '30000', AGENTGATE_SESSION: 'work', AGENTGATE_CPUS: '' }));
     expect(config.status, config.stderr).toBe(0);
     const agent = JSON.parse(config.stdout).services.agent;
     const documented = documentedVariables();

@@ -49,7 +49,8 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     }
     const asRoot = docker(['exec', '-u', '0', container, 'agentgate', 'attach']);
     expect(asRoot.status).toBe(1);
-    expect(asRoot.stderr).toContain('attach as that user: docker exec -it -u 1000 <container> agentgate attach');
+    const id = inspect(container, '{{.Config.Hostname}}');
+    expect(asRoot.stderr).toContain(`attach as that user: docker exec -it -u 1000 ${id} agentgate attach`);
   });
 
   it('runs two agents on the host network: the second moves off the busy health port and both are healthy', async () => {

@@ -22,7 +22,7 @@ describe('the stop budget and exit records', () => {
     expect((await sup.exited).code).toBe(0);
     const exits = sup.logsOf('agent exited');
     expect(exits).toHaveLength(1);
-    expect(Object.keys(exits[0] as object).sort()).toEqual(['code', 'component', 'level', 'msg', 'pid', 'reason', 'runMs', 'signal', 'time'].sort());
+    expect(Object.keys(exits[0] as object).sort()).toEqual(['code', 'component', 'lastLines', 'level', 'msg', 'pid', 'reason', 'runMs', 'signal', 'time'].sort());
     expect(exits[0]).toMatchObject({ pid: started.pid, code: 0, signal: null, reason: 'stopped' });
     expect(Number(exits[0]?.runMs)).toBeGreaterThanOrEqual(300);
   });
@@ -63,6 +63,17 @@ describe('the stop budget and exit records', () => {
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(sup.logsOf('agent killed')).toHaveLength(0);
     expect(sup.logsOf('agent exited')[0]).toMatchObject({ reason: 'stopped' });
+  });
+});
+
+describe('why it died', () => {
+  it('puts the last lines of the agent\'s screen into the exit event and health, secrets scrubbed', async () => {
+    const agent = 'sh -c "echo starting; echo Unable to connect to Anthropic services; echo key=$ANTHROPIC_API_KEY; exit 1"';
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_BACKOFF_INITIAL_MS: '60000', AGENTGATE_AGENT: agent, ANTHROPIC_API_KEY: 'sk-ant-screen-secret' } });
+    const exit = await sup.waitForLog('agent exited');
+    expect(exit).toMatchObject({ code: 1, reason: 'exited', lastLines: ['starting', 'Unable to connect to Anthropic services', 'key=[redacted]'] });
+    expect((await sup.health()).body.lastExit.lastLines).toEqual(['starting', 'Unable to connect to Anthropic services', 'key=[redacted]']);
+    expect(sup.output).not.toContain('sk-ant-screen-secret');
   });
 });
 
