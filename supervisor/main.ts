@@ -1,5 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { claudeHasCredentials, loginHint } from './adapters/claude-login.js';
+import { FirstPrompt } from './adapters/first-prompt.js';
+import { openMemoryCgroup } from './adapters/memory-cgroup.js';
 import { sendSignal } from './adapters/process-tree.js';
 import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
 import { TmuxServer } from './adapters/tmux.js';
@@ -7,7 +11,7 @@ import { probeWorkspace } from './adapters/workspace.js';
 import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { scrubSecrets, secretValues } from './config/secret-names.js';
-import { EXIT, SupervisorError } from './errors.js';
+import { EXIT, StartupError, SupervisorError } from './errors.js';
 import { healthBaseUrl, formatStatus, probeHealth } from './health/health-probe.js';
 import { startHealthServer, type HealthServer } from './health/health-server.js';
 import type { HealthSnapshot } from './health/health-state.js';
@@ -25,6 +29,8 @@ const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 
 const AGENT_FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2'];
 const HEALTH_PROBE_TIMEOUT_MS = 1800;
 const ATTACH_WAIT_MS = 10_000;
+/** Below these memory limits the agent is likely to be OOM-killed at work (Claude Code alone holds ~300 MiB). */
+const SMALL_MEMORY_BYTES = { claude: 512 * 2 ** 20, other: 128 * 2 ** 20 };
 
 const env = process.env;
 const SECRETS = secretValues(env);
@@ -119,10 +125,18 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
 
 async function runAgent(config: Config, agentEnv: Record<string, string | undefined>, python: string | null, log: Logger): Promise<number> {
   const tmux = new TmuxServer(agentEnv, log.child({ component: 'tmux' }));
+  const memory = openMemoryCgroup();
+  const limitBytes = memory.limitBytes();
+  const smallBytes = config.agent.program === 'claude' ? SMALL_MEMORY_BYTES.claude : SMALL_MEMORY_BYTES.other;
+  if (limitBytes !== null && limitBytes < smallBytes) {
+    log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(smallBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
+  }
   let announced = false;
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,
+    memory,
+    firstPrompt: readFirstPrompt(config),
     scrub: (text) => scrubSecrets(text, SECRETS),
     onAgentStarted: () => {
       if (announced) return;
@@ -132,8 +146,12 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     },
   });
   const startedAtMs = Date.now();
+  const isClaude = config.agent.program === 'claude';
+  const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
+  if (needsLogin()) log.warn({ how: loginHint(hostname()) }, 'needs login');
   const health = await serveHealth(config, log, () => ({
     ...supervisor.snapshot(),
+    needsLogin: needsLogin(),
     mode: 'agent',
     workspace: probeWorkspace(config.workspace.path),
     startedAtMs,
@@ -222,6 +240,18 @@ function idleSnapshot(config: Config | null, phase: HealthSnapshot['phase'], sta
     startedAtMs,
     version: VERSION,
   };
+}
+
+/** The first prompt, read from its file at start; a file that cannot be read is a startup error. */
+function readFirstPrompt(config: Config): FirstPrompt | null {
+  if (!config.prompt) return null;
+  if ('text' in config.prompt) return new FirstPrompt(config.prompt.text, config.state.stateDir);
+  try {
+    return new FirstPrompt(readFileSync(config.prompt.file, 'utf8'), config.state.stateDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new StartupError(`prompt file ${config.prompt.file} (AGENTGATE_PROMPT_FILE) cannot be read (${code}): mount it there, readable by uid ${uid}, or unset the variable`);
+  }
 }
 
 /** Health for a configuration that did not load: the documented defaults, or the port given when it is plain digits. */

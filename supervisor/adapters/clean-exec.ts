@@ -1,9 +1,10 @@
 /**
  * The agent's pane command. tmux leaves SIGTTIN and SIGTTOU ignored in the processes it starts, and a shell
  * cannot undo a disposition that was ignored when it started (POSIX), so a small python3 step resets every
- * signal to its default and unblocks them all, enters the workspace (failing loudly rather than letting tmux
- * fall back to another directory), marks the run, and execs the agent's command line in /bin/sh: the pane's
- * pid stays the agent's pid.
+ * signal to its default and unblocks them all, raises the agent's OOM score (when memory runs out the kernel
+ * must kill the agent, which is restarted, not the supervisor, which would take the container down; raising
+ * needs no privilege), enters the workspace (failing loudly rather than letting tmux fall back to another
+ * directory), marks the run, and execs the agent's command line in /bin/sh: the pane's pid stays the agent's.
  */
 const LAUNCHER = [
   'import os, signal, sys',
@@ -11,6 +12,8 @@ const LAUNCHER = [
   '    try: signal.signal(n, signal.SIG_DFL)',
   '    except (OSError, ValueError, RuntimeError): pass',
   'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  'try: open("/proc/self/oom_score_adj", "w").write(sys.argv[5])',
+  'except OSError: pass',
   'try: os.chdir(sys.argv[1])',
   'except OSError as e:',
   '    sys.stderr.write("agentgate: cannot enter the workspace %s: %s\\n" % (sys.argv[1], e.strerror)); sys.exit(126)',
@@ -20,6 +23,8 @@ const LAUNCHER = [
 
 /** The environment variable that marks every process of one agent run, whatever session or group it moves to. */
 export const RUN_MARKER = 'AGENTGATE_RUN_ID';
+/** The agent's oom_score_adj: well above the supervisor's 0, so that the kernel picks the agent first. */
+export const AGENT_OOM_SCORE_ADJ = 500;
 
 export interface PaneCommandSpec {
   cwd: string;
@@ -31,6 +36,12 @@ export interface PaneCommandSpec {
 
 /** argv for the pane: the clean launcher when python3 is there, otherwise plain `sh -c` with the marker exported. */
 export function paneCommand(spec: PaneCommandSpec): string[] {
-  if (spec.python) return [spec.python, '-I', '-S', '-c', LAUNCHER, spec.cwd, RUN_MARKER, spec.runId, spec.commandLine];
-  return ['/bin/sh', '-c', `${RUN_MARKER}=${spec.runId}; export ${RUN_MARKER}; cd "$1" || exit 126; exec ${spec.commandLine}`, 'agentgate', spec.cwd];
+  if (spec.python) return [spec.python, '-I', '-S', '-c', LAUNCHER, spec.cwd, RUN_MARKER, spec.runId, spec.commandLine, String(AGENT_OOM_SCORE_ADJ)];
+  return [
+    '/bin/sh',
+    '-c',
+    `echo ${AGENT_OOM_SCORE_ADJ} > /proc/self/oom_score_adj 2>/dev/null; ${RUN_MARKER}=${spec.runId}; export ${RUN_MARKER}; cd "$1" || exit 126; exec ${spec.commandLine}`,
+    'agentgate',
+    spec.cwd,
+  ];
 }

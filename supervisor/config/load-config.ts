@@ -37,6 +37,8 @@ export interface Config {
   onStartError: 'exit' | 'wait';
   /** The host directory compose mounted at the workspace, as the user gave it (compose only). */
   projectDir: string | null;
+  /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
+  prompt: { text: string } | { file: string } | null;
   /** Problems that do not stop the start: unknown AGENTGATE_* names. */
   warnings: string[];
   health: { host: string; port: number };
@@ -55,6 +57,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const c = parsed.data;
   const stop = c ? resolveStop(c.STOP_GRACE_MS, c.STOP_TIMEOUT_MS) : null;
   if (typeof stop === 'string') problems.push(stop);
+  if (c?.PROMPT !== undefined && c.PROMPT_FILE !== undefined) {
+    problems.push('AGENTGATE_PROMPT_FILE: expected only one of AGENTGATE_PROMPT and AGENTGATE_PROMPT_FILE, both are set');
+  }
   if (!c || problems.length > 0 || !stop || typeof stop === 'string') throw new ConfigError(problems);
   const backoff: BackoffOptions = {
     initialMs: c.BACKOFF_INITIAL_MS,
@@ -77,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     stopBudgetMs: stop.graceMs + STOP_CLEANUP_MS,
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
+    prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
     warnings: unknownVariableWarnings(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },

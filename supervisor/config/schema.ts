@@ -54,6 +54,9 @@ export const envSchema = z.object({
   CREDENTIALS_FILE: absolutePath('/run/secrets/claude_credentials'),
   SSH_DIR: absolutePath('/run/host-ssh'),
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
+  // Never shown in an error or a log line: it can hold private text.
+  PROMPT: z.optional(z.string()),
+  PROMPT_FILE: z.optional(z.string().check(z.regex(TRIMMED_PATH, 'an absolute path, without leading or trailing spaces'))),
   PROJECT_DIR: z.optional(
     z.string().check(z.regex(/^(\/|[A-Za-z]:[\\/])/, 'an absolute host path (compose resolves a relative one from compose/, not from where you stand): use "$PWD" or a full path')),
   ),
@@ -95,7 +98,7 @@ export function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, strin
   const key = String(issue.path[0] ?? '');
   const name = `${PREFIX}${key}`;
   const value = raw[key];
-  const shown = value === undefined ? '(unset)' : isSecretName(name) ? '[redacted]' : JSON.stringify(value);
+  const shown = value === undefined ? '(unset)' : isSecretName(name) || key === 'PROMPT' ? '[redacted]' : JSON.stringify(value);
   return `${name}=${shown}: expected ${expectation(issue)}`;
 }
 

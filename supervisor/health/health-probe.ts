@@ -58,6 +58,7 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
     ...Object.entries(r.checks).map(([name, c]) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${name.padEnd(10)} ${c.reason}`),
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
+  if (r.needsLogin) lines.push('  needs login: Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)');
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
   if (r.lastExit && r.lastExit.lastLines.length > 0) {
     lines.push('  its screen at the end:', ...r.lastExit.lastLines.slice(-5).map((line) => `    | ${line}`));

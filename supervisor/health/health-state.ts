@@ -6,7 +6,7 @@ export interface ExitRecord {
   signal: string | null;
   runMs: number;
   atMs: number;
-  /** `exited` (by itself), `stopped` (by a stop), `session killed` or `tmux server died`. */
+  /** `exited` (by itself), `oom-killed` (by the kernel, for memory), `stopped` (by a stop), `session killed` or `tmux server died`. */
   reason: string;
   /** The last lines of the agent's screen when it ended (secrets scrubbed): why it died, in its own words. */
   lastLines: string[];
@@ -26,6 +26,8 @@ export interface HealthSnapshot {
   crashLoop: { looping: boolean; restartsInWindow: number; threshold: number; windowMs: number };
   /** Why the start failed (phase `failed`): the same message the log has. */
   startError?: string | null;
+  /** Claude Code has no credential: it waits at its login prompt (null when the agent is not Claude). */
+  needsLogin?: boolean | null;
   startedAtMs: number;
   version: string;
 }
@@ -44,6 +46,7 @@ export interface HealthReport {
   backoff: (HealthSnapshot['backoff'] & { remainingMs: number }) | null;
   phase: HealthSnapshot['phase'];
   mode: HealthSnapshot['mode'];
+  needsLogin: boolean | null;
   uptimeMs: number;
   version: string;
 }
@@ -78,6 +81,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     backoff: s.backoff ? { ...s.backoff, remainingMs: Math.max(0, s.backoff.restartAtMs - nowMs) } : null,
     phase: s.phase,
     mode: s.mode,
+    needsLogin: s.needsLogin ?? null,
     uptimeMs: nowMs - s.startedAtMs,
     version: s.version,
   };
@@ -105,6 +109,7 @@ export function summarizeHealth(report: HealthReport): string {
 /** `exited with code 1`, `killed by SIGKILL`, or the infrastructure reason (`tmux server died`). */
 export function describeExit(exit: ExitRecord | null): string {
   if (!exit) return 'has not exited';
+  if (exit.reason === 'oom-killed') return 'was killed by the kernel for memory (OOM)';
   if (exit.signal) return `was killed by ${exit.signal}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
   if (exit.code !== null) return `exited with code ${exit.code}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
   return `ended: ${exit.reason}`;

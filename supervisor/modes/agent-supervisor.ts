@@ -1,3 +1,5 @@
+import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
+import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
 import type { TmuxServer } from '../adapters/tmux.js';
 import { RUN_MARKER } from '../adapters/clean-exec.js';
 import { PaneEvents } from '../adapters/pane-events.js';
@@ -11,7 +13,7 @@ import { StopRequest, sleepUnless } from '../stop-request.js';
 
 type AgentEnd = AgentExit & {
   signal: NodeJS.Signals | null;
-  reason: 'exited' | 'stopped' | 'session killed' | 'tmux server died';
+  reason: 'exited' | 'oom-killed' | 'stopped' | 'session killed' | 'tmux server died';
   lastLines: string[];
 };
 
@@ -28,6 +30,10 @@ export interface AgentSupervisorDeps {
   onAgentStarted?: (pid: number) => void;
   /** Removes secret values from text that leaves the supervisor (the agent's screen lines in health). */
   scrub?: (text: string) => string;
+  /** The container's memory cgroup, to tell an OOM kill from any other SIGKILL. */
+  memory?: MemoryCgroup;
+  /** The first prompt, appended to the agent's command line on its first start only. */
+  firstPrompt?: FirstPrompt | null;
 }
 
 /**
@@ -95,7 +101,8 @@ export class AgentSupervisor {
       const events = new PaneEvents(this.tmux, channel);
       const unwatch = this.tmux.watchForLostExit(pid);
       const marker = { name: RUN_MARKER, value: runId };
-      const waited = await this.waitForAgentEnd(pid, events, startedAtMs);
+      const oomKillsBefore = this.deps.memory?.oomKills() ?? null;
+      const waited = this.nameOomKill(await this.waitForAgentEnd(pid, events, startedAtMs), oomKillsBefore);
       if (waited === 'stop') {
         exitCode = await this.stopAgent(pid, events, startedAtMs, marker);
         unwatch();
@@ -150,15 +157,27 @@ export class AgentSupervisor {
 
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
   private async launchAgent(channel: string, runId: string): Promise<number> {
+    const prompt = this.deps.firstPrompt?.pending() ?? null;
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
-      commandLine: this.config.agent.commandLine,
+      commandLine: prompt === null ? this.config.agent.commandLine : `${this.config.agent.commandLine} ${shellQuote(prompt)}`,
       channel,
       runId,
       python: this.deps.python,
       respawn: this.sessionAlive,
     };
+    const pid = await this.startInTmux(spec);
+    if (prompt !== null) {
+      // Its length only: the text can be private.
+      const failed = this.deps.firstPrompt?.markGiven();
+      if (failed) this.log.warn({ code: failed }, 'first prompt given, but not recorded in the state dir: a re-created container gives it again');
+      else this.log.info({ chars: prompt.length }, 'first prompt given');
+    }
+    return pid;
+  }
+
+  private async startInTmux(spec: Parameters<TmuxServer['startAgent']>[0]): Promise<number> {
     if (this.tmux.isRunning) {
       try {
         return await this.tmux.startAgent(spec);
@@ -198,6 +217,15 @@ export class AgentSupervisor {
         lastLines: [],
       };
     }
+  }
+
+  /** An agent killed by SIGKILL while the cgroup's OOM-kill counter went up was killed for memory. */
+  private nameOomKill(end: AgentEnd | 'stop', oomKillsBefore: number | null): AgentEnd | 'stop' {
+    if (end === 'stop' || end.signal !== 'SIGKILL' || oomKillsBefore === null) return end;
+    const after = this.deps.memory?.oomKills() ?? null;
+    if (after === null || after <= oomKillsBefore) return end;
+    this.log.warn({ limitBytes: this.deps.memory?.limitBytes() ?? null, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
+    return { ...end, reason: 'oom-killed' };
   }
 
   /** The one place an agent's end is recorded and logged: one record, one shape, whatever ended it. */

@@ -99,5 +99,15 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(r.stdout).toContain('it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory');
     expect(r.stdout).not.toMatch(/--user 0|user: "0/);
   });
-});
 
+  it('names an OOM kill of the agent, and the supervisor survives it', async () => {
+    const { container } = made.runAgent('oom', 'agent-hog.sh', ['--memory', '112m', '--memory-swap', '112m', '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=60000']);
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"agent oom-killed"'), 'agent oom-killed in the log', 60_000);
+    const logs = docker(['logs', container]).stdout;
+    expect(logs).toContain('"msg":"memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)"');
+    expect(inspect(container, '{{.State.Running}}')).toBe('true');
+    const report = readyz(container);
+    expect(report.lastExit).toMatchObject({ signal: 'SIGKILL', reason: 'oom-killed' });
+    expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
+  });
+});

@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) goes to the agent once: on its first start,
+ * never on a restart, and not again for a container re-created on the same state volume. A marker in the
+ * state dir holds the prompt's hash (never its text), so a new prompt is given once too.
+ */
+export class FirstPrompt {
+  private readonly markerPath: string;
+  private readonly hash: string;
+
+  constructor(
+    private readonly text: string,
+    stateDir: string,
+  ) {
+    this.markerPath = join(stateDir, '.agentgate-first-prompt');
+    this.hash = createHash('sha256').update(text).digest('hex');
+  }
+
+  /** The prompt when it has not been given yet, else null. */
+  pending(): string | null {
+    try {
+      if (readFileSync(this.markerPath, 'utf8').trim() === this.hash) return null;
+    } catch {
+      // no marker: never given
+    }
+    return this.text;
+  }
+
+  /** Records that the agent got it; an error here is returned, so the caller can say so. */
+  markGiven(): string | null {
+    try {
+      writeFileSync(this.markerPath, `${this.hash}\n`, { mode: 0o600 });
+      return null;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? String(error);
+    }
+  }
+}
+
+/** The prompt as one shell word for the agent's command line (run by `sh -c`). */
+export function shellQuote(text: string): string {
+  return `'${text.split("'").join(`'\\''`)}'`;
+}
