@@ -17,6 +17,7 @@ import { startHealthServer, type HealthServer } from './health/health-server.js'
 import type { HealthSnapshot } from './health/health-state.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { formatErrorForPeople, formatFatalLine } from './log/people-error.js';
+import { observeAgent } from './modes/agent-observation.js';
 import { AgentSupervisor } from './modes/agent-supervisor.js';
 import { attachToSession } from './modes/attach.js';
 import { runCommand } from './modes/command-mode.js';
@@ -132,12 +133,17 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(smallBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
   }
   let announced = false;
+  const scrub = (text: string) => scrubSecrets(text, SECRETS);
+  const observation = await observeAgent(config, log, scrub, runtimeDir);
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,
     memory,
     firstPrompt: readFirstPrompt(config),
-    scrub: (text) => scrubSecrets(text, SECRETS),
+    scrub,
+    resume: observation.resume,
+    pipeCommand: observation.paneOutput?.pipeCommand() ?? null,
+    onEvent: (name, fields) => observation.observer.lifecycle(name, fields),
     onAgentStarted: () => {
       if (announced) return;
       announced = true;
@@ -149,14 +155,22 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const isClaude = config.agent.program === 'claude';
   const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
   if (needsLogin()) log.warn({ how: loginHint(hostname()) }, 'needs login');
-  const health = await serveHealth(config, log, () => ({
-    ...supervisor.snapshot(),
-    needsLogin: needsLogin(),
-    mode: 'agent',
-    workspace: probeWorkspace(config.workspace.path),
-    startedAtMs,
-    version: VERSION,
-  }));
+  const health = await serveHealth(
+    config,
+    log,
+    () => ({
+      ...supervisor.snapshot(),
+      needsLogin: needsLogin(),
+      agentState: observation.observer.snapshot(),
+      mode: 'agent',
+      workspace: probeWorkspace(config.workspace.path),
+      startedAtMs,
+      version: VERSION,
+    }),
+    { hooks: observation.hookRoute, events: { stream: observation.events, current: () => observation.observer.snapshot() } },
+  );
+  // The agent's hooks report to this server: tmux, which starts in run(), hands these to the agent.
+  Object.assign(agentEnv, observation.hookEnv(health.url));
   const release = installStopSignals(supervisor.stop, log);
   const forward = (signal: NodeJS.Signals) => {
     const pid = supervisor.snapshot().agentPid;
@@ -171,6 +185,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     return exitCode;
   } finally {
     release();
+    observation.close();
     health.server.close();
   }
 }
@@ -260,8 +275,13 @@ function fallbackHealthConfig(): { health: { host: string; port: number } } {
   return { health: { host: '127.0.0.1', port: port >= 1 && port <= 65_535 ? port : 7433 } };
 }
 
-async function serveHealth(config: Config, log: Logger, snapshot: () => HealthSnapshot): Promise<HealthServer> {
-  const health = await startHealthServer({ ...config.health, snapshot, now: Date.now });
+async function serveHealth(
+  config: Config,
+  log: Logger,
+  snapshot: () => HealthSnapshot,
+  routes: Pick<Parameters<typeof startHealthServer>[0], 'hooks' | 'events'> = {},
+): Promise<HealthServer> {
+  const health = await startHealthServer({ ...config.health, ...routes, snapshot, now: Date.now });
   if (health.busyPort !== null) log.warn({ port: health.busyPort, url: health.url }, 'health port busy; serving health on a free port instead');
   const failed = writeHealthUrl(runtimeDir, health.url);
   if (failed) log.warn({ dir: runtimeDir, code: failed }, 'health url not written: the HEALTHCHECK falls back to AGENTGATE_HEALTH_PORT');

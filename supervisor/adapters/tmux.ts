@@ -26,6 +26,8 @@ export interface AgentPaneSpec {
   runId: string;
   /** python3 for the clean launcher, or null. */
   python: string | null;
+  /** A shell command tmux pipes the pane's output into (pipe-pane), or null. */
+  pipeCommand?: string | null;
 }
 
 const READY_DEADLINE_MS = 5000;
@@ -159,7 +161,8 @@ export class TmuxServer {
           ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit-format', EXIT_MESSAGE],
           ['set-option', '-gwu', 'remain-on-exit'],
         ];
-    const sequence = [...hooks, ...launch, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
+    const pipe = spec.pipeCommand ? [['pipe-pane', '-O', '-t', `${spec.session}:`, spec.pipeCommand]] : [];
+    const sequence = [...hooks, ...launch, ...pipe, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
     const result = await this.command(sequence.flatMap((args, i) => (i === 0 ? args : [';', ...args])));
     this.fresh = false;
     const pid = Number(result.stdout.trim().split('\n').pop());

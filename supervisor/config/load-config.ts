@@ -37,6 +37,12 @@ export interface Config {
   onStartError: 'exit' | 'wait';
   /** The host directory compose mounted at the workspace, as the user gave it (compose only). */
   projectDir: string | null;
+  /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
+  idleMs: number;
+  /** Where state changes that need a person are posted, and the secret that signs them. */
+  notify: { url: URL; secret: string | null } | null;
+  /** Claude continues its conversation after a restart (`--resume`/`--continue`): on by default for the claude preset. */
+  resume: boolean;
   /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
   prompt: { text: string } | { file: string } | null;
   /** Problems that do not stop the start: unknown AGENTGATE_* names. */
@@ -82,6 +88,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     stopBudgetMs: stop.graceMs + STOP_CLEANUP_MS,
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
+    idleMs: c.IDLE_MS,
+    notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
+    resume: c.RESUME ?? c.AGENT === 'claude',
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
     warnings: unknownVariableWarnings(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },

@@ -54,6 +54,10 @@ export const envSchema = z.object({
   CREDENTIALS_FILE: absolutePath('/run/secrets/claude_credentials'),
   SSH_DIR: absolutePath('/run/host-ssh'),
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
+  IDLE_MS: integer(1000, 86_400_000, 15_000),
+  NOTIFY_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
+  NOTIFY_SECRET: z.optional(z.string()),
+  RESUME: z.optional(z.stringbool()),
   // Never shown in an error or a log line: it can hold private text.
   PROMPT: z.optional(z.string()),
   PROMPT_FILE: z.optional(z.string().check(z.regex(TRIMMED_PATH, 'an absolute path, without leading or trailing spaces'))),
@@ -63,10 +67,11 @@ export const envSchema = z.object({
 });
 
 /**
- * Variables that compose and the Makefile read on the host (and RUN_ID, which marks an agent's processes).
+ * Variables that compose and the Makefile read on the host, and those the supervisor gives the agent (RUN_ID
+ * marks its processes; HOOK_URL and HOOK_TOKEN are where its hooks report).
  * They may reach the container; they are known, so they are not reported as misspellings.
  */
-export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID'] as const;
+export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID', 'HOOK_URL', 'HOOK_TOKEN'] as const;
 
 /**
  * Checked on its own: zod skips object-level refinements once a field has failed to parse,

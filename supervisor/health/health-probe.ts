@@ -58,6 +58,7 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
     ...Object.entries(r.checks).map(([name, c]) => `  ${c.ok ? 'ok  ' : 'FAIL'} ${name.padEnd(10)} ${c.reason}`),
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
+  if (r.agentState) lines.push(`  agent state: ${r.agentState.state} for ${formatDuration(r.agentState.forMs)}`);
   if (r.needsLogin) lines.push('  needs login: Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)');
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
   if (r.lastExit && r.lastExit.lastLines.length > 0) {

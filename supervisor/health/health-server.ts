@@ -1,5 +1,8 @@
-import { type Server, createServer } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { StartupError } from '../errors.js';
+import type { HookEvent } from '../policy/agent-state.js';
+import type { EventStream } from './event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
 import { type HealthSnapshot, evaluateHealth } from './health-state.js';
 
@@ -11,23 +14,37 @@ export interface HealthServer {
   busyPort: number | null;
 }
 
+/** Claude Code's hooks post here (`agentgate-hook`), with the token the supervisor gave the agent. */
+export interface HookRoute {
+  token: string;
+  onHook: (event: HookEvent, body: Record<string, unknown>) => void;
+}
+
+/** The largest hook body read: Claude's hook inputs are small JSON objects. */
+const HOOK_BODY_MAX_BYTES = 256 * 1024;
+
 /**
  * Serves /livez (the supervisor's event loop answers) and /readyz (the whole health report, 200 or 503)
- * for Docker HEALTHCHECK, Kubernetes probes and people.
+ * for Docker HEALTHCHECK, Kubernetes probes and people; /events (server-sent events) and POST /hooks when
+ * given.
  */
 export async function startHealthServer(options: {
   host: string;
   port: number;
   snapshot: () => HealthSnapshot;
   now: () => number;
+  hooks?: HookRoute;
+  events?: { stream: EventStream; current: () => unknown };
 }): Promise<HealthServer> {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query = ''] = (req.url ?? '/').split('?') as [string, string?];
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(`${JSON.stringify(body)}\n`);
     };
+    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, send);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'only GET and HEAD' });
+    if (path === '/events' && options.events) return options.events.stream.attach(res, { name: 'state', data: options.events.current() });
     if (path === '/livez') {
       const s = options.snapshot();
       return send(200, { status: 'ok', phase: s.phase, uptimeMs: options.now() - s.startedAtMs, version: s.version });
@@ -53,6 +70,33 @@ export async function startHealthServer(options: {
   if (port === null) port = await listen(server, options.host, 0);
   server.unref();
   return { server, url: healthBaseUrl(options.host, port), busyPort };
+}
+
+function receiveHook(req: IncomingMessage, query: string, route: HookRoute, send: (status: number, body: unknown) => void): void {
+  if (req.method !== 'POST') return send(405, { error: 'POST only' });
+  const given = Buffer.from(String(req.headers['x-agentgate-token'] ?? ''));
+  const expected = Buffer.from(route.token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return send(403, { error: 'bad or missing x-agentgate-token' });
+  const params = new URLSearchParams(query);
+  const name = params.get('event') ?? '';
+  if (!/^[A-Za-z]{1,40}$/.test(name)) return send(400, { error: 'expected ?event=<hook event name>' });
+  let size = 0;
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size <= HOOK_BODY_MAX_BYTES) chunks.push(chunk);
+  });
+  req.on('end', () => {
+    let body: Record<string, unknown> = {};
+    try {
+      const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
+    } catch {
+      // a hook body we cannot read still tells us which event happened
+    }
+    route.onHook({ name, notificationType: params.get('type') || undefined }, body);
+    send(204, {});
+  });
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

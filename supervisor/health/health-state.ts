@@ -28,6 +28,8 @@ export interface HealthSnapshot {
   startError?: string | null;
   /** Claude Code has no credential: it waits at its login prompt (null when the agent is not Claude). */
   needsLogin?: boolean | null;
+  /** What the agent is doing (hooks, screen), since when. */
+  agentState?: { state: string; sinceMs: number } | null;
   startedAtMs: number;
   version: string;
 }
@@ -47,6 +49,7 @@ export interface HealthReport {
   phase: HealthSnapshot['phase'];
   mode: HealthSnapshot['mode'];
   needsLogin: boolean | null;
+  agentState: { state: string; sinceMs: number; forMs: number } | null;
   uptimeMs: number;
   version: string;
 }
@@ -82,6 +85,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     phase: s.phase,
     mode: s.mode,
     needsLogin: s.needsLogin ?? null,
+    agentState: s.agentState ? { ...s.agentState, forMs: Math.max(0, nowMs - s.agentState.sinceMs) } : null,
     uptimeMs: nowMs - s.startedAtMs,
     version: s.version,
   };

@@ -1,5 +1,7 @@
 import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
 import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
+import type { SessionRecord } from '../adapters/session-record.js';
+import type { ResumePolicy } from '../policy/resume-policy.js';
 import type { TmuxServer } from '../adapters/tmux.js';
 import { RUN_MARKER } from '../adapters/clean-exec.js';
 import { PaneEvents } from '../adapters/pane-events.js';
@@ -34,6 +36,12 @@ export interface AgentSupervisorDeps {
   memory?: MemoryCgroup;
   /** The first prompt, appended to the agent's command line on its first start only. */
   firstPrompt?: FirstPrompt | null;
+  /** Claude continues its conversation after a restart: the policy and the session it last reported. */
+  resume?: { policy: ResumePolicy; record: SessionRecord } | null;
+  /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
+  pipeCommand?: string | null;
+  /** Lifecycle events for /events and the agent's state: `agent started`, `agent exited`, `crash loop`, `stopping`. */
+  onEvent?: (name: string, fields: Record<string, unknown>) => void;
 }
 
 /**
@@ -96,6 +104,7 @@ export class AgentSupervisor {
       this.sessionAlive = true;
       this.backoff = null;
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
+      this.deps.onEvent?.('agent started', { pid, restarts: this.restarts });
       this.deps.onAgentStarted?.(pid);
 
       const events = new PaneEvents(this.tmux, channel);
@@ -123,7 +132,9 @@ export class AgentSupervisor {
       this.backoff = { attempt: decision.attempt, delayMs: decision.delayMs, restartAtMs: this.now() + decision.delayMs };
       this.log.info({ inMs: decision.delayMs, attempt: decision.attempt }, 'restart scheduled');
       if (this.policy.isCrashLooping(this.now())) {
-        this.log.warn({ restartsInWindow: this.policy.recentRestarts(this.now()), windowMs: this.config.restart.crashLoopWindowMs }, 'crash loop');
+        const fields = { restartsInWindow: this.policy.recentRestarts(this.now()), windowMs: this.config.restart.crashLoopWindowMs };
+        this.log.warn(fields, 'crash loop');
+        this.deps.onEvent?.('crash loop', fields);
       }
       const slept = await sleepUnless(decision.delayMs, this.stop.stopped);
       if (!slept) break; // a stop during the backoff wait is immediate: there is no agent to wait for
@@ -158,10 +169,14 @@ export class AgentSupervisor {
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
   private async launchAgent(channel: string, runId: string): Promise<number> {
     const prompt = this.deps.firstPrompt?.pending() ?? null;
+    const resumeArgs = this.deps.resume ? this.deps.resume.policy.argsForStart(this.deps.resume.record.read(), false) : [];
+    if (resumeArgs.length > 0) this.log.info({ args: resumeArgs.join(' ') }, 'resuming the conversation');
+    const words = [this.config.agent.commandLine, ...resumeArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
-      commandLine: prompt === null ? this.config.agent.commandLine : `${this.config.agent.commandLine} ${shellQuote(prompt)}`,
+      commandLine: words.join(' '),
+      pipeCommand: this.deps.pipeCommand ?? null,
       channel,
       runId,
       python: this.deps.python,
@@ -236,6 +251,11 @@ export class AgentSupervisor {
     this.agentPid = null;
     this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, lastLines }, 'agent exited');
+    this.deps.onEvent?.('agent exited', { pid, code: end.code, signal: end.signal, runMs, reason: end.reason, lastLines });
+    const failed = end.code !== 0 || end.signal !== null;
+    if (end.reason !== 'stopped' && this.deps.resume?.policy.noteExit(runMs, failed)) {
+      this.log.warn({ runMs, code: end.code }, 'resume failed; starting a fresh session');
+    }
   }
 
   private async recordExit(pid: number, end: AgentEnd, marker: { name: string; value: string }): Promise<void> {
@@ -261,6 +281,7 @@ export class AgentSupervisor {
     this.phase = 'stopping';
     const graceMs = this.config.stopGraceMs;
     this.log.info({ pid, graceMs, budgetMs: this.config.stopBudgetMs }, 'stopping');
+    this.deps.onEvent?.('stopping', { pid, graceMs });
     // The pane's process leads its own process group: signal the group so its helpers hear it too.
     if (!sendSignal(-pid, 'SIGTERM')) sendSignal(pid, 'SIGTERM');
     const deadline = sleepUnless(graceMs, this.stop.forced).then((elapsed) => (elapsed ? 'grace exceeded' : 'second signal'));

@@ -20,7 +20,7 @@ describe('the first prompt', () => {
     sup = await SupervisorProcess.start({ env: { ...fast, ...claudePreset, AGENTGATE_PROMPT: prompt }, files: { '.crash': '' } });
     await waitFor(() => starts(sup).length >= 3, 'three starts');
     expect(starts(sup)[0]).toBe(prompt);
-    expect(starts(sup).slice(1)).toEqual(starts(sup).slice(1).map(() => ''));
+    for (const later of starts(sup).slice(1)) expect(later).not.toContain(prompt); // restarts may resume, never re-prompt
     expect(sup.logsOf('first prompt given')).toEqual([expect.objectContaining({ chars: prompt.length })]);
     expect(sup.output).not.toContain('Fix the failing test');
   });

@@ -1,0 +1,9 @@
+#!/bin/sh
+# agentgate-hook EVENT [TYPE]: Claude Code runs this for each hook event (see managed-settings.json); it
+# posts the event, with the hook's JSON from stdin, to the supervisor that started this agent. curl costs
+# about 8 ms where starting node costs about 70. It never fails or blocks Claude: no supervisor (claude run
+# by hand), a slow one (2 s at most) or an error all end with exit 0.
+[ -n "${AGENTGATE_HOOK_URL:-}" ] || exit 0
+curl -s -m 2 -o /dev/null -H 'content-type: application/json' -H "x-agentgate-token: ${AGENTGATE_HOOK_TOKEN:-}" \
+  --data-binary @- "${AGENTGATE_HOOK_URL}?event=$1&type=${2:-}" 2>/dev/null || true
+exit 0

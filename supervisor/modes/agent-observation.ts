@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { PaneOutput } from '../adapters/pane-output.js';
+import { SessionRecord } from '../adapters/session-record.js';
+import { WebhookNotifier } from '../adapters/webhook.js';
+import type { Config } from '../config/load-config.js';
+import { EventStream } from '../health/event-stream.js';
+import type { HookRoute } from '../health/health-server.js';
+import type { Logger } from '../log/logger.js';
+import { ResumePolicy } from '../policy/resume-policy.js';
+import { AgentObserver } from './agent-observer.js';
+
+export interface AgentObservation {
+  observer: AgentObserver;
+  events: EventStream;
+  hookRoute: HookRoute;
+  /** The pane's output FIFO, or null when it could not be made (the state then comes from hooks alone). */
+  paneOutput: PaneOutput | null;
+  resume: { policy: ResumePolicy; record: SessionRecord } | null;
+  /** What the agent's environment needs for its hooks to reach the supervisor, once the health URL is known. */
+  hookEnv: (healthUrl: string) => Record<string, string>;
+  close: () => void;
+}
+
+/**
+ * Everything that tells what the agent is doing: the state machine's observer, the /events stream, the
+ * webhook, the hook endpoint with its per-start token, the pane's output and, for Claude, its session for
+ * resuming. The composition root wires these into the supervisor and the health server.
+ */
+export async function observeAgent(config: Config, log: Logger, scrub: (text: string) => string, runtimeDir: string): Promise<AgentObservation> {
+  const isClaude = config.agent.program === 'claude';
+  const events = new EventStream(scrub);
+  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
+  const observer = new AgentObserver({
+    hooks: isClaude,
+    idleMs: config.idleMs,
+    log,
+    events,
+    webhook,
+    identity: { container: hostname(), session: config.sessionName },
+  });
+  const opened = await PaneOutput.open(runtimeDir, () => observer.screenActive());
+  if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
+  const paneOutput = typeof opened === 'string' ? null : opened;
+  const record = new SessionRecord(config.state.stateDir);
+  const token = randomBytes(24).toString('hex');
+  return {
+    observer,
+    events,
+    paneOutput,
+    resume: isClaude && config.resume ? { policy: new ResumePolicy(true), record } : null,
+    hookRoute: {
+      token,
+      onHook: (event, body) => {
+        observer.hook(event);
+        if (event.name === 'SessionStart' && isClaude && !record.write(body.session_id)) {
+          log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
+        }
+      },
+    },
+    hookEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
+    close: () => {
+      observer.close();
+      events.close();
+      paneOutput?.close();
+    },
+  };
+}
