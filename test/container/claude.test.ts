@@ -1,0 +1,98 @@
+import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
+import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
+import { MockAnthropic } from '../helpers/mock-anthropic.js';
+import { freePort } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const reachable = requireEngine();
+const made = new TestContainers();
+const mock = new MockAnthropic();
+afterAll(() => {
+  mock.stop();
+  made.cleanup();
+});
+
+const API_KEY = 'sk-ant-mock-key-0123456789';
+/**
+ * A state dir as it is after a person did Claude's first-run steps once in the session (theme, approving the
+ * key, trusting /workspace): the steps themselves need a person at the terminal.
+ */
+function preparedStateDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'agentgate-state-'));
+  writeFileSync(
+    join(dir, '.claude.json'),
+    JSON.stringify({
+      hasCompletedOnboarding: true,
+      theme: 'dark',
+      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
+      projects: { '/workspace': { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
+    }),
+  );
+  chownSync(dir, 1000, 1000);
+  chownSync(join(dir, '.claude.json'), 1000, 1000);
+  made.track(dir);
+  return dir;
+}
+
+/** The real claude, on the host's loopback (where the mock listens), hardened otherwise. */
+async function runClaude(label: string, state: string, ws: string, extra: string[] = []): Promise<string> {
+  const container = made.name(label);
+  const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+  const r = docker([
+    'run', '-d', '--name', container, ...hostNet, '--network', 'host',
+    '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
+    '-e', `ANTHROPIC_API_KEY=${API_KEY}`, '-e', `ANTHROPIC_BASE_URL=http://127.0.0.1:${mock.port}`,
+    '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200',
+    ...extra, TEST_IMAGE,
+  ]);
+  expect(r.status, r.stderr).toBe(0);
+  return container;
+}
+
+const states = (container: string) =>
+  docker(['logs', container]).stdout.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line);
+      return entry.msg === 'agent state' ? [entry.state as string] : [];
+    } catch {
+      return [];
+    }
+  });
+
+describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
+  it('reports a turn through its hooks, even when the repository disables hooks, and takes the first prompt once', async () => {
+    await mock.start();
+    const ws = made.workspace();
+    // A repository that tries to switch hooks off: managed settings win.
+    mkdirSync(join(ws, '.claude'));
+    writeFileSync(join(ws, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
+    chownSync(join(ws, '.claude'), 1000, 1000);
+    const state = preparedStateDir();
+    const container = await runClaude('claude-turn', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate']);
+    await waitFor(() => states(container).join(' ').includes('starting waiting working waiting'), 'a whole turn in the log', 60_000, () => states(container).join(' '));
+    await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('hello from the mock model'), 'the reply on screen', 20_000);
+    expect(mock.conversations().some((texts) => texts.includes('first prompt from agentgate'))).toBe(true);
+    expect(docker(['logs', container]).stdout).not.toContain(API_KEY);
+
+    // A restart resumes the session: the next turn carries the first prompt as history, and it is not sent anew.
+    exec(container, ['pkill', '-KILL', '-x', 'claude']);
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"resuming the conversation"'), 'resume on restart', 30_000);
+    await waitFor(() => states(container).slice(-1)[0] === 'waiting', 'the resumed session waits', 60_000);
+    const before = mock.requests.length;
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'second question', 'Enter']);
+    await waitFor(() => mock.conversations().slice(before).some((t) => t.includes('second question')), 'second turn at the API', 60_000);
+    const second = mock.conversations().find((t) => t.includes('second question')) ?? [];
+    expect(second).toContain('first prompt from agentgate'); // the earlier message reached the API again
+    expect(mock.conversations().filter((t) => t[t.length - 1] === 'first prompt from agentgate').length).toBeGreaterThanOrEqual(1);
+
+    // The container re-created on the same state volume resumes too, without the first prompt again.
+    docker(['rm', '-f', container]);
+    const again = await runClaude('claude-again', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate']);
+    await waitFor(() => docker(['logs', again]).stdout.includes('"msg":"resuming the conversation"'), 'resume after re-creation', 30_000);
+    expect(docker(['logs', again]).stdout).not.toContain('"msg":"first prompt given"');
+  });
+});
