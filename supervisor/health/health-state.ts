@@ -10,6 +10,8 @@ export interface ExitRecord {
   reason: string;
   /** The last lines of the agent's screen when it ended (secrets scrubbed): why it died, in its own words. */
   lastLines: string[];
+  /** Why, in a few words, when the screen says so for certain (`cannot reach its API`, `not logged in`); else null. */
+  cause: string | null;
 }
 
 /** What the supervisor knows about itself, as health reports it. Built by the supervisor, judged here. */
@@ -115,6 +117,6 @@ export function describeExit(exit: ExitRecord | null): string {
   if (!exit) return 'has not exited';
   if (exit.reason === 'oom-killed') return 'was killed by the kernel for memory (OOM)';
   if (exit.signal) return `was killed by ${exit.signal}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
-  if (exit.code !== null) return `exited with code ${exit.code}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}`;
+  if (exit.code !== null) return `exited with code ${exit.code}${exit.reason === 'exited' ? '' : ` (${exit.reason})`}${exit.cause ? `: ${exit.cause}` : ''}`;
   return `ended: ${exit.reason}`;
 }

@@ -1,6 +1,7 @@
 import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
 import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
 import type { SessionRecord } from '../adapters/session-record.js';
+import { explainExit } from '../policy/explain-exit.js';
 import type { ResumePolicy } from '../policy/resume-policy.js';
 import type { TmuxServer } from '../adapters/tmux.js';
 import { RUN_MARKER } from '../adapters/clean-exec.js';
@@ -248,10 +249,11 @@ export class AgentSupervisor {
     const runMs = end.endedAtMs - end.startedAtMs;
     const scrub = this.deps.scrub ?? ((text: string) => text);
     const lastLines = end.lastLines.map(scrub);
+    const cause = explainExit(lastLines);
     this.agentPid = null;
-    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines };
-    this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, lastLines }, 'agent exited');
-    this.deps.onEvent?.('agent exited', { pid, code: end.code, signal: end.signal, runMs, reason: end.reason, lastLines });
+    this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines, cause };
+    this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines }, 'agent exited');
+    this.deps.onEvent?.('agent exited', { pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines });
     const failed = end.code !== 0 || end.signal !== null;
     if (end.reason !== 'stopped' && this.deps.resume?.policy.noteExit(runMs, failed)) {
       this.log.warn({ runMs, code: end.code }, 'resume failed; starting a fresh session');

@@ -22,7 +22,7 @@ describe('the stop budget and exit records', () => {
     expect((await sup.exited).code).toBe(0);
     const exits = sup.logsOf('agent exited');
     expect(exits).toHaveLength(1);
-    expect(Object.keys(exits[0] as object).sort()).toEqual(['code', 'component', 'lastLines', 'level', 'msg', 'pid', 'reason', 'runMs', 'signal', 'time'].sort());
+    expect(Object.keys(exits[0] as object).sort()).toEqual(['cause', 'code', 'component', 'lastLines', 'level', 'msg', 'pid', 'reason', 'runMs', 'signal', 'time'].sort());
     expect(exits[0]).toMatchObject({ pid: started.pid, code: 0, signal: null, reason: 'stopped' });
     expect(Number(exits[0]?.runMs)).toBeGreaterThanOrEqual(300);
   });
@@ -71,7 +71,7 @@ describe('why it died', () => {
     const agent = 'sh -c "echo starting; echo Unable to connect to Anthropic services; echo key=$ANTHROPIC_API_KEY; exit 1"';
     sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_BACKOFF_INITIAL_MS: '60000', AGENTGATE_AGENT: agent, ANTHROPIC_API_KEY: 'sk-ant-screen-secret' } });
     const exit = await sup.waitForLog('agent exited');
-    expect(exit).toMatchObject({ code: 1, reason: 'exited', lastLines: ['starting', 'Unable to connect to Anthropic services', 'key=[redacted]'] });
+    expect(exit).toMatchObject({ code: 1, reason: 'exited', cause: 'cannot reach its API', lastLines: ['starting', 'Unable to connect to Anthropic services', 'key=[redacted]'] });
     expect((await sup.health()).body.lastExit.lastLines).toEqual(['starting', 'Unable to connect to Anthropic services', 'key=[redacted]']);
     expect(sup.output).not.toContain('sk-ant-screen-secret');
   });

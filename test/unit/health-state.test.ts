@@ -27,7 +27,7 @@ describe('evaluateHealth', () => {
 
   it('fails during a backoff, saying how the agent exited and when it restarts', () => {
     const report = evaluateHealth(
-      { ...running, phase: 'backoff', agentPid: null, restarts: 1, lastExit: { code: 3, signal: null, runMs: 5, atMs: 1500, reason: 'exited', lastLines: [] }, backoff: { attempt: 1, delayMs: 1000, restartAtMs: 2500 } },
+      { ...running, phase: 'backoff', agentPid: null, restarts: 1, lastExit: { code: 3, signal: null, runMs: 5, atMs: 1500, reason: 'exited', lastLines: [], cause: null }, backoff: { attempt: 1, delayMs: 1000, restartAtMs: 2500 } },
       2000,
     );
     expect(report.status).toBe('fail');
@@ -66,16 +66,16 @@ describe('evaluateHealth', () => {
   });
 
   it('names an end that was not an exit code', () => {
-    expect(describeExit({ code: null, signal: null, runMs: 5, atMs: 1, reason: 'tmux server died', lastLines: [] })).toBe('ended: tmux server died');
-    expect(describeExit({ code: 0, signal: null, runMs: 5, atMs: 1, reason: 'stopped', lastLines: [] })).toBe('exited with code 0 (stopped)');
-    expect(describeExit({ code: null, signal: 'SIGKILL', runMs: 5, atMs: 1, reason: 'exited', lastLines: [] })).toBe('was killed by SIGKILL');
+    expect(describeExit({ code: null, signal: null, runMs: 5, atMs: 1, reason: 'tmux server died', lastLines: [], cause: null })).toBe('ended: tmux server died');
+    expect(describeExit({ code: 0, signal: null, runMs: 5, atMs: 1, reason: 'stopped', lastLines: [], cause: null })).toBe('exited with code 0 (stopped)');
+    expect(describeExit({ code: null, signal: 'SIGKILL', runMs: 5, atMs: 1, reason: 'exited', lastLines: [], cause: null })).toBe('was killed by SIGKILL');
   });
 });
 
 describe('status for people', () => {
   it('shows durations and clock times, not milliseconds and epochs', () => {
     const report = evaluateHealth(
-      { ...running, phase: 'backoff', agentPid: null, restarts: 2, lastExit: { code: 1, signal: null, runMs: 1500, atMs: Date.UTC(2026, 0, 1, 10, 0, 0), reason: 'exited', lastLines: [] }, backoff: { attempt: 2, delayMs: 300_000, restartAtMs: Date.UTC(2026, 0, 1, 10, 5, 0) }, crashLoop: { looping: false, restartsInWindow: 2, threshold: 5, windowMs: 300_000 } },
+      { ...running, phase: 'backoff', agentPid: null, restarts: 2, lastExit: { code: 1, signal: null, runMs: 1500, atMs: Date.UTC(2026, 0, 1, 10, 0, 0), reason: 'exited', lastLines: [], cause: null }, backoff: { attempt: 2, delayMs: 300_000, restartAtMs: Date.UTC(2026, 0, 1, 10, 5, 0) }, crashLoop: { looping: false, restartsInWindow: 2, threshold: 5, windowMs: 300_000 } },
       Date.UTC(2026, 0, 1, 10, 0, 0),
     );
     const text = formatStatus({ healthy: false, line: '', report }, Date.UTC(2026, 0, 1, 10, 2, 0));
