@@ -189,3 +189,40 @@ export async function measureHealthProbe(runs) {
   if (health.some((h) => h.status !== 0) || curl.some((c) => c.status !== 0)) throw new Error('bench: a health probe failed');
   return { health, curl, wget };
 }
+
+/**
+ * Figure 6: one Claude Code hook event as the image delivers it (`agentgate-hook`, a curl POST to the
+ * supervisor), against one plain `curl` GET of /livez: what each hook adds to Claude's turn.
+ */
+export async function measureHookEvent(runs) {
+  const box = sandbox({ AGENTGATE_AGENT: 'claude', ANTHROPIC_API_KEY: 'sk-ant-bench', PATH: `${join(FIXTURES, 'fake-claude')}:${FIXTURES}:/usr/local/bin:/usr/bin:/bin` });
+  const run = startInNamespace(['/usr/bin/tini', '--', ...SUPERVISOR], box.env);
+  await until(async () => (await readyStatus(box.port)) === 200, 'ready', 15_000);
+  // The hook's URL and token are the agent's: read them from its environment, as its hooks get them.
+  const init = await run.init();
+  const agent = await until(() => findDescendant(init, `/bin/sh ${join(FIXTURES, 'fake-claude', 'claude')}`), 'the agent', 10_000);
+  const environ = Object.fromEntries(readFileSync(`/proc/${agent}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+  const env = { PATH: box.env.PATH, AGENTGATE_HOOK_URL: environ.AGENTGATE_HOOK_URL, AGENTGATE_HOOK_TOKEN: environ.AGENTGATE_HOOK_TOKEN };
+  const hook = join(ROOT, 'docker/agentgate-hook.sh');
+  const timed = (argv, input) => {
+    const t0 = performance.now();
+    const r = spawnSync(argv[0], argv.slice(1), { env, input, stdio: ['pipe', 'ignore', 'ignore'] });
+    return { ms: performance.now() - t0, status: r.status };
+  };
+  const hookRuns = Array.from({ length: runs }, (_, i) => timed(['sh', hook, i % 2 ? 'Stop' : 'UserPromptSubmit'], '{"session_id":"bench"}'));
+  const curlRuns = Array.from({ length: runs }, () => timed(['curl', '-fsS', '-m', '2', '-o', '/dev/null', `${new URL(env.AGENTGATE_HOOK_URL).origin}/livez`], ''));
+  // Ask the supervisor the hooks went to (its own URL), which is the one that must have seen them.
+  const base = new URL(env.AGENTGATE_HOOK_URL);
+  const state = await new Promise((r) => {
+    get({ host: base.hostname, port: base.port, path: '/readyz', agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => r(JSON.parse(body).agentState?.state));
+    });
+  });
+  process.kill(await run.init(), 'SIGTERM');
+  await run.exited;
+  box.cleanup();
+  if (state !== 'waiting' && state !== 'working') throw new Error(`bench: the hook events did not reach the supervisor (state ${state})`);
+  return { hook: hookRuns.map((h) => h.ms), curl: curlRuns.map((c) => c.ms) };
+}

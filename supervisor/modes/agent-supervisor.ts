@@ -6,7 +6,8 @@ import type { ResumePolicy } from '../policy/resume-policy.js';
 import type { TmuxServer } from '../adapters/tmux.js';
 import { RUN_MARKER } from '../adapters/clean-exec.js';
 import { PaneEvents } from '../adapters/pane-events.js';
-import { isRunning, killProcessTree, sendSignal, waitUntilGone } from '../adapters/process-tree.js';
+import { readDeadPane, waitForAgentDeath } from '../adapters/agent-death.js';
+import { killProcessTree, sendSignal, waitUntilGone } from '../adapters/process-tree.js';
 import { type Config, STOP_CLEANUP_MS } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
 import type { ExitRecord, HealthSnapshot } from '../health/health-state.js';
@@ -287,12 +288,12 @@ export class AgentSupervisor {
     // The pane's process leads its own process group: signal the group so its helpers hear it too.
     if (!sendSignal(-pid, 'SIGTERM')) sendSignal(pid, 'SIGTERM');
     const deadline = sleepUnless(graceMs, this.stop.forced).then((elapsed) => (elapsed ? 'grace exceeded' : 'second signal'));
-    const outcome = await Promise.race([this.waitForDeath(pid, events, deadline).then(() => 'ended' as const), deadline]);
+    const outcome = await Promise.race([waitForAgentDeath(this.tmux, this.config.sessionName, pid, events, deadline).then(() => 'ended' as const), deadline]);
     const cleanupUntil = this.now() + STOP_CLEANUP_MS;
     const endedAtMs = this.now();
     if (outcome === 'ended') {
       // The exit status comes from tmux; a frozen tmux must not hold the stop past its budget.
-      const pane = await this.readDeadPane(pid, Math.min(500, STOP_CLEANUP_MS / 4));
+      const pane = await readDeadPane(this.tmux, this.config.sessionName, pid, Math.min(500, STOP_CLEANUP_MS / 4));
       const dead = pane !== null;
       this.noteExit(pid, {
         code: dead ? pane.exitCode : null,
@@ -318,41 +319,5 @@ export class AgentSupervisor {
     this.phase = 'stopping';
     await this.tmux.stop(Math.max(100, cleanupUntil - this.now()));
     return exitCode;
-  }
-
-  /** The agent's dead pane once tmux has reaped it, within `withinMs`; null when it does not say in time. */
-  private async readDeadPane(pid: number, withinMs: number) {
-    const until = this.now() + withinMs;
-    for (;;) {
-      const pane = await this.tmux.paneState(this.config.sessionName, Math.max(50, until - this.now()));
-      if (pane?.pid === pid && pane.dead) return pane;
-      if (!pane || this.now() >= until) return null;
-      this.tmux.nudgeIfZombie(pid);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  /**
-   * Resolves once the agent is dead: its pane dead or gone (tmux's hooks), or the process itself gone or a
-   * zombie (looked at directly, so that an exit tmux missed never holds a stop for the whole grace).
-   * Stops looking when `abort` settles first.
-   */
-  private async waitForDeath(pid: number, events: PaneEvents, abort: Promise<unknown>): Promise<void> {
-    let aborted = false;
-    void abort.then(() => (aborted = true));
-    const processGone = (async () => {
-      while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
-      this.tmux.nudgeIfZombie(pid); // let tmux reap it and record its status
-    })();
-    const paneDead = (async () => {
-      // The agent may have died between the stop request and the signal: look before waiting.
-      let pane = await this.tmux.paneState(this.config.sessionName);
-      while (!aborted && pane && pane.pid === pid && !pane.dead) {
-        await Promise.race([events.next(), this.tmux.exited, abort]);
-        if (aborted) return;
-        pane = this.tmux.isRunning ? await this.tmux.paneState(this.config.sessionName) : null;
-      }
-    })();
-    await Promise.race([processGone, paneDead]);
   }
 }

@@ -1,7 +1,7 @@
 import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
@@ -21,8 +21,10 @@ const API_KEY = 'sk-ant-mock-key-0123456789';
  * A state dir as it is after a person did Claude's first-run steps once in the session (theme, approving the
  * key, trusting /workspace): the steps themselves need a person at the terminal.
  */
-function preparedStateDir(): string {
+function preparedStateDir(settings: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'agentgate-state-'));
+  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
+  chownSync(join(dir, 'settings.json'), 1000, 1000);
   writeFileSync(
     join(dir, '.claude.json'),
     JSON.stringify({
@@ -64,8 +66,9 @@ const states = (container: string) =>
   });
 
 describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
+  beforeAll(() => mock.start());
+
   it('reports a turn through its hooks, even when the repository disables hooks, and takes the first prompt once', async () => {
-    await mock.start();
     const ws = made.workspace();
     // A repository that tries to switch hooks off: managed settings win.
     mkdirSync(join(ws, '.claude'));
@@ -94,5 +97,24 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     const again = await runClaude('claude-again', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate']);
     await waitFor(() => docker(['logs', again]).stdout.includes('"msg":"resuming the conversation"'), 'resume after re-creation', 30_000);
     expect(docker(['logs', again]).stdout).not.toContain('"msg":"first prompt given"');
-  });
+  }, 180_000);
+
+  it('says when Claude needs permission, and goes back to work once it is given', async () => {
+    const ws = made.workspace();
+    // Ask before running tools, as Claude's default mode does, so that a tool call needs a person.
+    const state = preparedStateDir({ permissions: { defaultMode: 'default' } });
+    const container = await runClaude('claude-permission', state, ws, ['-e', 'AGENTGATE_PROMPT=please run the tool']);
+    const lastRequests = () =>
+      mock.requests
+        .slice(-3)
+        .map((r) => `${r.path} tools=${Array.isArray(r.body.tools) ? r.body.tools.length : '-'} last=${JSON.stringify(r.body.messages?.at(-1)).slice(0, 400)}`)
+        .join('\n');
+    const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}\n${lastRequests()}`;
+    await waitFor(() => states(container).includes('permission'), 'permission needed', 60_000, screen);
+    const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
+    expect(report.agentState.state).toBe('permission');
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // the first choice: yes
+    await waitFor(() => states(container).slice(states(container).lastIndexOf('permission')).includes('waiting'), 'the turn ends', 60_000, screen);
+    expect(exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status).toBe(0);
+  }, 180_000);
 });

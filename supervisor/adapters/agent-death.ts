@@ -1,0 +1,39 @@
+import type { PaneEvents } from './pane-events.js';
+import { isRunning } from './process-tree.js';
+import type { PaneState, TmuxServer } from './tmux.js';
+
+/**
+ * Resolves once the agent is dead: its pane dead or gone (tmux's hooks), or the process itself gone or a
+ * zombie (looked at directly, so that an exit tmux missed never holds a stop for the whole grace).
+ * Stops looking when `abort` settles first.
+ */
+export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: number, events: PaneEvents, abort: Promise<unknown>): Promise<void> {
+  let aborted = false;
+  void abort.then(() => (aborted = true));
+  const processGone = (async () => {
+    while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    tmux.nudgeIfZombie(pid); // let tmux reap it and record its status
+  })();
+  const paneDead = (async () => {
+    // The agent may have died between the stop request and the signal: look before waiting.
+    let pane = await tmux.paneState(session);
+    while (!aborted && pane && pane.pid === pid && !pane.dead) {
+      await Promise.race([events.next(), tmux.exited, abort]);
+      if (aborted) return;
+      pane = tmux.isRunning ? await tmux.paneState(session) : null;
+    }
+  })();
+  await Promise.race([processGone, paneDead]);
+}
+
+/** The agent's dead pane once tmux has reaped it, within `withinMs`; null when tmux does not say in time. */
+export async function readDeadPane(tmux: TmuxServer, session: string, pid: number, withinMs: number): Promise<PaneState | null> {
+  const until = Date.now() + withinMs;
+  for (;;) {
+    const pane = await tmux.paneState(session, Math.max(50, until - Date.now()));
+    if (pane?.pid === pid && pane.dead) return pane;
+    if (!pane || Date.now() >= until) return null;
+    tmux.nudgeIfZombie(pid);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
