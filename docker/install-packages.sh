@@ -25,3 +25,5 @@ else
   apt-get install -y -qq --no-install-recommends $packages >/dev/null
   rm -rf /var/lib/apt/lists/*
 fi
+# The server's host key is made per container in the state volume: none may be baked into the image.
+rm -f /etc/ssh/ssh_host_*

@@ -6,6 +6,7 @@ export type Invocation =
   | { kind: 'health'; json: boolean }
   | { kind: 'status' }
   | { kind: 'attach'; readOnly: boolean }
+  | { kind: 'ssh-session'; readOnly: boolean }
   | { kind: 'version' }
   | { kind: 'help' };
 
@@ -29,6 +30,8 @@ export function parseInvocation(args: readonly string[]): Invocation {
     return { kind: 'health', json: rest.includes('--json') };
   }
   if (first === 'status') return noArguments(first, rest, { kind: 'status' });
+  // What sshd runs for every login (the forced command in its authorized_keys); not for people to type.
+  if (first === 'ssh-session') return { kind: 'ssh-session', readOnly: rest.includes('--read-only') };
   if (first === 'attach') {
     const unknown = rest.filter((a) => a !== '--read-only' && a !== '-r');
     if (unknown.length > 0) throw new UsageError(`attach: unknown argument ${JSON.stringify(unknown[0])}; expected --read-only\n${USAGE}`);

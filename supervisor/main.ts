@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { claudeHasCredentials, loginHint } from './adapters/claude-login.js';
 import { FirstPrompt } from './adapters/first-prompt.js';
 import { openMemoryCgroup } from './adapters/memory-cgroup.js';
+import { SshServer } from './adapters/ssh-server.js';
 import { sendSignal } from './adapters/process-tree.js';
 import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
 import { TmuxServer } from './adapters/tmux.js';
@@ -50,7 +51,9 @@ async function main(): Promise<number> {
   }
   if (invocation.kind === 'version') return print(VERSION);
   if (invocation.kind === 'help') return print(USAGE);
-  if (invocation.kind === 'health' || invocation.kind === 'status' || invocation.kind === 'attach') return runClient(invocation);
+  if (invocation.kind === 'health' || invocation.kind === 'status' || invocation.kind === 'attach' || invocation.kind === 'ssh-session') {
+    return runClient(invocation);
+  }
 
   const commandMode = invocation.kind === 'command';
   // Command mode: stdout belongs to the command; the supervisor speaks on stderr and only when something is wrong.
@@ -94,7 +97,7 @@ async function main(): Promise<number> {
 }
 
 /** `health`, `status` and `attach`: clients of a running supervisor, speaking to people (or probes). */
-async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'status' | 'attach' }>): Promise<number> {
+async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'status' | 'attach' | 'ssh-session' }>): Promise<number> {
   // A client must work in a container whose configuration is bad: that supervisor waits, unhealthy, and
   // `status` is how people learn why. So a bad configuration here falls back to the defaults.
   let settings: { health: { host: string; port: number }; sessionName: string };
@@ -106,7 +109,19 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
   }
   // The running supervisor's own word on where it listens (it may have moved off a busy port).
   const baseUrl = readHealthUrl(runtimeDir) ?? healthBaseUrl(settings.health.host, settings.health.port);
-  if (invocation.kind === 'attach') {
+  if (invocation.kind === 'ssh-session') {
+    // Every SSH login lands here: the agent's session, or nothing.
+    const say = (text: string) => process.stderr.write(formatErrorForPeople(text, SECRETS));
+    if (env.SSH_ORIGINAL_COMMAND) {
+      say('this server only opens the agent\'s session; commands are refused (log in without one: ssh -t ...)');
+      return 1;
+    }
+    if (!process.stdin.isTTY) {
+      say('the agent\'s session needs a terminal: log in with ssh -t (and without -T)');
+      return 1;
+    }
+  }
+  if (invocation.kind === 'attach' || invocation.kind === 'ssh-session') {
     return attachToSession({
       session: settings.sessionName,
       readOnly: invocation.readOnly,
@@ -133,17 +148,21 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(smallBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
   }
   let announced = false;
+  const sshServer: { current: SshServer | null } = { current: null };
   const scrub = (text: string) => scrubSecrets(text, SECRETS);
   const observation = await observeAgent(config, log, scrub, runtimeDir);
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,
     memory,
-    firstPrompt: readFirstPrompt(config),
+    firstPrompt: await readFirstPrompt(config),
     scrub,
     resume: observation.resume,
     pipeCommand: observation.paneOutput?.pipeCommand() ?? null,
-    onEvent: (name, fields) => observation.observer.lifecycle(name, fields),
+    onEvent: (name, fields) => {
+      observation.observer.lifecycle(name, fields);
+      if (name === 'agent exited' && config.ssh?.onAgentExit === 'end') sshServer.current?.endSessions();
+    },
     onAgentStarted: () => {
       if (announced) return;
       announced = true;
@@ -171,6 +190,10 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   );
   // The agent's hooks report to this server: tmux, which starts in run(), hands these to the agent.
   Object.assign(agentEnv, observation.hookEnv(health.url));
+  const ssh = config.ssh ? await startSsh(config, config.ssh, agentEnv, log) : null;
+  sshServer.current = ssh;
+  // SSH ends with the stop's start: the tmux server, and with it every attached client, goes within the budget anyway.
+  void supervisor.stop.stopped.then(() => ssh?.stop(500));
   const release = installStopSignals(supervisor.stop, log);
   const forward = (signal: NodeJS.Signals) => {
     const pid = supervisor.snapshot().agentPid;
@@ -257,16 +280,37 @@ function idleSnapshot(config: Config | null, phase: HealthSnapshot['phase'], sta
   };
 }
 
+/** SSH straight into the agent's session (AGENTGATE_SSH_PORT): the server, and the command each login runs. */
+async function startSsh(config: Config, ssh: NonNullable<Config['ssh']>, agentEnv: Record<string, string | undefined>, log: Logger): Promise<SshServer> {
+  // sshd gives its sessions a minimal environment: the forced command carries what attach needs.
+  const sessionCommand = [`AGENTGATE_SESSION=${config.sessionName}`, env.TMUX_TMPDIR ? `TMUX_TMPDIR='${env.TMUX_TMPDIR}'` : '', 'agentgate ssh-session'].filter(Boolean).join(' ');
+  const server = new SshServer({
+    host: ssh.host,
+    port: ssh.port,
+    stateDir: config.state.stateDir,
+    runtimeDir,
+    authorizedKeysFile: ssh.authorizedKeysFile,
+    readOnlyKeysFile: ssh.readOnlyKeysFile,
+    sessionCommand,
+    env: agentEnv,
+    log: log.child({ component: 'ssh' }),
+  });
+  await server.start();
+  return server;
+}
+
 /** The first prompt, read from its file at start; a file that cannot be read is a startup error. */
-function readFirstPrompt(config: Config): FirstPrompt | null {
+async function readFirstPrompt(config: Config): Promise<FirstPrompt | null> {
   if (!config.prompt) return null;
-  if ('text' in config.prompt) return new FirstPrompt(config.prompt.text, config.state.stateDir);
+  if ('text' in config.prompt) return FirstPrompt.create(config.prompt.text, config.state.stateDir);
+  let text: string;
   try {
-    return new FirstPrompt(readFileSync(config.prompt.file, 'utf8'), config.state.stateDir);
+    text = readFileSync(config.prompt.file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StartupError(`prompt file ${config.prompt.file} (AGENTGATE_PROMPT_FILE) cannot be read (${code}): mount it there, readable by uid ${uid}, or unset the variable`);
   }
+  return FirstPrompt.create(text, config.state.stateDir);
 }
 
 /** Health for a configuration that did not load: the documented defaults, or the port given when it is plain digits. */

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -11,12 +10,19 @@ export class FirstPrompt {
   private readonly markerPath: string;
   private readonly hash: string;
 
-  constructor(
+  private constructor(
     private readonly text: string,
     stateDir: string,
+    hash: string,
   ) {
     this.markerPath = join(stateDir, '.agentgate-first-prompt');
-    this.hash = createHash('sha256').update(text).digest('hex');
+    this.hash = hash;
+  }
+
+  /** node:crypto is loaded only when there is a prompt to hash. */
+  static async create(text: string, stateDir: string): Promise<FirstPrompt> {
+    const { createHash } = await import('node:crypto');
+    return new FirstPrompt(text, stateDir, createHash('sha256').update(text).digest('hex'));
   }
 
   /** The prompt when it has not been given yet, else null. */

@@ -92,7 +92,7 @@ export class TmuxServer {
    * sparse later, so that a lost exit costs at most a few tens of milliseconds without waking an idle supervisor
    * often.
    */
-  watchForLostExit(agentPid: number, schedule = { earlyMs: 20, earlyForMs: 3000, laterMs: 200 }): () => void {
+  watchForLostExit(agentPid: number, schedule = { earlyMs: 20, earlyForMs: 3000, laterMs: 500 }): () => void {
     const startedAtMs = Date.now();
     let timer: NodeJS.Timeout | undefined;
     const tick = () => {

@@ -1,7 +1,5 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { Logger } from '../log/logger.js';
-import { signWebhookBody, webhookRetryDelayMs } from '../policy/webhook-signature.js';
+import { webhookRetryDelayMs } from '../policy/webhook-retry.js';
 
 const ATTEMPTS = 4;
 const TIMEOUT_MS = 5000;
@@ -37,12 +35,14 @@ export class WebhookNotifier {
     }
   }
 
-  private post(body: string): Promise<string> {
+  private async post(body: string): Promise<string> {
+    // Loaded on the first delivery: TLS and crypto cost a few MiB in every supervisor that never sends one.
+    const { request } = this.url.protocol === 'https:' ? await import('node:https') : await import('node:http');
+    const { signWebhookBody } = await import('../policy/webhook-signature.js');
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'agentgate' };
       if (this.secret) headers['x-agentgate-signature'] = signWebhookBody(body, this.secret);
-      const send = this.url.protocol === 'https:' ? httpsRequest : httpRequest;
-      const req = send(this.url, { method: 'POST', headers, timeout: TIMEOUT_MS }, (res) => {
+      const req = request(this.url, { method: 'POST', headers, timeout: TIMEOUT_MS }, (res) => {
         res.resume();
         const status = res.statusCode ?? 0;
         resolve(status >= 200 && status < 300 ? 'ok' : `HTTP ${status}`);

@@ -37,6 +37,8 @@ export interface Config {
   onStartError: 'exit' | 'wait';
   /** The host directory compose mounted at the workspace, as the user gave it (compose only). */
   projectDir: string | null;
+  /** SSH into the agent's session (off when no port is given). */
+  ssh: { port: number; host: string; authorizedKeysFile: string; readOnlyKeysFile: string; onAgentExit: 'stay' | 'end' } | null;
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
   idleMs: number;
   /** Where state changes that need a person are posted, and the secret that signs them. */
@@ -89,6 +91,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
     idleMs: c.IDLE_MS,
+    ssh:
+      c.SSH_PORT === undefined
+        ? null
+        : { port: c.SSH_PORT, host: c.SSH_HOST, authorizedKeysFile: c.SSH_AUTHORIZED_KEYS, readOnlyKeysFile: c.SSH_READONLY_KEYS, onAgentExit: c.SSH_ON_AGENT_EXIT },
     notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
     resume: c.RESUME ?? c.AGENT === 'claude',
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,

@@ -55,6 +55,11 @@ export const envSchema = z.object({
   SSH_DIR: absolutePath('/run/host-ssh'),
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
   IDLE_MS: integer(1000, 86_400_000, 15_000),
+  SSH_PORT: z.optional(digits(1, 65_535)),
+  SSH_HOST: z._default(z.string().check(z.regex(NO_SPACES, 'a host name or IP address, without spaces')), '0.0.0.0'),
+  SSH_AUTHORIZED_KEYS: absolutePath('/run/secrets/ssh_authorized_keys'),
+  SSH_READONLY_KEYS: absolutePath('/run/secrets/ssh_readonly_keys'),
+  SSH_ON_AGENT_EXIT: oneOf(['stay', 'end'], 'stay'),
   NOTIFY_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   NOTIFY_SECRET: z.optional(z.string()),
   RESUME: z.optional(z.stringbool()),

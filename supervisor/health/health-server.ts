@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { StartupError } from '../errors.js';
 import type { HookEvent } from '../policy/agent-state.js';
@@ -42,7 +41,7 @@ export async function startHealthServer(options: {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(`${JSON.stringify(body)}\n`);
     };
-    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, send);
+    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, send).catch(() => send(500, { error: 'hook not read' }));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'only GET and HEAD' });
     if (path === '/events' && options.events) return options.events.stream.attach(res, { name: 'state', data: options.events.current() });
     if (path === '/livez') {
@@ -72,8 +71,10 @@ export async function startHealthServer(options: {
   return { server, url: healthBaseUrl(options.host, port), busyPort };
 }
 
-function receiveHook(req: IncomingMessage, query: string, route: HookRoute, send: (status: number, body: unknown) => void): void {
+async function receiveHook(req: IncomingMessage, query: string, route: HookRoute, send: (status: number, body: unknown) => void): Promise<void> {
   if (req.method !== 'POST') return send(405, { error: 'POST only' });
+  // Loaded on the first hook: node:crypto costs memory in every supervisor whose agent has none.
+  const { timingSafeEqual } = await import('node:crypto');
   const given = Buffer.from(String(req.headers['x-agentgate-token'] ?? ''));
   const expected = Buffer.from(route.token);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return send(403, { error: 'bad or missing x-agentgate-token' });

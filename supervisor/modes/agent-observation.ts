@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PaneOutput } from '../adapters/pane-output.js';
 import { SessionRecord } from '../adapters/session-record.js';
@@ -43,7 +43,7 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
   if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
   const paneOutput = typeof opened === 'string' ? null : opened;
   const record = new SessionRecord(config.state.stateDir);
-  const token = randomBytes(24).toString('hex');
+  const token = randomHex(24);
   return {
     observer,
     events,
@@ -65,4 +65,16 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
       paneOutput?.close();
     },
   };
+}
+
+/** `bytes` random bytes from the kernel, as hex: node:crypto would cost memory in every supervisor for this alone. */
+function randomHex(bytes: number): string {
+  const buffer = Buffer.alloc(bytes);
+  const fd = openSync('/dev/urandom', 'r');
+  try {
+    readSync(fd, buffer, 0, bytes, null);
+  } finally {
+    closeSync(fd);
+  }
+  return buffer.toString('hex');
 }

@@ -25,14 +25,11 @@ export interface AgentObserverOptions {
 export class AgentObserver {
   private readonly machine: AgentStateMachine;
   private readonly now: () => number;
-  private readonly ticker: NodeJS.Timeout;
+  private stillnessTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: AgentObserverOptions) {
     this.now = options.now ?? Date.now;
     this.machine = new AgentStateMachine({ hooks: options.hooks, idleMs: options.idleMs }, this.now());
-    // Stillness is only noticed by looking: once a second, a few microseconds.
-    this.ticker = setInterval(() => this.update((m, t) => m.tick(t)), 1000);
-    this.ticker.unref();
   }
 
   /** The state and since when, for health. */
@@ -60,11 +57,12 @@ export class AgentObserver {
   }
 
   close(): void {
-    clearInterval(this.ticker);
+    if (this.stillnessTimer) clearTimeout(this.stillnessTimer);
   }
 
   private update(step: (machine: AgentStateMachine, nowMs: number) => void): void {
     step(this.machine, this.now());
+    this.watchForStillness();
     for (const change of this.machine.drainChanges()) {
       const at = new Date(change.atMs).toISOString();
       this.options.log.info({ state: change.state, previous: change.previous, cause: change.cause }, 'agent state');
@@ -72,5 +70,19 @@ export class AgentObserver {
       const event = NOTIFY_STATES[change.state];
       if (event) this.options.webhook?.notify({ event, state: change.state, previous: change.previous, ...this.options.identity, at });
     }
+  }
+
+  /**
+   * Stillness can only end `working` or `starting`: only then is a timer armed, one idle period after the
+   * last activity, so that an idle supervisor is never woken for it.
+   */
+  private watchForStillness(): void {
+    const state = this.machine.state;
+    if (this.stillnessTimer || (state !== 'working' && state !== 'starting')) return;
+    this.stillnessTimer = setTimeout(() => {
+      this.stillnessTimer = null;
+      this.update((m, t) => m.tick(t));
+    }, this.machine.msUntilStill(this.now()) + 20);
+    this.stillnessTimer.unref();
   }
 }

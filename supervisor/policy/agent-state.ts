@@ -49,6 +49,11 @@ export class AgentStateMachine {
     return this.sinceMs;
   }
 
+  /** How long until stillness would count, from `nowMs`: when a timer should look again. */
+  msUntilStill(nowMs: number): number {
+    return Math.max(0, this.options.idleMs - (nowMs - this.lastActivityMs));
+  }
+
   /** The changes since the last call, oldest first (for the log, /events and the webhook). */
   drainChanges(): StateChange[] {
     return this.changes.splice(0);

@@ -7,8 +7,3 @@ import { createHmac } from 'node:crypto';
 export function signWebhookBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
-
-/** The delay before delivery attempt `attempt` (1-based): none, then 1 s, 4 s, 16 s. */
-export function webhookRetryDelayMs(attempt: number): number {
-  return attempt <= 1 ? 0 : 1000 * 4 ** (attempt - 2);
-}

@@ -1,0 +1,193 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
+import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
+import { FIXTURES, freePort } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const reachable = requireEngine();
+const made = new TestContainers();
+const keys = mkdtempSync(join(tmpdir(), 'agentgate-ssh-keys-'));
+const tmuxSocket = `agentgate-ssh-test-${process.pid}`;
+afterAll(() => {
+  spawnSync('tmux', ['-L', tmuxSocket, 'kill-server']);
+  made.cleanup();
+});
+
+function keygen(name: string): string {
+  const path = join(keys, name);
+  expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name}@test`, '-f', path]).status).toBe(0);
+  return path;
+}
+
+/** The supervisor's log lines of one event. */
+function logEvents(container: string, msg: string): Array<Record<string, unknown>> {
+  return docker(['logs', container]).stdout.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line);
+      return entry.msg === msg ? [entry] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** The real ssh client, with no system or user configuration in the way. */
+function sshArgs(port: number, key: string, extra: string[] = []): string[] {
+  return ['-F', '/dev/null', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=accept-new',
+    '-o', `UserKnownHostsFile=${join(keys, 'known_hosts')}`, '-o', 'ConnectTimeout=5', '-i', key, '-p', String(port), ...extra, 'agentgate@127.0.0.1'];
+}
+const ssh = (port: number, key: string, extra: string[] = [], command: string[] = []) =>
+  spawnSync('ssh', [...sshArgs(port, key, extra), ...command], { encoding: 'utf8', timeout: 20_000 });
+
+/** An interactive ssh client in a tmux window of the test's own, read with capture-pane. */
+function interactive(name: string, port: number, key: string): { screen: () => string; keys: (...k: string[]) => void } {
+  const command = ['ssh', '-tt', ...sshArgs(port, key)].map((a) => `'${a}'`).join(' ');
+  const has = spawnSync('tmux', ['-L', tmuxSocket, 'has-session']).status === 0;
+  spawnSync('tmux', ['-L', tmuxSocket, has ? 'new-window' : 'new-session', ...(has ? [] : ['-d', '-x', '200', '-y', '50']), ...(has ? ['-d'] : []), '-n', name, command]);
+  // A client that ends stays on screen with its last words ("Connection ... closed").
+  if (!has) spawnSync('tmux', ['-L', tmuxSocket, 'set-option', '-g', 'remain-on-exit', 'on']);
+  return {
+    screen: () => spawnSync('tmux', ['-L', tmuxSocket, 'capture-pane', '-p', '-t', `:=${name}`], { encoding: 'utf8' }).stdout,
+    keys: (...k: string[]) => void spawnSync('tmux', ['-L', tmuxSocket, 'send-keys', '-t', `:=${name}`, ...k]),
+  };
+}
+
+describe.skipIf(!reachable)('SSH straight into the agent session', () => {
+  let port = 0;
+  let container = '';
+  let state = '';
+  let rw = '';
+  let ro = '';
+  let wrong = '';
+  let authorized = '';
+  let readOnly = '';
+
+  beforeAll(async () => {
+    rw = keygen('rw');
+    ro = keygen('ro');
+    wrong = keygen('wrong');
+    authorized = join(keys, 'authorized');
+    readOnly = join(keys, 'readonly');
+    writeFileSync(authorized, readFileSync(`${rw}.pub`));
+    writeFileSync(readOnly, readFileSync(`${ro}.pub`));
+    for (const f of [authorized, readOnly]) chmodSync(f, 0o644);
+    chmodSync(keys, 0o755);
+    state = mkdtempSync(join(tmpdir(), 'agentgate-ssh-state-'));
+    chownSync(state, 1000, 1000);
+    made.track(state);
+    made.track(keys);
+    port = await freePort();
+    container = start('ssh');
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"ssh listening"'), 'sshd listening', 30_000, () => docker(['logs', container]).stdout);
+  });
+
+  function start(label: string, extra: string[] = [], sshPort = port): string {
+    const name = made.name(label);
+    const ws = made.workspace();
+    const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+    const r = docker(['run', '-d', '--name', name, ...hostNet, '--network', 'host',
+      '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`, '-v', `${FIXTURES}:/fixtures:ro`,
+      '-v', `${authorized}:/run/secrets/ssh_authorized_keys:ro`, '-v', `${readOnly}:/run/secrets/ssh_readonly_keys:ro`,
+      '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', '-e', `AGENTGATE_SSH_PORT=${sshPort}`, '-e', `AGENTGATE_HEALTH_PORT=${sshPort + 1}`,
+      '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_STOP_GRACE_MS=3000', ...extra, TEST_IMAGE]);
+    expect(r.status, r.stderr).toBe(0);
+    return name;
+  }
+
+  it('lands a key login in the agent session; two clients at once; a read-only one cannot type', async () => {
+    const writer = interactive('writer', port, rw);
+    await waitFor(() => writer.screen().includes('agent-idle pid'), 'the agent on the ssh screen', 30_000, writer.screen);
+    const observer = interactive('observer', port, ro);
+    await waitFor(() => observer.screen().includes('agent-idle pid'), 'the agent on the observer screen', 30_000, observer.screen);
+    const clients = () => exec(container, ['tmux', 'list-clients', '-F', '#{client_readonly}']).stdout.trim().split('\n').sort();
+    await waitFor(() => clients().join(',') === '0,1', 'one writer and one read-only client', 10_000, () => clients().join(','));
+    observer.keys('observer-typed', 'Enter');
+    writer.keys('writer-typed');
+    await waitFor(() => writer.screen().includes('writer-typed'), 'the writer\'s keys reach the pane');
+    expect(exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout).not.toContain('observer-typed');
+    expect(logEvents(container, 'ssh login')).toEqual(expect.arrayContaining([expect.objectContaining({ address: '127.0.0.1', method: 'publickey' })]));
+  });
+
+  it('refuses a wrong key, a password, a command and port forwarding, and logs the failures without keys', async () => {
+    const wrongKey = ssh(port, wrong, [], ['true']);
+    expect(wrongKey.status).toBe(255);
+    expect(wrongKey.stderr).toContain('Permission denied (publickey)');
+    const password = ssh(port, wrong, ['-o', 'PreferredAuthentications=password,keyboard-interactive', '-o', 'PubkeyAuthentication=no']);
+    expect(password.status).toBe(255);
+    expect(password.stderr).toContain('Permission denied (publickey)');
+    const command = ssh(port, rw, [], ['cat', '/etc/passwd']);
+    expect(command.status).toBe(1);
+    expect(command.stderr).toContain('commands are refused');
+    expect(command.stdout).not.toContain('root:');
+    // -L: the tunnel opens on the client, but the server refuses every channel through it.
+    const local = await freePort();
+    const tunnel = spawn('ssh', [...sshArgs(port, rw, ['-N', '-L', `${local}:127.0.0.1:${port + 1}`])], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let tunnelErr = '';
+    tunnel.stderr.on('data', (d) => (tunnelErr += d));
+    try {
+      await waitFor(async () => (await canConnect(local)) || tunnelErr !== '', 'tunnel up or refused', 10_000);
+      const through = spawnSync('curl', ['-s', '-m', '3', `http://127.0.0.1:${local}/livez`], { encoding: 'utf8' });
+      expect(through.stdout).not.toContain('"status":"ok"');
+    } finally {
+      tunnel.kill('SIGKILL');
+    }
+    const logs = docker(['logs', container]).stdout;
+    expect(logEvents(container, 'ssh login failed')).toEqual(expect.arrayContaining([expect.objectContaining({ address: '127.0.0.1', reason: expect.any(String) })]));
+    for (const key of [rw, ro, wrong]) expect(logs).not.toContain(readFileSync(`${key}.pub`, 'utf8').split(' ')[1]);
+  });
+
+  it('keeps SSH clients through an agent restart, and restarts a killed sshd', async () => {
+    const viewer = interactive('viewer', port, rw);
+    await waitFor(() => viewer.screen().includes('agent-idle pid'), 'attached', 30_000, viewer.screen);
+    exec(container, ['pkill', '-KILL', '-f', 'agent-idle.sh']);
+    await waitFor(() => (viewer.screen().match(/agent-idle pid/g) ?? []).length >= 1 && docker(['logs', container]).stdout.includes('"restarts":1'), 'the restarted agent', 30_000, viewer.screen);
+    expect(viewer.screen()).toContain('agent-idle pid');
+    exec(container, ['pkill', '-KILL', '-f', 'sshd -D']);
+    const killed = exec(container, ['ps', '-eo', 'pid,args']).stdout;
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"sshd exited; restarting it"'), 'sshd restarted', 20_000, () => `${killed}\n${docker(['logs', '--tail', '8', container]).stdout}`);
+    await waitFor(() => ssh(port, rw, [], ['true']).stderr.includes('commands are refused'), 'sshd answers again', 20_000);
+  });
+
+  it('keeps its host key when the container is re-created on the same state, and stops within its budget with clients attached', async () => {
+    interactive('last', port, rw);
+    await waitFor(() => exec(container, ['tmux', 'list-clients']).stdout.trim() !== '', 'a client attached', 30_000);
+    const t0 = Date.now();
+    expect(docker(['stop', '-t', '10', container]).status).toBe(0);
+    expect(Date.now() - t0).toBeLessThan(5000 + 1000); // budget: grace 3 s + 2 s
+    docker(['rm', '-f', container]);
+    container = start('ssh-again');
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"ssh listening"'), 'sshd listening again', 30_000);
+    // Strict checking against the key seen before: a new host key would be refused here.
+    const again = ssh(port, rw, ['-o', 'StrictHostKeyChecking=yes'], ['true']);
+    expect(again.stderr).toContain('commands are refused');
+    expect(again.stderr).not.toMatch(/HOST IDENTIFICATION HAS CHANGED/);
+  });
+
+  it('ends SSH sessions when the agent exits under AGENTGATE_SSH_ON_AGENT_EXIT=end; a new login reaches the restarted agent', async () => {
+    const endPort = await freePort();
+    const ending = start('ssh-end', ['-e', 'AGENTGATE_SSH_ON_AGENT_EXIT=end'], endPort);
+    await waitFor(() => docker(['logs', ending]).stdout.includes('"msg":"ssh listening"'), 'sshd listening', 30_000);
+    const session = interactive('ending', endPort, rw);
+    await waitFor(() => session.screen().includes('agent-idle pid'), 'attached', 30_000, session.screen);
+    exec(ending, ['pkill', '-KILL', '-f', 'agent-idle.sh']);
+    await waitFor(() => /Connection to 127\.0\.0\.1 closed|closed by remote host/.test(session.screen()), 'the SSH session ended', 20_000, session.screen);
+    const again = interactive('again', endPort, rw);
+    await waitFor(() => again.screen().includes('agent-idle pid'), 'a new login sees the restarted agent', 30_000, again.screen);
+  });
+});
