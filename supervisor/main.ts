@@ -161,6 +161,11 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     pipeCommand: observation.paneOutput?.pipeCommand() ?? null,
     onEvent: (name, fields) => {
       observation.observer.lifecycle(name, fields);
+      if (name === 'agent started') {
+        const file = observation.recorder?.startRun(Number(fields.restarts) + 1, { width: Number(fields.width), height: Number(fields.height) }, Date.now());
+        if (file) log.info({ file }, 'recording started');
+      }
+      if (name === 'agent exited') observation.recorder?.endRun();
       if (name === 'agent exited' && config.ssh?.onAgentExit === 'end') sshServer.current?.endSessions();
     },
     onAgentStarted: () => {

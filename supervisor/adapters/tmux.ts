@@ -185,6 +185,13 @@ export class TmuxServer {
     };
   }
 
+  /** The pane's size in cells (what a recording of it needs), or 200x50 (the size it is made with) when tmux does not say. */
+  async paneSize(session: string): Promise<{ width: number; height: number }> {
+    const result = await this.command(['display-message', '-p', '-t', `${session}:`, '#{pane_width} #{pane_height}'], 1000);
+    const [width, height] = result.stdout.trim().split(' ').map(Number);
+    return result.ok && width && height ? { width, height } : { width: 200, height: 50 };
+  }
+
   /**
    * The last non-blank lines of the session's pane (its dead agent's final screen), at most `maxLines` lines
    * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.

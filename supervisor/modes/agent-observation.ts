@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PaneOutput } from '../adapters/pane-output.js';
+import { Recorder } from '../adapters/recorder.js';
 import { SessionRecord } from '../adapters/session-record.js';
 import { WebhookNotifier } from '../adapters/webhook.js';
 import type { Config } from '../config/load-config.js';
@@ -12,6 +13,8 @@ import { AgentObserver } from './agent-observer.js';
 
 export interface AgentObservation {
   observer: AgentObserver;
+  /** The agent's terminal recorder (AGENTGATE_RECORD), or null. */
+  recorder: Recorder | null;
   events: EventStream;
   hookRoute: HookRoute;
   /** The pane's output FIFO, or null when it could not be made (the state then comes from hooks alone). */
@@ -39,13 +42,18 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
     webhook,
     identity: { container: hostname(), session: config.sessionName },
   });
-  const opened = await PaneOutput.open(runtimeDir, () => observer.screenActive());
+  const recorder = openRecorder(config, log);
+  const opened = await PaneOutput.open(runtimeDir, (chunk) => {
+    observer.screenActive();
+    recorder?.output(chunk, Date.now());
+  });
   if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
   const paneOutput = typeof opened === 'string' ? null : opened;
   const record = new SessionRecord(config.state.stateDir);
   const token = randomHex(24);
   return {
     observer,
+    recorder,
     events,
     paneOutput,
     resume: isClaude && config.resume ? { policy: new ResumePolicy(true), record } : null,
@@ -60,11 +68,24 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
     },
     hookEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
     close: () => {
+      recorder?.endRun();
       observer.close();
       events.close();
       paneOutput?.close();
     },
   };
+}
+
+function openRecorder(config: Config, log: Logger): Recorder | null {
+  if (!config.record) return null;
+  try {
+    const recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes });
+    log.info({ dir: config.record.dir, maxBytes: config.record.maxBytes }, 'recording the agent\'s terminal');
+    return recorder;
+  } catch (error) {
+    log.warn({ dir: config.record.dir, code: (error as NodeJS.ErrnoException).code }, 'recording off: its directory cannot be made');
+    return null;
+  }
 }
 
 /** `bytes` random bytes from the kernel, as hex: node:crypto would cost memory in every supervisor for this alone. */

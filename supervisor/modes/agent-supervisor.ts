@@ -106,7 +106,7 @@ export class AgentSupervisor {
       this.sessionAlive = true;
       this.backoff = null;
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
-      this.deps.onEvent?.('agent started', { pid, restarts: this.restarts });
+      if (this.deps.onEvent) this.deps.onEvent('agent started', { pid, restarts: this.restarts, ...(await this.tmux.paneSize(this.config.sessionName)) });
       this.deps.onAgentStarted?.(pid);
 
       const events = new PaneEvents(this.tmux, channel);

@@ -1,0 +1,94 @@
+import { type WriteStream, createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+
+export interface RecorderOptions {
+  dir: string;
+  /** All recordings together stay under this; the oldest go first. */
+  maxTotalBytes: number;
+}
+
+/**
+ * The agent's terminal as asciicast v2 files (playable with `asciinema play`), one per agent run, from the
+ * pane's output as tmux pipes it: a header line, then `[seconds, "o", text]` per chunk. A run starts on a
+ * fresh screen (tmux clears a respawned pane), so replaying a file ends on the agent's last screen. The
+ * header holds only the size, time and TERM: never the environment. Files are capped and rotated.
+ */
+export class Recorder {
+  private stream: WriteStream | null = null;
+  private decoder = new StringDecoder('utf8');
+  private startedAtMs = 0;
+  private bytes = 0;
+  private readonly maxFileBytes: number;
+  /** Output that came before the run's file was open (a fast agent writes before its start is handled). */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly o: RecorderOptions) {
+    mkdirSync(o.dir, { recursive: true, mode: 0o700 });
+    // One run may use at most half of the budget, so that a file in progress and older ones fit together.
+    this.maxFileBytes = Math.max(4096, Math.floor(o.maxTotalBytes / 2));
+  }
+
+  startRun(run: number, size: { width: number; height: number }, nowMs: number): string {
+    this.endRun();
+    const name = `${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}-run${run}.cast`;
+    this.stream = createWriteStream(join(this.o.dir, name), { mode: 0o600 });
+    this.stream.on('error', () => (this.stream = null)); // a full disk ends the recording, never the agent
+    this.decoder = new StringDecoder('utf8');
+    this.startedAtMs = nowMs;
+    const header = { version: 2, width: size.width, height: size.height, timestamp: Math.floor(nowMs / 1000), env: { TERM: 'tmux-256color' }, title: `agentgate run ${run}` };
+    this.write(`${JSON.stringify(header)}\n`);
+    this.rotate();
+    const early = Buffer.concat(this.pending);
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (early.length > 0) this.output(early, nowMs);
+    return name;
+  }
+
+  output(chunk: Buffer, nowMs: number): void {
+    if (!this.stream) {
+      // Between runs only the next run writes: keep it (bounded) for its file.
+      if (this.pendingBytes + chunk.length <= 1024 * 1024) {
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+      }
+      return;
+    }
+    const text = this.decoder.write(chunk);
+    if (text === '') return;
+    if (this.bytes >= this.maxFileBytes) return; // capped: the rest of this run is not kept
+    this.write(`${JSON.stringify([Number(((nowMs - this.startedAtMs) / 1000).toFixed(6)), 'o', text])}\n`);
+  }
+
+  endRun(): void {
+    if (!this.stream) return;
+    const rest = this.decoder.end();
+    if (rest && this.bytes < this.maxFileBytes) this.write(`${JSON.stringify([Number(((Date.now() - this.startedAtMs) / 1000).toFixed(6)), 'o', rest])}\n`);
+    this.stream.end();
+    this.stream = null;
+    this.bytes = 0;
+    this.pending = [];
+    this.pendingBytes = 0;
+  }
+
+  private write(line: string): void {
+    this.bytes += Buffer.byteLength(line);
+    this.stream?.write(line);
+  }
+
+  /** Removes the oldest recordings until the rest, with room for the current one, fit the budget. */
+  private rotate(): void {
+    const files = readdirSync(this.o.dir)
+      .filter((f) => f.endsWith('.cast'))
+      .map((f) => ({ path: join(this.o.dir, f), size: statSync(join(this.o.dir, f)).size, mtimeMs: statSync(join(this.o.dir, f)).mtimeMs }))
+      .sort((a, b) => a.mtimeMs - b.mtimeMs);
+    let total = files.reduce((sum, f) => sum + f.size, 0) + this.maxFileBytes;
+    for (const file of files.slice(0, -1)) {
+      if (total <= this.o.maxTotalBytes) break;
+      rmSync(file.path, { force: true });
+      total -= file.size;
+    }
+  }
+}

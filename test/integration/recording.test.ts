@@ -1,0 +1,70 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import xterm from '@xterm/headless';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SupervisorProcess } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+const fast = { AGENTGATE_BACKOFF_INITIAL_MS: '100', AGENTGATE_BACKOFF_JITTER: '0', AGENTGATE_CRASH_LOOP_RESTARTS: '1000' };
+let sup: SupervisorProcess;
+afterEach(async () => {
+  await sup?.cleanup();
+});
+
+const recordings = (s: SupervisorProcess) => {
+  const dir = join(s.env.AGENTGATE_STATE_DIR as string, 'agentgate-recordings');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.cast'))
+    .sort()
+    .map((f) => join(dir, f));
+};
+
+/** Plays an asciicast v2 file into a terminal emulator and returns its screen, one string per row, trailing blanks cut. */
+async function replay(file: string): Promise<{ header: Record<string, unknown>; screen: string[] }> {
+  const [headerLine, ...eventLines] = readFileSync(file, 'utf8').trim().split('\n');
+  const header = JSON.parse(headerLine as string);
+  const term = new xterm.Terminal({ cols: header.width, rows: header.height, allowProposedApi: true });
+  for (const line of eventLines) {
+    const [, type, data] = JSON.parse(line) as [number, string, string];
+    if (type === 'o') await new Promise<void>((resolve) => term.write(data, resolve));
+  }
+  const buffer = term.buffer.active;
+  const screen = Array.from({ length: term.rows }, (_, i) => buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
+  while (screen.length > 0 && screen[screen.length - 1] === '') screen.pop();
+  term.dispose();
+  return { header, screen };
+}
+
+describe('recordings (AGENTGATE_RECORD)', () => {
+  it('records each run as asciicast v2, and a replay across a restart ends on the agent\'s final screen', async () => {
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-screen.sh', AGENTGATE_RECORD: 'true', ANTHROPIC_API_KEY: 'sk-ant-recording-secret' } });
+    await waitFor(() => sup.logsOf('recording started').length >= 2, 'two runs recorded');
+    await waitFor(() => sup.tmux(['capture-pane', '-p', '-t', 'agent']).stdout.includes('top+3'), 'the second run drew its screen');
+    const live = sup.tmux(['capture-pane', '-p', '-t', 'agent']).stdout.split('\n').map((l) => l.trimEnd());
+    while (live.length > 0 && live[live.length - 1] === '') live.pop();
+    const files = recordings(sup);
+    expect(files).toHaveLength(2);
+    const second = await waitFor(async () => {
+      const r = await replay(files[1] as string);
+      return r.screen.join('\n') === live.join('\n') ? r : undefined;
+    }, 'the replay to match the live screen', 10_000, () => `live:\n${live.join('\n')}`);
+    expect(second.screen[0]).toBe('run 1 of agent-screen');
+    expect(second.screen[3]).toBe('top+3');
+    expect(second.screen[9]).toBe('                   at row ten');
+    expect((await replay(files[0] as string)).screen[0]).toBe('run 0 of agent-screen');
+    // The header says the size and time, never the environment.
+    expect(Object.keys(second.header).sort()).toEqual(['env', 'height', 'timestamp', 'title', 'version', 'width']);
+    expect(second.header).toMatchObject({ version: 2, width: 200, height: 50, env: { TERM: 'tmux-256color' } });
+    expect(readFileSync(files[1] as string, 'utf8')).not.toContain('sk-ant-recording-secret');
+  });
+
+  it('caps the recordings\' total size, removing the oldest', async () => {
+    const agent = 'sh -c "head -c 300000 /dev/zero | tr \'\\\\0\' x | fold -w 100; exit 1"';
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: agent, AGENTGATE_RECORD: 'true', AGENTGATE_RECORD_MAX_MB: '1' } });
+    await waitFor(() => sup.logsOf('recording started').length >= 8, 'eight runs', 30_000);
+    const total = recordings(sup).reduce((sum, f) => sum + statSync(f).size, 0);
+    expect(total).toBeLessThanOrEqual(1024 * 1024);
+    expect(recordings(sup).length).toBeLessThan(8);
+    expect(recordings(sup).length).toBeGreaterThanOrEqual(2);
+  });
+});
