@@ -6,7 +6,7 @@ import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildImage, engineReachable, imageFacts, measureContainer, measureScale } from './lib/container.mjs';
+import { buildImage, engineReachable, imageFacts, measureContainer, measureScale, measureSshAndRecording } from './lib/container.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
@@ -104,6 +104,10 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   rows.push(row({ figure: 'Scale: PSS per supervisor (shared binary pages divided)', ours: scale.pssMiB, unit: 'MiB' }));
   rows.push(row({ figure: 'Scale: anonymous memory per supervisor (its own)', ours: scale.anonymousMiB, unit: 'MiB' }));
   rows.push(row({ figure: 'Scale: RSS per supervisor, in the image', ours: scale.rssMiB, unit: 'MiB', baselineName: 'bare `node` in the image', baseline: scale.bareNodeMiB, goal: '<= 60 MiB', met: median(scale.rssMiB) <= 60 }));
+  progress('SSH and recording: sshd idle, supervisor after 8 MiB of agent output with and without recording');
+  const extras = await measureSshAndRecording(image);
+  rows.push(row({ figure: 'SSH: sshd RSS, idle (AGENTGATE_SSH_PORT)', ours: extras.sshdMiB, unit: 'MiB', baselineName: 'the supervisor beside it', baseline: extras.supervisorWithSshMiB }));
+  rows.push(row({ figure: 'Recording: supervisor RSS after 8 MiB of agent output', ours: extras.recordingMiB, unit: 'MiB', baselineName: 'the same, recording off', baseline: extras.noRecordingMiB }));
   spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
 }
 

@@ -1,6 +1,6 @@
 // Container figures: the real image under the real engine, beside the engine's own floor.
 import { spawn, spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { childrenOf, memoryKiB, rssKiB } from './proc.mjs';
@@ -99,4 +99,57 @@ export function imageFacts(image) {
   const sizeMiB = Number(docker(['image', 'inspect', '-f', '{{.Size}}', image])) / 1024 / 1024;
   const claudeMiB = Number(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'stat', image, '-c', '%s', '/usr/local/bin/claude'])) / 1024 / 1024;
   return { sizeMiB, claudeMiB };
+}
+
+/** Host pid of the first process under `root` whose command line starts with `prefix`. */
+function descendant(root, prefix) {
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift();
+    for (const child of childrenOf(pid)) {
+      let cmdline = '';
+      try {
+        cmdline = readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').join(' ');
+      } catch {
+        continue;
+      }
+      if (cmdline.startsWith(prefix)) return child;
+      queue.push(child);
+    }
+  }
+  return null;
+}
+
+/**
+ * Figure 8: what SSH and recording add. sshd's RSS, idle with SSH on, beside the supervisor's; and the
+ * supervisor's RSS after its agent printed 8 MiB, with recording on and off.
+ */
+export async function measureSshAndRecording(image) {
+  const run = async (name, env, agent) => {
+    const ws = workspace();
+    docker(['run', '-d', '--name', name, ...HARDENING, '--health-interval', '100ms', '--health-start-period', '0s',
+      '-v', `${ws}:/workspace`, '-e', `AGENTGATE_AGENT=${agent}`, ...env.flatMap((e) => ['-e', e]), image]);
+    await until(() => state(name, '{{.State.Health.Status}}') === 'healthy', `${name} healthy`, 60_000, 20);
+    return ws;
+  };
+  const names = [`agentgate-bench-ssh-${process.pid}`, `agentgate-bench-rec-${process.pid}`, `agentgate-bench-norec-${process.pid}`];
+  const printer = 'sh -c "head -c 8388608 /dev/urandom | base64; touch /workspace/.printed; exec sleep infinity"';
+  const dirs = [
+    await run(names[0], ['AGENTGATE_SSH_PORT=2222'], 'sleep infinity'),
+    await run(names[1], ['AGENTGATE_RECORD=true'], printer),
+    await run(names[2], [], printer),
+  ];
+  await until(() => dirs.slice(1).every((d) => spawnSync('test', ['-e', join(d, '.printed')]).status === 0), 'agents printed', 120_000, 100);
+  await new Promise((r) => setTimeout(r, 2000)); // the supervisor has taken in the last output
+  const supervisorOf = (name) => childrenOf(Number(state(name, '{{.State.Pid}}')))[0];
+  const sshd = descendant(supervisorOf(names[0]), 'sshd:');
+  const result = {
+    sshdMiB: sshd ? rssKiB(sshd) / 1024 : NaN,
+    supervisorWithSshMiB: rssKiB(supervisorOf(names[0])) / 1024,
+    recordingMiB: rssKiB(supervisorOf(names[1])) / 1024,
+    noRecordingMiB: rssKiB(supervisorOf(names[2])) / 1024,
+  };
+  docker(['rm', '-f', ...names]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  return result;
 }

@@ -39,6 +39,8 @@ export interface Config {
   projectDir: string | null;
   /** SSH into the agent's session (off when no port is given). */
   ssh: { port: number; host: string; authorizedKeysFile: string; readOnlyKeysFile: string; onAgentExit: 'stay' | 'end' } | null;
+  /** Claude's transcript messages into the log, one `transcript` event each. */
+  transcript: boolean;
   /** Record the agent's terminal (asciicast v2) into the state dir, at most maxBytes in all; null when off. */
   record: { dir: string; maxBytes: number } | null;
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
@@ -93,6 +95,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
     idleMs: c.IDLE_MS,
+    transcript: c.TRANSCRIPT,
     record: c.RECORD ? { dir: `${c.STATE_DIR}/agentgate-recordings`, maxBytes: c.RECORD_MAX_MB * 1024 * 1024 } : null,
     ssh:
       c.SSH_PORT === undefined

@@ -56,6 +56,7 @@ export const envSchema = z.object({
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
   IDLE_MS: integer(1000, 86_400_000, 15_000),
   RECORD: z._default(z.stringbool(), false),
+  TRANSCRIPT: z._default(z.stringbool(), false),
   RECORD_MAX_MB: integer(1, 1_000_000, 200),
   SSH_PORT: z.optional(digits(1, 65_535)),
   SSH_HOST: z._default(z.string().check(z.regex(NO_SPACES, 'a host name or IP address, without spaces')), '0.0.0.0'),

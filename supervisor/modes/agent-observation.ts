@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { PaneOutput } from '../adapters/pane-output.js';
 import { Recorder } from '../adapters/recorder.js';
 import { SessionRecord } from '../adapters/session-record.js';
+import { TranscriptTail } from '../adapters/transcript-tail.js';
 import { WebhookNotifier } from '../adapters/webhook.js';
 import type { Config } from '../config/load-config.js';
 import { EventStream } from '../health/event-stream.js';
@@ -50,6 +51,7 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
   if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
   const paneOutput = typeof opened === 'string' ? null : opened;
   const record = new SessionRecord(config.state.stateDir);
+  const transcript = isClaude && config.transcript ? new TranscriptTail(config.state.stateDir, scrub, log.child({ component: 'transcript' })) : null;
   const token = randomHex(24);
   return {
     observer,
@@ -60,7 +62,9 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
     hookRoute: {
       token,
       onHook: (event, body) => {
+        log.debug({ event: event.name, type: event.notificationType ?? null }, 'hook received');
         observer.hook(event);
+        transcript?.onHook(body);
         if (event.name === 'SessionStart' && isClaude && !record.write(body.session_id)) {
           log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
         }
@@ -68,6 +72,7 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
     },
     hookEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
     close: () => {
+      transcript?.close();
       recorder?.endRun();
       observer.close();
       events.close();

@@ -75,10 +75,17 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     writeFileSync(join(ws, '.claude', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
     chownSync(join(ws, '.claude'), 1000, 1000);
     const state = preparedStateDir();
-    const container = await runClaude('claude-turn', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate']);
+    const container = await runClaude('claude-turn', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate', '-e', 'AGENTGATE_TRANSCRIPT=true']);
     await waitFor(() => states(container).join(' ').includes('starting waiting working waiting'), 'a whole turn in the log', 60_000, () => states(container).join(' '));
     await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('hello from the mock model'), 'the reply on screen', 20_000);
     expect(mock.conversations().some((texts) => texts.includes('first prompt from agentgate'))).toBe(true);
+    // The conversation in docker logs, one transcript event per message (AGENTGATE_TRANSCRIPT).
+    const transcript = () => docker(['logs', container]).stdout.split('\n').filter((l) => l.includes('"msg":"transcript"')).map((l) => JSON.parse(l));
+    await waitFor(() => transcript().some((t) => t.role === 'assistant'), 'the reply in the transcript events', 20_000);
+    expect(transcript()).toEqual(expect.arrayContaining([
+      expect.objectContaining({ role: 'user', text: 'first prompt from agentgate' }),
+      expect.objectContaining({ role: 'assistant', text: 'hello from the mock model' }),
+    ]));
     expect(docker(['logs', container]).stdout).not.toContain(API_KEY);
 
     // A restart resumes the session: the next turn carries the first prompt as history, and it is not sent anew.

@@ -97,3 +97,14 @@ describe('explainExit', () => {
     expect(explainExit([])).toBeNull();
   });
 });
+
+describe('transcript lines', () => {
+  it('takes role and text from user and assistant messages, and nothing else', async () => {
+    const { messageOf } = await import('../../supervisor/adapters/transcript-tail.js');
+    expect(messageOf('{"type":"user","message":{"role":"user","content":"fix the test"}}')).toEqual({ role: 'user', text: 'fix the test' });
+    expect(messageOf('{"type":"assistant","message":{"role":"assistant","content":[{"type":"text","text":"done"},{"type":"tool_use","name":"Bash"}]}}')).toEqual({ role: 'assistant', text: 'done' });
+    expect(messageOf('{"type":"assistant","message":{"role":"assistant","content":[{"type":"tool_use","name":"Bash"}]}}')).toBeNull();
+    expect(messageOf('{"type":"summary","summary":"x"}')).toBeNull();
+    expect(messageOf('not json')).toBeNull();
+  });
+});
