@@ -150,7 +150,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   let announced = false;
   const sshServer: { current: SshServer | null } = { current: null };
   const scrub = (text: string) => scrubSecrets(text, SECRETS);
-  const observation = await observeAgent(config, log, scrub, runtimeDir);
+  const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName));
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,

@@ -62,6 +62,12 @@ export class Recorder {
     this.write(`${JSON.stringify([Number(((nowMs - this.startedAtMs) / 1000).toFixed(6)), 'o', text])}\n`);
   }
 
+  /** The terminal's size changed (a client attached with another size): an asciicast `r` event. */
+  resize(size: { width: number; height: number }, nowMs: number): void {
+    if (!this.stream || this.bytes >= this.maxFileBytes) return;
+    this.write(`${JSON.stringify([Number(((nowMs - this.startedAtMs) / 1000).toFixed(6)), 'r', `${size.width}x${size.height}`])}\n`);
+  }
+
   endRun(): void {
     if (!this.stream) return;
     const rest = this.decoder.end();

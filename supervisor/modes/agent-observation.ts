@@ -31,7 +31,14 @@ export interface AgentObservation {
  * webhook, the hook endpoint with its per-start token, the pane's output and, for Claude, its session for
  * resuming. The composition root wires these into the supervisor and the health server.
  */
-export async function observeAgent(config: Config, log: Logger, scrub: (text: string) => string, runtimeDir: string): Promise<AgentObservation> {
+export async function observeAgent(
+  config: Config,
+  log: Logger,
+  scrub: (text: string) => string,
+  runtimeDir: string,
+  /** The pane's size now, for resizes in recordings. */
+  paneSize: () => Promise<{ width: number; height: number }>,
+): Promise<AgentObservation> {
   const isClaude = config.agent.program === 'claude';
   const events = new EventStream(scrub);
   const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
@@ -44,9 +51,11 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
     identity: { container: hostname(), session: config.sessionName },
   });
   const recorder = openRecorder(config, log);
+  const sizes = recorder ? new SizeWatch(paneSize, (size) => recorder.resize(size, Date.now())) : null;
   const opened = await PaneOutput.open(runtimeDir, (chunk) => {
     observer.screenActive();
     recorder?.output(chunk, Date.now());
+    sizes?.outputSeen();
   });
   if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
   const paneOutput = typeof opened === 'string' ? null : opened;
@@ -79,6 +88,34 @@ export async function observeAgent(config: Config, log: Logger, scrub: (text: st
       paneOutput?.close();
     },
   };
+}
+
+/**
+ * Notices the pane's resizes for recordings without polling an idle pane: a resize makes the agent redraw, so
+ * the size is looked at (one tmux command) at most once a second while output flows.
+ */
+class SizeWatch {
+  private last: { width: number; height: number } | null = null;
+  private lastCheckMs = 0;
+  private checking = false;
+
+  constructor(
+    private readonly read: () => Promise<{ width: number; height: number }>,
+    private readonly onResize: (size: { width: number; height: number }) => void,
+  ) {}
+
+  outputSeen(): void {
+    const now = Date.now();
+    if (this.checking || now - this.lastCheckMs < 1000) return;
+    this.checking = true;
+    this.lastCheckMs = now;
+    void this.read()
+      .then((size) => {
+        if (this.last && (size.width !== this.last.width || size.height !== this.last.height)) this.onResize(size);
+        this.last = size;
+      })
+      .finally(() => (this.checking = false));
+  }
 }
 
 function openRecorder(config: Config, log: Logger): Recorder | null {

@@ -1,8 +1,11 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, TestContainers, requireEngine } from '../helpers/containers.js';
 import { composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
+import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
@@ -82,5 +85,26 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
     // uid 501: home and state are writable, so a login persists.
     const touch = docker(['exec', b, 'sh', '-c', 'id -u && touch "$HOME/x" "$HOME/.claude/x" && echo ok']);
     expect(touch.stdout.trim().split('\n'), touch.stderr).toEqual(['501', 'ok']);
+  });
+
+  it('serves SSH on the host\'s loopback with compose/ssh.yaml: the documented ssh line reaches the agent', async () => {
+    const keys = mkdtempSync(join(tmpdir(), 'agentgate-compose-ssh-'));
+    made.track(keys);
+    const key = join(keys, 'id');
+    expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]).status).toBe(0);
+    chmodSync(`${key}.pub`, 0o644);
+    chmodSync(keys, 0o755);
+    const port = await freePort();
+    const base = project('ssh', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_SSH_KEYS: `${key}.pub`, AGENTGATE_SSH_PUBLISH: String(port) });
+    const env = { ...base, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/ssh.yaml` };
+    const up = await compose(['up', '-d', '--wait', 'agent'], env);
+    expect(up.status, up.stderr).toBe(0);
+    const container = containerOf(env);
+    expect(docker(['port', container, '2222/tcp']).stdout.trim()).toBe(`127.0.0.1:${port}`);
+    const login = spawnSync('ssh', ['-F', '/dev/null', '-o', 'IdentitiesOnly=yes', '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
+      '-i', key, '-p', String(port), 'agentgate@localhost', 'ls'], { encoding: 'utf8', timeout: 30_000 });
+    // The key logged in, and got the agent's session, not a command.
+    expect(login.stderr).toContain('commands are refused');
+    expect(login.status).toBe(1);
   });
 });

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, readyz, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker, inspect, waitForHealth } from '../helpers/docker.js';
+import { replay } from '../helpers/asciicast.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
@@ -109,5 +111,18 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     const report = readyz(container);
     expect(report.lastExit).toMatchObject({ signal: 'SIGKILL', reason: 'oom-killed' });
     expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
+  });
+
+  it('records the agent\'s terminal in the state volume; a replay across a restart ends on the agent\'s screen', async () => {
+    const state = made.workspace();
+    const { container } = made.runAgent('record', 'agent-screen.sh', ['-e', 'AGENTGATE_RECORD=true', '-v', `${state}:/home/agentgate/.claude`]);
+    await waitFor(() => docker(['logs', container]).stdout.split('"msg":"recording started"').length > 2, 'two runs recorded', 30_000);
+    const live = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.split('\n').map((l) => l.trimEnd()).join('\n').trimEnd();
+    await waitFor(() => live().includes('top+3'), 'the second run drew its screen', 20_000);
+    const dir = join(state, 'agentgate-recordings');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cast')).sort();
+    expect(files).toHaveLength(2);
+    await waitFor(async () => (await replay(join(dir, files[1] as string))).screen.join('\n') === live(), 'the replay to match the live screen', 10_000, live);
+    expect(statSync(join(dir, files[1] as string)).uid).toBe(1000);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import xterm from '@xterm/headless';
 import { afterEach, describe, expect, it } from 'vitest';
+import { replay } from '../helpers/asciicast.js';
 import { SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -18,22 +18,6 @@ const recordings = (s: SupervisorProcess) => {
     .sort()
     .map((f) => join(dir, f));
 };
-
-/** Plays an asciicast v2 file into a terminal emulator and returns its screen, one string per row, trailing blanks cut. */
-async function replay(file: string): Promise<{ header: Record<string, unknown>; screen: string[] }> {
-  const [headerLine, ...eventLines] = readFileSync(file, 'utf8').trim().split('\n');
-  const header = JSON.parse(headerLine as string);
-  const term = new xterm.Terminal({ cols: header.width, rows: header.height, allowProposedApi: true });
-  for (const line of eventLines) {
-    const [, type, data] = JSON.parse(line) as [number, string, string];
-    if (type === 'o') await new Promise<void>((resolve) => term.write(data, resolve));
-  }
-  const buffer = term.buffer.active;
-  const screen = Array.from({ length: term.rows }, (_, i) => buffer.getLine(buffer.viewportY + i)?.translateToString(true) ?? '');
-  while (screen.length > 0 && screen[screen.length - 1] === '') screen.pop();
-  term.dispose();
-  return { header, screen };
-}
 
 describe('recordings (AGENTGATE_RECORD)', () => {
   it('records each run as asciicast v2, and a replay across a restart ends on the agent\'s final screen', async () => {
@@ -56,6 +40,14 @@ describe('recordings (AGENTGATE_RECORD)', () => {
     expect(Object.keys(second.header).sort()).toEqual(['env', 'height', 'timestamp', 'title', 'version', 'width']);
     expect(second.header).toMatchObject({ version: 2, width: 200, height: 50, env: { TERM: 'tmux-256color' } });
     expect(readFileSync(files[1] as string, 'utf8')).not.toContain('sk-ant-recording-secret');
+  });
+
+  it('records a resize of the pane while the agent draws', async () => {
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'sh -c "while :; do date; sleep 0.2; done"', AGENTGATE_RECORD: 'true' } });
+    await sup.waitForLog('recording started');
+    await waitFor(() => sup.tmux(['capture-pane', '-p', '-t', 'agent']).stdout.trim() !== '', 'output');
+    expect(sup.tmux(['resize-window', '-t', 'agent', '-x', '120', '-y', '30']).status).toBe(0);
+    await waitFor(async () => (await replay(recordings(sup)[0] as string)).resizes.includes('120x30'), 'the resize in the recording', 10_000);
   });
 
   it('caps the recordings\' total size, removing the oldest', async () => {
