@@ -125,4 +125,19 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     await waitFor(async () => (await replay(join(dir, files[1] as string))).screen.join('\n') === live(), 'the replay to match the live screen', 10_000, live);
     expect(statSync(join(dir, files[1] as string)).uid).toBe(1000);
   });
+
+  it('caps the recordings\' total size in the state volume, removing the oldest', async () => {
+    const state = made.workspace();
+    const printer = 'sh -c "head -c 300000 /dev/zero | tr \'\\0\' x | fold -w 100; exit 1"';
+    const container = made.name('record-cap');
+    const ws = made.workspace();
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
+      '-e', `AGENTGATE_AGENT=${printer}`, '-e', 'AGENTGATE_RECORD=true', '-e', 'AGENTGATE_RECORD_MAX_MB=1', '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=100',
+      '-e', 'AGENTGATE_BACKOFF_MAX_MS=100', '-e', 'AGENTGATE_CRASH_LOOP_RESTARTS=1000', TEST_IMAGE]).status).toBe(0);
+    await waitFor(() => docker(['logs', container]).stdout.split('"msg":"recording started"').length > 8, 'eight runs recorded', 60_000);
+    const dir = join(state, 'agentgate-recordings');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.cast'));
+    expect(files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)).toBeLessThanOrEqual(1024 * 1024);
+    expect(files.length).toBeLessThan(8);
+  });
 });
