@@ -2,7 +2,7 @@ import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
+import { TestContainers, exec, logEvents, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { freePort } from '../helpers/supervisor-process.js';
@@ -55,15 +55,7 @@ async function runClaude(label: string, state: string, ws: string, extra: string
   return container;
 }
 
-const states = (container: string) =>
-  docker(['logs', container]).stdout.split('\n').flatMap((line) => {
-    try {
-      const entry = JSON.parse(line);
-      return entry.msg === 'agent state' ? [entry.state as string] : [];
-    } catch {
-      return [];
-    }
-  });
+const states = (container: string) => logEvents(container, 'agent state').map((e) => e.state as string);
 
 describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
   beforeAll(() => mock.start());
@@ -80,7 +72,7 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('hello from the mock model'), 'the reply on screen', 20_000);
     expect(mock.conversations().some((texts) => texts.includes('first prompt from agentgate'))).toBe(true);
     // The conversation in docker logs, one transcript event per message (AGENTGATE_TRANSCRIPT).
-    const transcript = () => docker(['logs', container]).stdout.split('\n').filter((l) => l.includes('"msg":"transcript"')).map((l) => JSON.parse(l));
+    const transcript = () => logEvents(container, 'transcript');
     await waitFor(() => transcript().some((t) => t.role === 'assistant'), 'the reply in the transcript events', 20_000);
     expect(transcript()).toEqual(expect.arrayContaining([
       expect.objectContaining({ role: 'user', text: 'first prompt from agentgate' }),

@@ -1,12 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
+import { TestContainers, exec, logEvents, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
 import { FIXTURES, freePort } from '../helpers/supervisor-process.js';
+import { acceptsConnections } from '../helpers/net.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
@@ -22,29 +22,6 @@ function keygen(name: string): string {
   const path = join(keys, name);
   expect(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `${name}@test`, '-f', path]).status).toBe(0);
   return path;
-}
-
-/** The supervisor's log lines of one event. */
-function logEvents(container: string, msg: string): Array<Record<string, unknown>> {
-  return docker(['logs', container]).stdout.split('\n').flatMap((line) => {
-    try {
-      const entry = JSON.parse(line);
-      return entry.msg === msg ? [entry] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** The real ssh client, with no system or user configuration in the way. */
@@ -141,7 +118,7 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     let tunnelErr = '';
     tunnel.stderr.on('data', (d) => (tunnelErr += d));
     try {
-      await waitFor(async () => (await canConnect(local)) || tunnelErr !== '', 'tunnel up or refused', 10_000);
+      await waitFor(async () => (await acceptsConnections(local)) || tunnelErr !== '', 'tunnel up or refused', 10_000);
       const through = spawnSync('curl', ['-s', '-m', '3', `http://127.0.0.1:${local}/livez`], { encoding: 'utf8' });
       expect(through.stdout).not.toContain('"status":"ok"');
     } finally {

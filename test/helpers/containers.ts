@@ -67,3 +67,15 @@ export class TestContainers {
 export const exec = (container: string, cmd: string[]) => docker(['exec', container, ...cmd]);
 /** The supervisor's /readyz, asked inside the container where it listens. */
 export const readyz = (container: string) => JSON.parse(exec(container, ['sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"']).stdout || '{}');
+
+/** The supervisor's JSON log lines of one event (`msg`), from `docker logs`. */
+export function logEvents(container: string, msg: string): Array<Record<string, any>> {
+  return docker(['logs', container]).stdout.split('\n').flatMap((line) => {
+    try {
+      const entry = JSON.parse(line);
+      return entry.msg === msg ? [entry] : [];
+    } catch {
+      return [];
+    }
+  });
+}

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { acceptsConnections as listening } from '../helpers/net.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -8,18 +8,6 @@ let sup: SupervisorProcess;
 afterEach(async () => {
   await sup?.cleanup();
 });
-
-/** True when something accepts connections on 127.0.0.1:port. */
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
 
 /**
  * The signals ignored or blocked, from a /proc status line, leaving out 32 and 33: glibc reserves them for
