@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-await build({
-  entryPoints: ['supervisor/main.ts'],
-  outfile: 'dist/supervisor.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -21,6 +19,9 @@ await build({
   logLevel: 'warning',
   // The very first statement of the bundle: with a listener for SIGUSR1, Node no longer opens its inspector
   // on that signal (its default), which would expose the supervisor and its environment (API keys) to
-  // anyone who can send it a signal. Node >= 22.14 also gets --disable-sigusr1 where the image runs it.
+  // anyone who can send it a signal. The image also gives node an inspector address that cannot be bound.
   banner: { js: 'process.on("SIGUSR1",function(){});' },
-});
+};
+await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
+// `agentgate proxy` loads this second file beside the first: see supervisor/proxy-entry.ts.
+await build({ ...common, entryPoints: ['supervisor/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });

@@ -7,6 +7,7 @@ export type Invocation =
   | { kind: 'status' }
   | { kind: 'attach'; readOnly: boolean }
   | { kind: 'ssh-session'; readOnly: boolean }
+  | { kind: 'proxy' }
   | { kind: 'version' }
   | { kind: 'help' };
 
@@ -14,6 +15,7 @@ export const USAGE = `usage: agentgate                     supervise the agent i
        agentgate <command> [args]      run one command (put -- first if it is named like a subcommand)
        agentgate attach [--read-only]  attach to the agent's tmux session (detach with Ctrl-b d)
        agentgate status                the health report for people
+       agentgate proxy                 the egress allowlist proxy (AGENTGATE_EGRESS_ALLOW)
        agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
        agentgate version | help`;
 
@@ -30,6 +32,7 @@ export function parseInvocation(args: readonly string[]): Invocation {
     return { kind: 'health', json: rest.includes('--json') };
   }
   if (first === 'status') return noArguments(first, rest, { kind: 'status' });
+  if (first === 'proxy') return noArguments(first, rest, { kind: 'proxy' });
   // What sshd runs for every login (the forced command in its authorized_keys); not for people to type.
   if (first === 'ssh-session') return { kind: 'ssh-session', readOnly: rest.includes('--read-only') };
   if (first === 'attach') {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { claudeHasCredentials, loginHint } from './adapters/claude-login.js';
 import { FirstPrompt } from './adapters/first-prompt.js';
 import { openMemoryCgroup } from './adapters/memory-cgroup.js';
@@ -22,6 +23,7 @@ import { observeAgent } from './modes/agent-observation.js';
 import { AgentSupervisor } from './modes/agent-supervisor.js';
 import { attachToSession } from './modes/attach.js';
 import { runCommand } from './modes/command-mode.js';
+import type { startProxyMode as StartProxyMode } from './modes/proxy-mode.js';
 import { runStartupChecks } from './startup.js';
 import { StopRequest } from './stop-request.js';
 import { VERSION } from './version.js';
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
     log = createLogger({ level: commandMode && !env.AGENTGATE_LOG_LEVEL ? 'warn' : config.log.level, format, secrets: SECRETS, fd });
     for (const warning of config.warnings) log.warn(warning);
     if (process.pid === 1) log.warn('running as PID 1 without an init: orphans will not be reaped; put tini in front (the image does)');
+    if (invocation.kind === 'proxy') return await runProxy(config, log);
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
     const { agentEnv, python } = await runStartupChecks({ config, env, uid, gid, needsTmux: mode === 'agent', log });
@@ -239,6 +242,25 @@ async function runKeepAlive(config: Config, log: Logger): Promise<number> {
   return EXIT.OK;
 }
 
+/** `agentgate proxy`: the egress proxy until a stop; SIGHUP re-reads the allowlist. */
+async function runProxy(config: Config, log: Logger): Promise<number> {
+  // The proxy's code is its own bundle beside this one (dist/egress-proxy.cjs, /opt/agentgate in the image).
+  const bundle = join(dirname(process.argv[1] ?? __filename), 'egress-proxy.cjs');
+  const { startProxyMode } = createRequire(bundle)(bundle) as { startProxyMode: typeof StartProxyMode };
+  const proxy = await startProxyMode(config, log);
+  const stop = new StopRequest();
+  // SIGHUP reloads here (the convention of daemons like nginx), so it is not a stop signal.
+  const release = installStopSignals(stop, log, STOP_SIGNALS.filter((s) => s !== 'SIGHUP'));
+  const onHangup = () => proxy.reload('SIGHUP');
+  process.on('SIGHUP', onHangup);
+  await stop.stopped;
+  process.off('SIGHUP', onHangup);
+  release();
+  await proxy.close();
+  log.info({ exitCode: EXIT.OK }, 'stopped');
+  return EXIT.OK;
+}
+
 /**
  * AGENTGATE_ON_START_ERROR=wait (compose sets it): a configuration the user must fix is not retried by the
  * engine's restart policy over and over; the supervisor stays up, unhealthy, with the reason in its health
@@ -338,14 +360,14 @@ async function serveHealth(
 }
 
 /** First stop signal: graceful stop. Any later one: force. Returns a function that removes the handlers. */
-function installStopSignals(stop: StopRequest, log: Logger): () => void {
+function installStopSignals(stop: StopRequest, log: Logger, signals: readonly NodeJS.Signals[] = STOP_SIGNALS): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     const kind = stop.request();
     log.info({ signal, kind }, kind === 'graceful' ? 'stop requested' : 'stop forced');
   };
-  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+  for (const signal of signals) process.on(signal, onSignal);
   return () => {
-    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
   };
 }
 

@@ -43,6 +43,8 @@ export interface Config {
   transcript: boolean;
   /** Record the agent's terminal (asciicast v2) into the state dir, at most maxBytes in all; null when off. */
   record: { dir: string; maxBytes: number } | null;
+  /** `agentgate proxy`: where it listens and its allowlist (inline, and a file re-read on reload). */
+  proxy: { host: string; port: number; allow: string | null; allowFile: string };
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
   idleMs: number;
   /** Where state changes that need a person are posted, and the secret that signs them. */
@@ -95,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
     idleMs: c.IDLE_MS,
+    proxy: { host: c.PROXY_HOST, port: c.PROXY_PORT, allow: c.EGRESS_ALLOW ?? null, allowFile: c.EGRESS_ALLOW_FILE },
     transcript: c.TRANSCRIPT,
     record: c.RECORD ? { dir: `${c.STATE_DIR}/agentgate-recordings`, maxBytes: c.RECORD_MAX_MB * 1024 * 1024 } : null,
     ssh:

@@ -55,6 +55,10 @@ export const envSchema = z.object({
   SSH_DIR: absolutePath('/run/host-ssh'),
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
   IDLE_MS: integer(1000, 86_400_000, 15_000),
+  PROXY_HOST: z._default(z.string().check(z.regex(NO_SPACES, 'a host name or IP address, without spaces')), '0.0.0.0'),
+  PROXY_PORT: integer(1, 65_535, 3128),
+  EGRESS_ALLOW: z.optional(z.string()),
+  EGRESS_ALLOW_FILE: absolutePath('/etc/agentgate/egress-allow'),
   RECORD: z._default(z.stringbool(), false),
   TRANSCRIPT: z._default(z.stringbool(), false),
   RECORD_MAX_MB: integer(1, 1_000_000, 200),

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TestContainers, exec, readyz, requireEngine } from '../helpers/containers.js';
+import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker, inspect, waitForHealth } from '../helpers/docker.js';
 import { replay } from '../helpers/asciicast.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -139,5 +139,15 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     const files = readdirSync(dir).filter((f) => f.endsWith('.cast'));
     expect(files.reduce((sum, f) => sum + statSync(join(dir, f)).size, 0)).toBeLessThanOrEqual(1024 * 1024);
     expect(files.length).toBeLessThan(8);
+  });
+
+  it('runs the egress proxy as a subcommand of the same image, hardened, and refuses what is not listed', async () => {
+    const container = made.name('proxy');
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '-e', 'AGENTGATE_EGRESS_ALLOW=api.anthropic.com:443', TEST_IMAGE, 'proxy']).status).toBe(0);
+    await waitFor(() => exec(container, ['curl', '-fsS', 'http://127.0.0.1:7433/readyz']).stdout.includes('"mode":"proxy"'), 'proxy health', 20_000);
+    const denied = exec(container, ['curl', '-sS', '-o', '-', '-w', '%{http_code}', '-x', 'http://127.0.0.1:3128', 'http://metadata.internal/latest']);
+    expect(denied.stdout).toMatch(/metadata\.internal:80 is denied: not on the allowlist\n403$/);
+    expect(logEvents(container, 'egress denied')).toEqual([expect.objectContaining({ host: 'metadata.internal', port: 80, reason: 'not on the allowlist' })]);
+    expect(exec(container, ['sh', '-c', 'grep -E "^CapEff" /proc/1/status']).stdout).toMatch(/CapEff:\s+0{16}/);
   });
 });

@@ -1,0 +1,86 @@
+import { lookup } from 'node:dns/promises';
+import { type LookupAddress } from 'node:dns';
+import { Server as ProxyServer, RequestError } from 'proxy-chain';
+import type { Logger } from '../log/logger.js';
+import { type AllowRule, classifyAddress, matchRule } from '../policy/egress-allowlist.js';
+
+export interface EgressCounts {
+  allowed: number;
+  denied: number;
+}
+
+/**
+ * `agentgate proxy`: the agent's only way out, written on proxy-chain (CONNECT and plain HTTP). A request goes
+ * through when its host (and port) is on the allowlist and every address the name resolves to is public; a
+ * name that resolves to loopback, private, link-local (a cloud's metadata at 169.254.169.254) or unspecified
+ * addresses is refused even when listed, unless the address itself is listed. The connection then uses the
+ * very addresses that were checked (proxy-chain's dnsLookup), so a second lookup cannot swap them. Each
+ * denial is one JSON log line with host, port, method and reason, and a 403 that says why.
+ */
+export class EgressProxy {
+  readonly counts: EgressCounts = { allowed: 0, denied: 0 };
+  private rules: AllowRule[];
+  private server: ProxyServer | null = null;
+
+  constructor(
+    rules: AllowRule[],
+    private readonly log: Logger,
+    private readonly resolve: (host: string) => Promise<LookupAddress[]> = (host) => lookup(host, { all: true, verbatim: true }),
+  ) {
+    this.rules = rules;
+  }
+
+  /** Replaces the allowlist (a reload): requests from now on are judged by it. */
+  reload(rules: AllowRule[]): void {
+    this.rules = rules;
+  }
+
+  get ruleCount(): number {
+    return this.rules.length;
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = new ProxyServer({ host, port, verbose: false, prepareRequestFunction: (opts) => this.decide(opts.hostname, opts.port, opts.request.method ?? 'GET') });
+    this.server = server;
+    await server.listen();
+    return server.port;
+  }
+
+  async close(): Promise<void> {
+    await this.server?.close(true);
+  }
+
+  private async decide(host: string, port: number, method: string) {
+    const rule = matchRule(this.rules, host, port);
+    if (!rule) return this.deny(host, port, method, 'not on the allowlist');
+    if (rule.address) {
+      this.allow(host, port, method);
+      return {};
+    }
+    let addresses: LookupAddress[];
+    try {
+      addresses = await this.resolve(host);
+    } catch (error) {
+      return this.deny(host, port, method, `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    const inner = addresses.map((a) => ({ ...a, kind: classifyAddress(a.address) })).find((a) => a.kind !== 'public');
+    if (inner) return this.deny(host, port, method, `resolves to a ${inner.kind} address (${inner.address}); list the address itself to allow it`);
+    this.allow(host, port, method);
+    const checked = addresses[0] as LookupAddress;
+    // Connect to what was checked: no second lookup that a rebinding name could answer differently.
+    const dnsLookup = (_host: string, options: { all?: boolean } | number | undefined, callback: (...args: unknown[]) => void) =>
+      typeof options === 'object' && options?.all ? callback(null, [checked]) : callback(null, checked.address, checked.family);
+    return { dnsLookup: dnsLookup as never };
+  }
+
+  private allow(host: string, port: number, method: string): void {
+    this.counts.allowed += 1;
+    this.log.debug({ host, port, method }, 'egress allowed');
+  }
+
+  private deny(host: string, port: number, method: string, reason: string): never {
+    this.counts.denied += 1;
+    this.log.warn({ host, port, method, reason }, 'egress denied');
+    throw new RequestError(`agentgate egress proxy: ${host}:${port} is denied: ${reason}\n`, 403);
+  }
+}

@@ -1,0 +1,82 @@
+import { type FSWatcher, readFileSync, watch } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import { EgressProxy } from '../adapters/egress-proxy.js';
+import type { Config } from '../config/load-config.js';
+import { ConfigError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { type AllowRule, DEFAULT_ALLOWLIST, parseAllowlist } from '../policy/egress-allowlist.js';
+
+export interface ProxyMode {
+  /** Re-reads AGENTGATE_EGRESS_ALLOW_FILE (SIGHUP, or the file changed); a bad list keeps the old one. */
+  reload: (why: string) => void;
+  close: () => Promise<void>;
+}
+
+/**
+ * `agentgate proxy`: the allowlisting egress proxy on AGENTGATE_PROXY_PORT, and its health (counts of allowed
+ * and denied requests) on the health port. The list is AGENTGATE_EGRESS_ALLOW plus the file's entries; with
+ * neither, Claude Code's own hosts.
+ */
+export async function startProxyMode(config: Config, log: Logger): Promise<ProxyMode> {
+  const initial = readRules(config);
+  if (initial.problems.length > 0) throw new ConfigError(initial.problems.map((p) => `AGENTGATE_EGRESS_ALLOW / ${config.proxy.allowFile}: ${p}`));
+  const proxy = new EgressProxy(initial.rules, log.child({ component: 'proxy' }));
+  const port = await proxy.listen(config.proxy.host, config.proxy.port);
+  log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
+  const health = await serveProxyHealth(config.health, () => ({ status: 'ok', mode: 'proxy', rules: proxy.ruleCount, ...proxy.counts }));
+  const reload = (why: string) => {
+    const next = readRules(config);
+    if (next.problems.length > 0) {
+      log.warn({ why, problems: next.problems }, 'allowlist not reloaded: it has bad entries; the old one stays');
+      return;
+    }
+    proxy.reload(next.rules);
+    log.info({ why, rules: next.rules.length }, 'allowlist reloaded');
+  };
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(config.proxy.allowFile, { persistent: false }, () => reload('file changed'));
+  } catch {
+    // no file: the variable (or the default) is the list; SIGHUP still re-reads
+  }
+  return {
+    reload,
+    close: async () => {
+      watcher?.close();
+      health.close();
+      await proxy.close();
+    },
+  };
+}
+
+function readRules(config: Config): { rules: AllowRule[]; problems: string[]; sources: string[] } {
+  const sources: string[] = [];
+  let text = '';
+  if (config.proxy.allow !== null) {
+    text += `${config.proxy.allow}\n`;
+    sources.push('AGENTGATE_EGRESS_ALLOW');
+  }
+  try {
+    text += readFileSync(config.proxy.allowFile, 'utf8');
+    sources.push(config.proxy.allowFile);
+  } catch {
+    // no file
+  }
+  if (sources.length === 0) {
+    text = DEFAULT_ALLOWLIST;
+    sources.push('default (Claude Code)');
+  }
+  return { ...parseAllowlist(text), sources };
+}
+
+function serveProxyHealth(where: { host: string; port: number }, report: () => Record<string, unknown>): Promise<Server> {
+  const server = createServer((req, res) => {
+    res.writeHead(req.url === '/livez' || req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(`${JSON.stringify(report())}\n`);
+  });
+  server.keepAliveTimeout = 1000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(where.port, where.host, () => resolve(server));
+  });
+}
