@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TestContainers, requireEngine } from '../helpers/containers.js';
-import { composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
+import { ROOT, TestContainers, logEvents, requireEngine } from '../helpers/containers.js';
+import { TEST_IMAGE, composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -106,5 +107,41 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
     // The key logged in, and got the agent's session, not a command.
     expect(login.stderr).toContain('commands are refused');
     expect(login.status).toBe(1);
+  });
+
+  it('puts the agent behind the egress proxy with compose/egress.yaml: allowed through it, nothing around it', async () => {
+    const base = project('egress', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity' });
+    const env = { ...base, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml` };
+    // A target on the egress side (a container on the outer network), and a service of the host's.
+    expect((await compose(['up', '-d', '--wait', 'egress'], env)).status).toBe(0);
+    const outer = `${base.COMPOSE_PROJECT_NAME}_agentgate-outer`;
+    const target = made.name('egress-target');
+    expect(docker(['run', '-d', '--name', target, '--network', outer, '--entrypoint', 'python3', TEST_IMAGE, '-m', 'http.server', '8000']).status).toBe(0);
+    const targetIp = inspect(target, `{{(index .NetworkSettings.Networks "${outer}").IPAddress}}`);
+    const hostService = createServer((_req, res) => res.end('host service\n'));
+    const hostPort = await freePort();
+    await new Promise<void>((r) => hostService.listen(hostPort, '0.0.0.0', () => r()));
+    const gateway = inspect(target, `{{(index .NetworkSettings.Networks "${outer}").Gateway}}`);
+    try {
+      const allowEnv = { ...env, AGENTGATE_EGRESS_ALLOW: `${targetIp}:8000` };
+      const up = await compose(['up', '-d', '--wait', 'agent'], allowEnv);
+      expect(up.status, up.stderr).toBe(0);
+      const agent = containerOf(env);
+      const inAgent = (cmd: string) => docker(['exec', agent, 'sh', '-c', cmd]);
+      await waitFor(() => inAgent(`curl -s -m 5 -o /dev/null -w '%{http_code}' http://${targetIp}:8000/`).stdout === '200', 'the listed target through the proxy', 30_000);
+      // Around the proxy: the same target directly, the host's service on every address, DNS for outside names.
+      expect(inAgent(`curl -s -m 3 --noproxy '*' -o /dev/null -w '%{http_code}' http://${targetIp}:8000/`).stdout).toBe('000');
+      expect(inAgent(`curl -s -m 3 --noproxy '*' -o /dev/null -w '%{http_code}' http://${gateway}:${hostPort}/`).stdout).toBe('000');
+      expect(inAgent(`curl -s -m 5 -o /dev/null -w '%{http_code}' http://${gateway}:${hostPort}/`).stdout).toBe('403');
+      expect(inAgent('getent hosts example.com || echo unresolved').stdout.trim()).toBe('unresolved');
+      expect(inAgent('getent hosts egress').stdout).toMatch(/\d+\.\d+\.\d+\.\d+\s+egress/);
+      // No IPv6 way out either: no global IPv6 address on the agent's side.
+      expect(inAgent("awk '$4 != \"20\" && $4 != \"10\" { print }' /proc/net/if_inet6").stdout.trim()).toBe('');
+      const egress = docker(['compose', 'ps', '-q', 'egress'], 30_000, env).stdout.trim();
+      expect(logEvents(egress, 'egress denied')).toEqual(expect.arrayContaining([expect.objectContaining({ host: gateway, port: hostPort })]));
+    } finally {
+      hostService.close();
+      docker(['rm', '-f', target]); // before compose down, which removes the network it is on
+    }
   });
 });
