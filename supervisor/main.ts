@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { claudeHasCredentials, loginHint } from './adapters/claude-login.js';
 import { FirstPrompt } from './adapters/first-prompt.js';
 import { openMemoryCgroup } from './adapters/memory-cgroup.js';
+import { testEgressIsolation } from './adapters/egress-selftest.js';
 import { SshServer } from './adapters/ssh-server.js';
 import { sendSignal } from './adapters/process-tree.js';
 import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
@@ -16,7 +17,7 @@ import { scrubSecrets, secretValues } from './config/secret-names.js';
 import { EXIT, StartupError, SupervisorError } from './errors.js';
 import { healthBaseUrl, formatStatus, probeHealth } from './health/health-probe.js';
 import { startHealthServer, type HealthServer } from './health/health-server.js';
-import type { HealthSnapshot } from './health/health-state.js';
+import type { Check, HealthSnapshot } from './health/health-state.js';
 import { createLogger, type Logger } from './log/logger.js';
 import { formatErrorForPeople, formatFatalLine } from './log/people-error.js';
 import { observeAgent } from './modes/agent-observation.js';
@@ -182,11 +183,13 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const isClaude = config.agent.program === 'claude';
   const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
   if (needsLogin()) log.warn({ how: loginHint(hostname()) }, 'needs login');
+  const egress: { check: Check | null } = { check: config.egressSelfTest.mode === 'off' ? null : { ok: false, reason: 'egress self-test running' } };
   const health = await serveHealth(
     config,
     log,
     () => ({
       ...supervisor.snapshot(),
+      egress: egress.check,
       needsLogin: needsLogin(),
       agentState: observation.observer.snapshot(),
       mode: 'agent',
@@ -198,6 +201,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   );
   // The agent's hooks report to this server: tmux, which starts in run(), hands these to the agent.
   Object.assign(agentEnv, observation.hookEnv(health.url));
+  await checkEgress(config, agentEnv, log, egress);
   const ssh = config.ssh ? await startSsh(config, config.ssh, agentEnv, log) : null;
   sshServer.current = ssh;
   // SSH ends with the stop's start: the tmux server, and with it every attached client, goes within the budget anyway.
@@ -305,6 +309,28 @@ function idleSnapshot(config: Config | null, phase: HealthSnapshot['phase'], sta
     startedAtMs,
     version: VERSION,
   };
+}
+
+/**
+ * AGENTGATE_EGRESS_SELFTEST: does the isolation really hold? In the background (`on`: health says so while it
+ * runs and after), or before the agent starts (`strict`: a failure is a failed start).
+ */
+async function checkEgress(config: Config, agentEnv: Record<string, string | undefined>, log: Logger, egress: { check: Check | null }): Promise<void> {
+  if (config.egressSelfTest.mode === 'off') return;
+  const run = testEgressIsolation({
+    probe: config.egressSelfTest.probe,
+    proxyUrl: agentEnv.HTTPS_PROXY ?? agentEnv.https_proxy ?? null,
+    randomName: `selftest-${process.pid}-${Date.now()}.agentgate.invalid`,
+  }).then((result) => {
+    egress.check = result;
+    if (result.ok) log.info({ reason: result.reason }, 'egress isolated');
+    else log.error({ reason: result.reason }, 'egress NOT isolated');
+    return result;
+  });
+  if (config.egressSelfTest.mode === 'strict') {
+    const result = await run;
+    if (!result.ok) throw new StartupError(`egress self-test failed (AGENTGATE_EGRESS_SELFTEST=strict): ${result.reason}`);
+  }
 }
 
 /** SSH straight into the agent's session (AGENTGATE_SSH_PORT): the server, and the command each login runs. */

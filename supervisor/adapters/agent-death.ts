@@ -26,13 +26,17 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
   await Promise.race([processGone, paneDead]);
 }
 
-/** The agent's dead pane once tmux has reaped it, within `withinMs`; null when tmux does not say in time. */
+/**
+ * The agent's dead pane once tmux has reaped it, within `withinMs`; null when tmux does not say in time. A
+ * client that did not answer (a busy machine) is asked again until the deadline: one slow answer must not
+ * lose the exit status.
+ */
 export async function readDeadPane(tmux: TmuxServer, session: string, pid: number, withinMs: number): Promise<PaneState | null> {
   const until = Date.now() + withinMs;
   for (;;) {
     const pane = await tmux.paneState(session, Math.max(50, until - Date.now()));
     if (pane?.pid === pid && pane.dead) return pane;
-    if (!pane || Date.now() >= until) return null;
+    if (Date.now() >= until || !tmux.isRunning) return null;
     tmux.nudgeIfZombie(pid);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

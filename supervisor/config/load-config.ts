@@ -43,6 +43,8 @@ export interface Config {
   transcript: boolean;
   /** Record the agent's terminal (asciicast v2) into the state dir, at most maxBytes in all; null when off. */
   record: { dir: string; maxBytes: number } | null;
+  /** The agent's start-time check of its egress isolation (compose/egress.yaml turns it on). */
+  egressSelfTest: { mode: 'off' | 'on' | 'strict'; probe: { host: string; port: number } };
   /** `agentgate proxy`: where it listens and its allowlist (inline, and a file re-read on reload). */
   proxy: { host: string; port: number; allow: string | null; allowFile: string };
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
@@ -97,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
     idleMs: c.IDLE_MS,
+    egressSelfTest: { mode: c.EGRESS_SELFTEST, probe: { host: c.EGRESS_PROBE.split(':')[0] as string, port: Number(c.EGRESS_PROBE.split(':')[1]) } },
     proxy: { host: c.PROXY_HOST, port: c.PROXY_PORT, allow: c.EGRESS_ALLOW ?? null, allowFile: c.EGRESS_ALLOW_FILE },
     transcript: c.TRANSCRIPT,
     record: c.RECORD ? { dir: `${c.STATE_DIR}/agentgate-recordings`, maxBytes: c.RECORD_MAX_MB * 1024 * 1024 } : null,

@@ -30,6 +30,8 @@ export interface HealthSnapshot {
   startError?: string | null;
   /** Claude Code has no credential: it waits at its login prompt (null when the agent is not Claude). */
   needsLogin?: boolean | null;
+  /** The egress isolation's self-test (AGENTGATE_EGRESS_SELFTEST), or null when off. */
+  egress?: Check | null;
   /** What the agent is doing (hooks, screen), since when. */
   agentState?: { state: string; sinceMs: number } | null;
   startedAtMs: number;
@@ -43,7 +45,7 @@ export interface Check {
 
 export interface HealthReport {
   status: 'ok' | 'fail';
-  checks: Record<'start' | 'workspace' | 'session' | 'agent' | 'crashLoop', Check>;
+  checks: Record<'start' | 'workspace' | 'session' | 'agent' | 'crashLoop', Check> & { egress?: Check };
   agentPid: number | null;
   restarts: number;
   lastExit: HealthSnapshot['lastExit'];
@@ -75,6 +77,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
           reason: `crash loop: ${s.crashLoop.restartsInWindow} restarts within ${formatDuration(s.crashLoop.windowMs)} (threshold ${s.crashLoop.threshold})`,
         }
       : { ok: true, reason: `${s.crashLoop.restartsInWindow} restarts within the last ${formatDuration(s.crashLoop.windowMs)}` },
+    ...(s.egress ? { egress: s.egress } : {}),
   };
   const ok = s.phase !== 'stopping' && s.phase !== 'stopped' && Object.values(checks).every((c) => c.ok);
   return {

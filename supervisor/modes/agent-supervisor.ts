@@ -293,7 +293,7 @@ export class AgentSupervisor {
     const endedAtMs = this.now();
     if (outcome === 'ended') {
       // The exit status comes from tmux; a frozen tmux must not hold the stop past its budget.
-      const pane = await readDeadPane(this.tmux, this.config.sessionName, pid, Math.min(500, STOP_CLEANUP_MS / 4));
+      const pane = await readDeadPane(this.tmux, this.config.sessionName, pid, STOP_CLEANUP_MS / 2);
       const dead = pane !== null;
       this.noteExit(pid, {
         code: dead ? pane.exitCode : null,

@@ -123,7 +123,7 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
     await new Promise<void>((r) => hostService.listen(hostPort, '0.0.0.0', () => r()));
     const gateway = inspect(target, `{{(index .NetworkSettings.Networks "${outer}").Gateway}}`);
     try {
-      const allowEnv = { ...env, AGENTGATE_EGRESS_ALLOW: `${targetIp}:8000` };
+      const allowEnv = { ...env, AGENTGATE_EGRESS_ALLOW: `${targetIp}:8000`, AGENTGATE_EGRESS_PROBE: `${targetIp}:8000` };
       const up = await compose(['up', '-d', '--wait', 'agent'], allowEnv);
       expect(up.status, up.stderr).toBe(0);
       const agent = containerOf(env);
@@ -137,11 +137,30 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
       expect(inAgent('getent hosts egress').stdout).toMatch(/\d+\.\d+\.\d+\.\d+\s+egress/);
       // No IPv6 way out either: no global IPv6 address on the agent's side.
       expect(inAgent("awk '$4 != \"20\" && $4 != \"10\" { print }' /proc/net/if_inet6").stdout.trim()).toBe('');
+      // The agent's own self-test agrees, in its health.
+      const egressCheck = () => JSON.parse(docker(['exec', agent, 'agentgate', 'health', '--json']).stdout || '{}').checks?.egress;
+      await waitFor(() => egressCheck()?.ok === true, 'the self-test says isolated', 30_000, () => JSON.stringify(egressCheck()));
+      expect(egressCheck().reason).toMatch(/^isolated: /);
+      // Put on a normal network (the egress side, where the probe answers), the same self-test says so loudly,
+      // and in strict mode the start fails. (DNS stays local: --dns 127.0.0.1, so nothing leaves the machine.)
+      const exposed = made.name('egress-exposed');
+      const ws = made.workspace();
+      const proxyIp = inspect(docker(['compose', 'ps', '-q', 'egress'], 30_000, env).stdout.trim(), `{{(index .NetworkSettings.Networks "${outer}").IPAddress}}`);
+      const exposedArgs = ['--network', outer, '--dns', '127.0.0.1', '--read-only', '--tmpfs', '/tmp:mode=1777', '--tmpfs', '/home/agentgate:uid=1000,gid=1000', '--cap-drop', 'ALL',
+        '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_AGENT=sleep infinity', '-e', `AGENTGATE_EGRESS_PROBE=${targetIp}:8000`, '-e', `HTTPS_PROXY=http://${proxyIp}:3128`];
+      expect(docker(['run', '-d', '--name', exposed, ...exposedArgs, '-e', 'AGENTGATE_EGRESS_SELFTEST=on', TEST_IMAGE]).status).toBe(0);
+      const exposedCheck = () => JSON.parse(docker(['exec', exposed, 'agentgate', 'health', '--json']).stdout || '{}').checks?.egress;
+      await waitFor(() => exposedCheck()?.reason?.startsWith('NOT ISOLATED'), 'the self-test says NOT ISOLATED', 30_000, () => JSON.stringify(exposedCheck()));
+      expect(exposedCheck().reason).toContain(`a direct connection to ${targetIp}:8000 succeeded`);
+      expect(docker(['exec', exposed, 'agentgate', 'health']).status).toBe(1);
+      const strict = docker(['run', '--rm', ...exposedArgs, '-e', 'AGENTGATE_EGRESS_SELFTEST=strict', TEST_IMAGE], 60_000);
+      expect(strict.status).toBe(69);
+      expect(strict.stdout).toContain('egress self-test failed (AGENTGATE_EGRESS_SELFTEST=strict): NOT ISOLATED');
       const egress = docker(['compose', 'ps', '-q', 'egress'], 30_000, env).stdout.trim();
       expect(logEvents(egress, 'egress denied')).toEqual(expect.arrayContaining([expect.objectContaining({ host: gateway, port: hostPort })]));
     } finally {
       hostService.close();
       docker(['rm', '-f', target]); // before compose down, which removes the network it is on
     }
-  });
+  }, 240_000);
 });

@@ -46,8 +46,8 @@ describe('the stop budget and exit records', () => {
     await sup.signal('SIGTERM');
     expect((await sup.exited).code).toBe(137);
     const tookMs = Date.now() - t0;
-    // The budget is 1000 + 2000 ms; the rest is the namespace teardown and process start-up noise.
-    expect(tookMs).toBeLessThan(3000 + 700);
+    // The budget is 1000 + 2000 ms; the margin is for the namespace teardown on a loaded machine.
+    expect(tookMs).toBeLessThan(3000 + 2000); // unbounded, it was grace + 2 s + 5 s + 2 s
     expect(sup.logsOf('stopping')[0]).toMatchObject({ graceMs: 1000, budgetMs: 3000 });
     expect(sup.logsOf('agent exited')).toHaveLength(1);
   });
