@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureScale, measureSshAndRecording } from './lib/container.mjs';
-import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureReady, measureRestart, measureStop } from './lib/native.mjs';
+import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -71,6 +71,11 @@ progress(`hook event cost (${RUNS} runs)`);
 const hooks = await measureHookEvent(RUNS);
 rows.push(row({ figure: 'Claude hook event: `agentgate-hook` POST to the supervisor', ours: hooks.hook, unit: 'ms', baselineName: '`curl` GET /livez', baseline: hooks.curl,
   goal: 'about a curl (8 ms), far below starting node (70 ms)', met: median(hooks.hook) < 40 }));
+
+progress(`egress proxy (${RUNS} requests each way)`);
+const proxied = await measureProxy(RUNS);
+rows.push(row({ figure: 'Egress proxy: one HTTP request through `agentgate proxy`', ours: proxied.through, unit: 'ms', baselineName: 'the same request direct', baseline: proxied.direct }));
+rows.push(row({ figure: 'Egress proxy RSS', ours: proxied.rssMiB, unit: 'MiB', baselineName: 'bare `node -e setInterval`', baseline: idle.rssSamples.bareNode }));
 
 const bundleKiB = statSync(BUNDLE).size / 1024;
 rows.push(row({ figure: 'Bundle size (dist/supervisor.cjs)', ours: bundleKiB, unit: 'KiB' }));

@@ -226,3 +226,40 @@ export async function measureHookEvent(runs) {
   if (state !== 'waiting' && state !== 'working') throw new Error(`bench: the hook events did not reach the supervisor (state ${state})`);
   return { hook: hookRuns.map((h) => h.ms), curl: curlRuns.map((c) => c.ms) };
 }
+
+/**
+ * Figure 7: the egress proxy (`agentgate proxy`): its RSS, and one request through it against the same request
+ * straight to the target (a plain HTTP server on loopback, allowed by address).
+ */
+export async function measureProxy(runs) {
+  const { createServer } = await import('node:http');
+  const target = createServer((_req, res) => res.end('ok\n'));
+  const targetPort = nextPort++;
+  await new Promise((r) => target.listen(targetPort, '127.0.0.1', r));
+  const proxyPort = nextPort++;
+  const healthPort = nextPort++;
+  const proxy = spawn(SUPERVISOR[0], [...SUPERVISOR.slice(1), 'proxy'], {
+    env: { PATH: process.env.PATH, AGENTGATE_PROXY_HOST: '127.0.0.1', AGENTGATE_PROXY_PORT: String(proxyPort), AGENTGATE_HEALTH_PORT: String(healthPort),
+      AGENTGATE_EGRESS_ALLOW: `127.0.0.1:${targetPort}`, AGENTGATE_EGRESS_ALLOW_FILE: '/nonexistent', AGENTGATE_LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  await until(async () => (await readyStatus(healthPort)) === 200, 'proxy ready', 15_000);
+  // curl runs asynchronously: the target lives in this process and must keep answering.
+  const timed = (args) => new Promise((resolve) => {
+    const t0 = performance.now();
+    const c = spawn('curl', ['-s', '-o', '/dev/null', '-m', '5', ...args]);
+    c.on('close', (code) => resolve({ ms: performance.now() - t0, code }));
+  });
+  const url = `http://127.0.0.1:${targetPort}/`;
+  const through = [];
+  const direct = [];
+  for (let i = 0; i < runs; i += 1) {
+    through.push((await timed(['-x', `http://127.0.0.1:${proxyPort}`, url])).ms);
+    direct.push((await timed([url])).ms);
+  }
+  await sleep(500);
+  const rssMiB = rssKiB(proxy.pid) / 1024;
+  proxy.kill('SIGTERM');
+  target.close();
+  return { through, direct, rssMiB };
+}
