@@ -166,7 +166,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     onEvent: (name, fields) => {
       observation.observer.lifecycle(name, fields);
       if (name === 'agent started') {
-        const file = observation.recorder?.startRun(Number(fields.restarts) + 1, { width: Number(fields.width), height: Number(fields.height) }, Date.now());
+        const file = observation.recordRun(Number(fields.restarts) + 1, { width: Number(fields.width), height: Number(fields.height) });
         if (file) log.info({ file }, 'recording started');
       }
       if (name === 'agent exited') observation.recorder?.endRun();

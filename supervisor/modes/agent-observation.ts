@@ -16,6 +16,8 @@ export interface AgentObservation {
   observer: AgentObserver;
   /** The agent's terminal recorder (AGENTGATE_RECORD), or null. */
   recorder: Recorder | null;
+  /** Starts recording a run at the pane's size (a no-op without AGENTGATE_RECORD); the recording's file name. */
+  recordRun: (run: number, size: { width: number; height: number }) => string | null;
   events: EventStream;
   hookRoute: HookRoute;
   /** The pane's output FIFO, or null when it could not be made (the state then comes from hooks alone). */
@@ -65,6 +67,12 @@ export async function observeAgent(
   return {
     observer,
     recorder,
+    recordRun: (run, size) => {
+      if (!recorder) return null;
+      // Resizes are judged against the size the run's header says.
+      sizes?.reset(size);
+      return recorder.startRun(run, size, Date.now());
+    },
     events,
     paneOutput,
     resume: isClaude && config.resume ? { policy: new ResumePolicy(true), record } : null,
@@ -103,6 +111,11 @@ class SizeWatch {
     private readonly read: () => Promise<{ width: number; height: number }>,
     private readonly onResize: (size: { width: number; height: number }) => void,
   ) {}
+
+  /** A new run starts at this size. */
+  reset(size: { width: number; height: number }): void {
+    this.last = size;
+  }
 
   outputSeen(): void {
     const now = Date.now();
