@@ -23,6 +23,9 @@ export class Recorder {
   /** Output that came before the run's file was open (a fast agent writes before its start is handled). */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private currentPath: string | null = null;
+  /** What each file of ours holds, counted as written: the disk may not have all of it yet. */
+  private readonly written = new Map<string, number>();
 
   constructor(private readonly o: RecorderOptions) {
     mkdirSync(o.dir, { recursive: true, mode: 0o700 });
@@ -33,7 +36,8 @@ export class Recorder {
   startRun(run: number, size: { width: number; height: number }, nowMs: number): string {
     this.endRun();
     const name = `${new Date(nowMs).toISOString().replace(/[:.]/g, '-')}-run${run}.cast`;
-    this.stream = createWriteStream(join(this.o.dir, name), { mode: 0o600 });
+    this.currentPath = join(this.o.dir, name);
+    this.stream = createWriteStream(this.currentPath, { mode: 0o600 });
     this.stream.on('error', () => (this.stream = null)); // a full disk ends the recording, never the agent
     this.decoder = new StringDecoder('utf8');
     this.startedAtMs = nowMs;
@@ -73,7 +77,9 @@ export class Recorder {
     const rest = this.decoder.end();
     if (rest && this.bytes < this.maxFileBytes) this.write(`${JSON.stringify([Number(((Date.now() - this.startedAtMs) / 1000).toFixed(6)), 'o', rest])}\n`);
     this.stream.end();
+    if (this.currentPath) this.written.set(this.currentPath, this.bytes);
     this.stream = null;
+    this.currentPath = null;
     this.bytes = 0;
     this.pending = [];
     this.pendingBytes = 0;
@@ -88,12 +94,18 @@ export class Recorder {
   private rotate(): void {
     const files = readdirSync(this.o.dir)
       .filter((f) => f.endsWith('.cast'))
-      .map((f) => ({ path: join(this.o.dir, f), size: statSync(join(this.o.dir, f)).size, mtimeMs: statSync(join(this.o.dir, f)).mtimeMs }))
-      .sort((a, b) => a.mtimeMs - b.mtimeMs);
+      .map((f) => {
+        const path = join(this.o.dir, f);
+        const stat = statSync(path);
+        return { path, size: Math.max(stat.size, this.written.get(path) ?? 0) };
+      })
+      // Names start with the run's time: their order is the runs' order, whatever the disk says of mtimes.
+      .sort((a, b) => (a.path < b.path ? -1 : 1));
     let total = files.reduce((sum, f) => sum + f.size, 0) + this.maxFileBytes;
     for (const file of files.slice(0, -1)) {
       if (total <= this.o.maxTotalBytes) break;
       rmSync(file.path, { force: true });
+      this.written.delete(file.path);
       total -= file.size;
     }
   }

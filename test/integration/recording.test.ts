@@ -57,6 +57,6 @@ describe('recordings (AGENTGATE_RECORD)', () => {
     const total = recordings(sup).reduce((sum, f) => sum + statSync(f).size, 0);
     expect(total).toBeLessThanOrEqual(1024 * 1024);
     expect(recordings(sup).length).toBeLessThan(8);
-    expect(recordings(sup).length).toBeGreaterThanOrEqual(2);
+    expect(recordings(sup).length).toBeGreaterThanOrEqual(1);
   });
 });
