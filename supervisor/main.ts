@@ -163,6 +163,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     scrub,
     resume: observation.resume,
     pipeCommand: observation.paneOutput?.pipeCommand() ?? null,
+    paneSizeOnStart: observation.recorder !== null,
     onEvent: (name, fields) => {
       observation.observer.lifecycle(name, fields);
       if (name === 'agent started') {

@@ -42,6 +42,8 @@ export interface AgentSupervisorDeps {
   resume?: { policy: ResumePolicy; record: SessionRecord } | null;
   /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
   pipeCommand?: string | null;
+  /** Add the pane's size (width, height) to `agent started` (a recording starts at that size). */
+  paneSizeOnStart?: boolean;
   /** Lifecycle events for /events and the agent's state: `agent started`, `agent exited`, `crash loop`, `stopping`. */
   onEvent?: (name: string, fields: Record<string, unknown>) => void;
 }
@@ -106,7 +108,9 @@ export class AgentSupervisor {
       this.sessionAlive = true;
       this.backoff = null;
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
-      if (this.deps.onEvent) this.deps.onEvent('agent started', { pid, restarts: this.restarts, ...(await this.tmux.paneSize(this.config.sessionName)) });
+      // The pane's size only when a recording needs it: one tmux command less on every other start.
+      const size = this.deps.paneSizeOnStart ? await this.tmux.paneSize(this.config.sessionName) : {};
+      this.deps.onEvent?.('agent started', { pid, restarts: this.restarts, ...size });
       this.deps.onAgentStarted?.(pid);
 
       const events = new PaneEvents(this.tmux, channel);
