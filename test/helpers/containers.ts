@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import { HARDENING, TEST_IMAGE, docker, engineReachable, removeContainers } from './docker.js';
+import { type LogLine, parseLogLines } from './log-lines.js';
 import { FIXTURES } from './supervisor-process.js';
 
 export const ROOT = resolve(FIXTURES, '../..');
@@ -69,13 +70,6 @@ export const exec = (container: string, cmd: string[]) => docker(['exec', contai
 export const readyz = (container: string) => JSON.parse(exec(container, ['sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"']).stdout || '{}');
 
 /** The supervisor's JSON log lines of one event (`msg`), from `docker logs`. */
-export function logEvents(container: string, msg: string): Array<Record<string, any>> {
-  return docker(['logs', container]).stdout.split('\n').flatMap((line) => {
-    try {
-      const entry = JSON.parse(line);
-      return entry.msg === msg ? [entry] : [];
-    } catch {
-      return [];
-    }
-  });
+export function logEvents(container: string, msg: string): LogLine[] {
+  return parseLogLines(docker(['logs', container]).stdout.split('\n')).filter((entry) => entry.msg === msg);
 }

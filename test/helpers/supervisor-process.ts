@@ -4,17 +4,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type LogLine, parseLogLines } from './log-lines.js';
 import { waitFor } from './wait-for.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 export const BUNDLE = resolve(HERE, '../../dist/supervisor.cjs');
 export const FIXTURES = resolve(HERE, '../fixtures');
 
-export interface LogLine {
-  level: string;
-  msg: string;
-  [field: string]: unknown;
-}
+export type { LogLine };
 
 export interface StartOptions {
   env?: Record<string, string>;
@@ -103,13 +100,7 @@ export class SupervisorProcess {
 
   /** The JSON log lines printed so far. */
   get logs(): LogLine[] {
-    return this.raw.flatMap((line) => {
-      try {
-        return [JSON.parse(line) as LogLine];
-      } catch {
-        return [];
-      }
-    });
+    return parseLogLines(this.raw);
   }
 
   /** Everything printed, stdout and stderr. */

@@ -4,6 +4,7 @@ import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogLines } from '../helpers/log-lines.js';
 import { BUNDLE, freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -36,15 +37,7 @@ describe('agentgate proxy: the egress allowlist', () => {
       child.stderr.on('data', (d) => (stderr += d));
       child.on('close', () => resolve({ stdout, stderr }));
     });
-  const events = (msg: string) =>
-    output.split('\n').flatMap((line) => {
-      try {
-        const entry = JSON.parse(line);
-        return entry.msg === msg ? [entry] : [];
-      } catch {
-        return [];
-      }
-    });
+  const events = (msg: string) => parseLogLines(output.split('\n')).filter((entry) => entry.msg === msg);
 
   beforeAll(async () => {
     allowedPort = await target();
