@@ -3,7 +3,7 @@ import { UsageError } from './errors.js';
 export type Invocation =
   | { kind: 'run' }
   | { kind: 'command'; argv: string[] }
-  | { kind: 'health'; json: boolean }
+  | { kind: 'health'; json: boolean; live: boolean }
   | { kind: 'status' }
   | { kind: 'attach'; readOnly: boolean }
   | { kind: 'ssh-session'; readOnly: boolean }
@@ -17,6 +17,7 @@ export const USAGE = `usage: agentgate                     supervise the agent i
        agentgate status                the health report for people
        agentgate proxy                 the egress allowlist proxy (AGENTGATE_EGRESS_ALLOW)
        agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
+       agentgate health --live         exit 0 while the supervisor answers (a liveness probe), 1 when not
        agentgate version | help`;
 
 /** What the supervisor was asked to do, from its arguments (after `node bundle.js`). */
@@ -27,9 +28,9 @@ export function parseInvocation(args: readonly string[]): Invocation {
   if (first === '--version' || first === 'version') return noArguments(first, rest, { kind: 'version' });
   if (first === '--help' || first === '-h' || first === 'help') return noArguments(first, rest, { kind: 'help' });
   if (first === 'health') {
-    const unknown = rest.filter((a) => a !== '--json');
-    if (unknown.length > 0) throw new UsageError(`health: unknown argument ${JSON.stringify(unknown[0])}; expected --json\n${USAGE}`);
-    return { kind: 'health', json: rest.includes('--json') };
+    const unknown = rest.filter((a) => a !== '--json' && a !== '--live');
+    if (unknown.length > 0) throw new UsageError(`health: unknown argument ${JSON.stringify(unknown[0])}; expected --json or --live\n${USAGE}`);
+    return { kind: 'health', json: rest.includes('--json'), live: rest.includes('--live') };
   }
   if (first === 'status') return noArguments(first, rest, { kind: 'status' });
   if (first === 'proxy') return noArguments(first, rest, { kind: 'proxy' });

@@ -45,6 +45,12 @@ export class StartupError extends SupervisorError {
   }
 }
 
+/**
+ * Another supervisor shares this container's /tmp (its tmux socket and health URL). Never held open by
+ * AGENTGATE_ON_START_ERROR=wait: a waiting supervisor would serve health from the other one's files.
+ */
+export class SharedTmpError extends StartupError {}
+
 export class UsageError extends SupervisorError {
   constructor(message: string) {
     super(message, EXIT.USAGE);

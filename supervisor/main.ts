@@ -14,7 +14,7 @@ import { probeWorkspace } from './adapters/workspace.js';
 import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { scrubSecrets, secretValues } from './config/secret-names.js';
-import { EXIT, StartupError, SupervisorError } from './errors.js';
+import { EXIT, SharedTmpError, StartupError, SupervisorError } from './errors.js';
 import { healthBaseUrl, formatStatus, probeHealth } from './health/health-probe.js';
 import { startHealthServer, type HealthServer } from './health/health-server.js';
 import type { Check, HealthSnapshot } from './health/health-state.js';
@@ -95,7 +95,7 @@ async function main(): Promise<number> {
     }
     if (forPeople) process.stderr.write(formatErrorForPeople(error.message, SECRETS));
     else log.error({ exitCode: error.exitCode }, error.message);
-    const wait = !commandMode && (config ? config.onStartError === 'wait' : env.AGENTGATE_ON_START_ERROR === 'wait');
+    const wait = !commandMode && !(error instanceof SharedTmpError) && (config ? config.onStartError === 'wait' : env.AGENTGATE_ON_START_ERROR === 'wait');
     return wait ? await holdFailedStart(error, config, log) : error.exitCode;
   }
 }
@@ -137,7 +137,8 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
       say: (text) => process.stderr.write(formatErrorForPeople(text, SECRETS)),
     });
   }
-  const result = await probeHealth({ baseUrl, timeoutMs: HEALTH_PROBE_TIMEOUT_MS });
+  const live = invocation.kind === 'health' && invocation.live;
+  const result = await probeHealth({ baseUrl, timeoutMs: HEALTH_PROBE_TIMEOUT_MS, live });
   const text = invocation.kind === 'status' ? formatStatus(result, Date.now()) : invocation.json && result.report ? JSON.stringify(result.report) : result.line;
   print(text);
   return result.healthy ? 0 : 1;
@@ -184,6 +185,8 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const isClaude = config.agent.program === 'claude';
   const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
   if (needsLogin()) log.warn({ how: loginHint(hostname()) }, 'needs login');
+  // Before the health server writes its URL into /tmp: a /tmp shared with another supervisor is refused first.
+  await tmux.refuseSharedSocket();
   const egress: { check: Check | null } = { check: config.egressSelfTest.mode === 'off' ? null : { ok: false, reason: 'egress self-test running' } };
   const health = await serveHealth(
     config,

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
-import { StartupError } from '../errors.js';
+import { SharedTmpError, StartupError } from '../errors.js';
 import { paneCommand } from './clean-exec.js';
 import { readProcessStat, sendSignal } from './process-tree.js';
 import type { Logger } from '../log/logger.js';
@@ -59,7 +60,23 @@ export class TmuxServer {
     return this.exitedPromise;
   }
 
+  /**
+   * Refuses to start when a live tmux server already listens on this uid's socket: a second server would take
+   * the socket over (tmux unlinks and binds it anew), and two supervisors would then drive one server and
+   * overwrite each other's health URL. This happens when containers share one /tmp (a pod's shared emptyDir).
+   * A socket left by a dead server (a container restart that kept its /tmp) refuses the connection and is fine.
+   */
+  async refuseSharedSocket(): Promise<void> {
+    const socket = this.socketPath();
+    if (!existsSync(socket) || !(await socketAnswers(socket))) return;
+    throw new SharedTmpError(
+      `another tmux server already listens on ${socket}: another supervisor (or tmux) shares this /tmp. ` +
+        'Give each agent container its own /tmp (one emptyDir or tmpfs per container), or set TMUX_TMPDIR to a directory of its own',
+    );
+  }
+
   async start(): Promise<void> {
+    await this.refuseSharedSocket();
     const child = execa('tmux', ['-D'], { env: this.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
     this.child = child;
     this.running = true;
@@ -261,4 +278,18 @@ const TERMINFO_DIRS = ['/usr/share/terminfo', '/lib/terminfo', '/etc/terminfo', 
 function pickTerminal(): string {
   const found = TERMINFO_DIRS.some((dir) => existsSync(`${dir}/t/tmux-256color`) || existsSync(`${dir}/74/tmux-256color`));
   return found ? 'tmux-256color' : 'screen-256color';
+}
+
+/** True when something accepts a connection on the unix socket within a second (a stale socket refuses). */
+function socketAnswers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.setTimeout(1000, () => done(true));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
 }

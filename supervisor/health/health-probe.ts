@@ -18,8 +18,12 @@ export function healthBaseUrl(host: string, port: number): string {
   return `http://${reachable}:${port}`;
 }
 
-/** Asks the running supervisor's /readyz at `baseUrl`; settles within `timeoutMs` whatever the server does. */
-export function probeHealth(options: { baseUrl: string; timeoutMs: number }): Promise<ProbeResult> {
+/**
+ * Asks the running supervisor's /readyz (or /livez with `live`: only whether it answers, the liveness probe
+ * that must not restart a container whose agent is merely crash-looping or waiting for a fix) at `baseUrl`;
+ * settles within `timeoutMs` whatever the server does.
+ */
+export function probeHealth(options: { baseUrl: string; timeoutMs: number; live?: boolean }): Promise<ProbeResult> {
   const where = options.baseUrl.replace(/^http:\/\//, '');
   return new Promise((resolve) => {
     const fail = (why: string) => resolve({ healthy: false, line: `unhealthy: supervisor not answering on ${where} (${why})`, report: null });
@@ -27,12 +31,16 @@ export function probeHealth(options: { baseUrl: string; timeoutMs: number }): Pr
       req.destroy();
       fail(`no answer within ${options.timeoutMs} ms`);
     }, options.timeoutMs);
-    const req = request(`${options.baseUrl}/readyz`, { method: 'GET', agent: false }, (res) => {
+    const req = request(`${options.baseUrl}${options.live ? '/livez' : '/readyz'}`, { method: 'GET', agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
         clearTimeout(timer);
+        if (options.live) {
+          const alive = res.statusCode === 200;
+          return resolve({ healthy: alive, line: alive ? `alive: supervisor answers on ${where}` : `not alive: ${where} answered ${res.statusCode}`, report: null });
+        }
         try {
           const report = JSON.parse(body) as HealthReport;
           resolve({ healthy: res.statusCode === 200, line: summarizeHealth(report), report });

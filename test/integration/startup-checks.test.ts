@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -107,6 +107,34 @@ describe('startup checks', () => {
     expect(url).toBe(busy.url);
     expect(url).not.toBe(`http://127.0.0.1:${port}`);
     await waitFor(() => spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' }).status === 0, 'health via the runtime file');
+  });
+
+  it('refuses, exit 69, to share a /tmp with another supervisor, and leaves the first one alone', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    await sup.waitForLog('agent started');
+    const urlFile = join(sup.root, 'tmux', 'agentgate', 'health-url');
+    const firstUrl = readFileSync(urlFile, 'utf8');
+    // A second container on the same /tmp (a pod's shared emptyDir), told to wait on start errors as compose does.
+    const second = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: sup.env.TMUX_TMPDIR, AGENTGATE_ON_START_ERROR: 'wait' } });
+    cleanups.push(() => void second.cleanup());
+    expect((await second.exited).code).toBe(69);
+    expect(errorLine(second)?.msg).toMatch(/^another tmux server already listens on .*\/tmux-\d+\/default: another supervisor \(or tmux\) shares this \/tmp\. Give each agent container its own \/tmp/);
+    expect(second.logsOf('agent started')).toHaveLength(0);
+    expect(readFileSync(urlFile, 'utf8')).toBe(firstUrl);
+    expect(spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' }).status).toBe(0);
+  });
+
+  it('starts over a tmux socket left by a dead server (a restarted container that kept its /tmp)', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    await sup.waitForLog('agent started');
+    // SIGKILL the whole namespace: nothing removes the socket file.
+    process.kill(await sup.initPid(), 'SIGKILL');
+    await sup.exited;
+    const socketDir = readdirSync(sup.env.TMUX_TMPDIR).find((d) => d.startsWith('tmux-')) as string;
+    expect(existsSync(join(sup.env.TMUX_TMPDIR, socketDir, 'default'))).toBe(true);
+    const again = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: sup.env.TMUX_TMPDIR } });
+    cleanups.push(() => void again.cleanup());
+    await again.waitForLog('agent started');
   });
 
   it('marks the workspace safe for git and sets the identity', async () => {
@@ -240,6 +268,22 @@ describe('health and status subcommands', () => {
     const down = run(['health']);
     expect(down.status).toBe(1);
     expect(down.stdout).toMatch(/^unhealthy: supervisor not answering on 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/);
+  });
+
+  it('health --live answers for a supervisor that is up but unhealthy (the liveness probe), and fails once it is gone', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: '/nonexistent/agent', AGENTGATE_ON_START_ERROR: 'wait' } });
+    await sup.waitForLog('start failed; waiting for a stop (AGENTGATE_ON_START_ERROR=wait): fix the problem above, then recreate the container');
+    const run = (args: string[]) => spawnSync(process.execPath, [BUNDLE, ...args], { env: sup.env, encoding: 'utf8', timeout: 5000 });
+    const ready = run(['health']);
+    expect(ready.status).toBe(1);
+    const live = run(['health', '--live']);
+    expect(live.status, live.stdout + live.stderr).toBe(0);
+    expect(live.stdout).toMatch(/^alive: supervisor answers on 127\.0\.0\.1:\d+\n$/);
+    await sup.signal('SIGTERM');
+    await sup.exited;
+    const gone = run(['health', '--live']);
+    expect(gone.status).toBe(1);
+    expect(gone.stdout).toMatch(/not answering .*ECONNREFUSED/);
   });
 
   it('health gives up within about 2 s when the endpoint never answers', async () => {

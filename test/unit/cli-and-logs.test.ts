@@ -11,8 +11,9 @@ describe('parseInvocation', () => {
     expect(parseInvocation([])).toEqual({ kind: 'run' });
     expect(parseInvocation(['python3', 'x.py'])).toEqual({ kind: 'command', argv: ['python3', 'x.py'] });
     expect(parseInvocation(['--', 'health'])).toEqual({ kind: 'command', argv: ['health'] });
-    expect(parseInvocation(['health'])).toEqual({ kind: 'health', json: false });
-    expect(parseInvocation(['health', '--json'])).toEqual({ kind: 'health', json: true });
+    expect(parseInvocation(['health'])).toEqual({ kind: 'health', json: false, live: false });
+    expect(parseInvocation(['health', '--json'])).toEqual({ kind: 'health', json: true, live: false });
+    expect(parseInvocation(['health', '--live'])).toEqual({ kind: 'health', json: false, live: true });
     expect(parseInvocation(['status'])).toEqual({ kind: 'status' });
     expect(parseInvocation(['--version'])).toEqual({ kind: 'version' });
     expect(parseInvocation(['version'])).toEqual({ kind: 'version' });
