@@ -24,7 +24,7 @@ describe.skipIf(!reachable)('the image', () => {
     const labels = JSON.parse(inspect(TEST_IMAGE, '{{json .Config.Labels}}'));
     expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': '2.1.330' });
     for (const key of ['version', 'revision', 'source', 'created']) expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
-    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/tini","--","/usr/local/bin/agentgate"]');
+    expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/setpriv","--no-new-privs","--","/usr/bin/tini","--","/usr/local/bin/agentgate"]');
     // The shim execs node with an inspector address no interface has, and --lite-mode where Node has it.
     expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', TEST_IMAGE, '/usr/local/bin/agentgate']).stdout).toMatch(
       /^exec node --inspect-port=192\.0\.2\.1:9229 --lite-mode \/opt\/agentgate\/supervisor\.cjs "\$@"$/m,
@@ -43,6 +43,21 @@ describe.skipIf(!reachable)('the image', () => {
     expect(exec(container, ['sh', '-c', 'echo hi > /workspace/from-container']).status).toBe(0);
     expect(readFileSync(join(ws, 'from-container'), 'utf8')).toBe('hi\n');
     expect(statSync(join(ws, 'from-container')).uid).toBe(1000);
+  });
+
+  it('sets no-new-privileges itself where the runtime cannot (Swarm), and has no setuid or setgid program', async () => {
+    const withoutOption = HARDENING.filter((flag) => flag !== 'no-new-privileges' && flag !== '--security-opt');
+    const { container } = made.runAgent('nnp', 'agent-idle.sh', [], withoutOption);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(inspect(container, '{{json .HostConfig.SecurityOpt}}')).toBe('null');
+    // PID 1 (tini) and the agent, started through tmux, both carry the flag.
+    const agentPid = readyz(container).agentPid as number;
+    const flags = exec(container, ['sh', '-c', `grep NoNewPrivs /proc/1/status /proc/${agentPid}/status | cut -d: -f2-`]).stdout;
+    expect(flags.trim().split('\n')).toEqual(['NoNewPrivs:\t1', 'NoNewPrivs:\t1']);
+    // As root, so that find sees every directory.
+    const r = docker(['run', '--rm', '--network', 'none', '--user', '0', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'find / -xdev -type f -perm /6000']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
   });
 
   it('lets docker exec reach the tmux session "agent" and see the agent', async () => {

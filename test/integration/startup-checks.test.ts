@@ -115,7 +115,7 @@ describe('startup checks', () => {
     const urlFile = join(sup.root, 'tmux', 'agentgate', 'health-url');
     const firstUrl = readFileSync(urlFile, 'utf8');
     // A second container on the same /tmp (a pod's shared emptyDir), told to wait on start errors as compose does.
-    const second = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: sup.env.TMUX_TMPDIR, AGENTGATE_ON_START_ERROR: 'wait' } });
+    const second = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: join(sup.root, 'tmux'), AGENTGATE_ON_START_ERROR: 'wait' } });
     cleanups.push(() => void second.cleanup());
     expect((await second.exited).code).toBe(69);
     expect(errorLine(second)?.msg).toMatch(/^another tmux server already listens on .*\/tmux-\d+\/default: another supervisor \(or tmux\) shares this \/tmp\. Give each agent container its own \/tmp/);
@@ -130,9 +130,10 @@ describe('startup checks', () => {
     // SIGKILL the whole namespace: nothing removes the socket file.
     process.kill(await sup.initPid(), 'SIGKILL');
     await sup.exited;
-    const socketDir = readdirSync(sup.env.TMUX_TMPDIR).find((d) => d.startsWith('tmux-')) as string;
-    expect(existsSync(join(sup.env.TMUX_TMPDIR, socketDir, 'default'))).toBe(true);
-    const again = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: sup.env.TMUX_TMPDIR } });
+    const tmpDir = join(sup.root, 'tmux');
+    const socketDir = readdirSync(tmpDir).find((d) => d.startsWith('tmux-')) as string;
+    expect(existsSync(join(tmpDir, socketDir, 'default'))).toBe(true);
+    const again = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: tmpDir } });
     cleanups.push(() => void again.cleanup());
     await again.waitForLog('agent started');
   });

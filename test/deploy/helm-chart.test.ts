@@ -1,0 +1,176 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/containers.js';
+import { type Manifest, renderChart, typeCheckManifests, validateAgainstSchema } from '../helpers/k8s-manifests.js';
+import { k8sTools } from '../helpers/k8s-tools.js';
+
+const CHART = join(ROOT, 'deploy', 'helm', 'agentgate-agent');
+
+/** Every option on at once: two agents, SSH, the egress proxy, the SandboxTemplate, chart-made secrets. */
+const EVERYTHING = [
+  'agents[0].name=main',
+  'agents[1].name=docs',
+  'agents[1].program=bash',
+  'agents[1].stopTimeoutMs=12500',
+  'agents[1].workspace.existingClaim=docs-project',
+  'ssh.enabled=true',
+  'ssh.authorizedKeys=ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample user@host',
+  'egress.enabled=true',
+  'sandboxTemplate.enabled=true',
+  'credentials.apiKey=sk-ant-test-not-a-key',
+];
+
+const SCENARIOS: Record<string, string[]> = {
+  defaults: [],
+  everything: EVERYTHING,
+  openshift: ['agentDefaults.uid=null', 'agentDefaults.gid=null'],
+};
+
+const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
+/** The i-th manifest of a kind; a missing one fails the test with its name. */
+const nth = (ms: Manifest[], kind: string, i = 0): Manifest => {
+  const m = byKind(ms, kind)[i];
+  if (!m) throw new Error(`no ${kind} number ${i} in the rendered chart`);
+  return m;
+};
+type PodSpec = { [key: string]: any };
+const podSpecs = (ms: Manifest[]): Array<{ owner: string; spec: PodSpec }> => [
+  ...ms.filter((m) => m.kind === 'StatefulSet' || m.kind === 'Deployment').map((m) => ({ owner: `${m.kind}/${m.metadata.name}`, spec: m.spec.template.spec })),
+  ...byKind(ms, 'SandboxTemplate').map((m) => ({ owner: `SandboxTemplate/${m.metadata.name}`, spec: m.spec.podTemplate.spec })),
+];
+
+describe('the Helm chart', () => {
+  it('passes helm lint with every option on', () => {
+    const r = spawnSync(k8sTools().helm, ['lint', '--strict', CHART, ...EVERYTHING.flatMap((s) => ['--set', s])], { encoding: 'utf8' });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  for (const [scenario, sets] of Object.entries(SCENARIOS)) {
+    it(`renders (${scenario}) manifests valid against the Kubernetes API's schema and types`, () => {
+      const manifests = renderChart('team', sets);
+      expect(manifests.length).toBeGreaterThan(0);
+      for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+      expect(typeCheckManifests(scenario, manifests)).toBe('');
+    }, 60_000);
+  }
+
+  it('the type check does catch a misspelt field (which the schema lets through)', () => {
+    const sts = nth(renderChart('team'), 'StatefulSet');
+    sts.spec.template.spec.containers[0].securityContext.readOnlyRootFilesytem = true;
+    expect(() => validateAgainstSchema(sts)).not.toThrow();
+    expect(typeCheckManifests('misspelt', [sts])).toMatch(/readOnlyRootFilesytem.*does not exist/s);
+  }, 60_000);
+
+  it('runs one StatefulSet per agent, each with its own workspace and state claims (or the claim named)', () => {
+    const manifests = renderChart('team', EVERYTHING);
+    const sets = [nth(manifests, 'StatefulSet', 0), nth(manifests, 'StatefulSet', 1)] as const;
+    expect(byKind(manifests, 'StatefulSet').map((s) => s.metadata.name)).toEqual(['team-agentgate-agent-main', 'team-agentgate-agent-docs']);
+    for (const s of sets) expect(s.spec.replicas).toBe(1);
+    expect(sets[0].spec.volumeClaimTemplates.map((c: Manifest) => c.metadata.name)).toEqual(['workspace', 'state']);
+    expect(sets[1].spec.volumeClaimTemplates.map((c: Manifest) => c.metadata.name)).toEqual(['state']);
+    const docsWorkspace = sets[1].spec.template.spec.volumes.find((v: PodSpec) => v.name === 'workspace');
+    expect(docsWorkspace).toEqual({ name: 'workspace', persistentVolumeClaim: { claimName: 'docs-project' } });
+    // Selectors tell the agents apart; the attach command is on the object.
+    expect(sets[0].spec.selector.matchLabels['agentgate.dev/agent']).toBe('main');
+    expect(sets[1].metadata.annotations?.['agentgate.dev/attach']).toBe('kubectl exec -it -n agents team-agentgate-agent-docs-0 -- agentgate attach');
+    expect(sets[1].spec.template.spec.containers[0].env).toContainEqual({ name: 'AGENTGATE_AGENT', value: 'bash' });
+  });
+
+  it('hardens every container as compose does, with exec probes on agentgate health and a stop budget to match', () => {
+    const manifests = renderChart('team', EVERYTHING);
+    const pods = podSpecs(manifests);
+    expect(pods.length).toBe(5); // two agents, the proxy, two sandbox templates
+    for (const { owner, spec } of pods) {
+      expect(spec.automountServiceAccountToken, owner).toBe(false);
+      expect(spec.securityContext, owner).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      for (const c of spec.containers) {
+        expect(c.securityContext, owner).toEqual({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+          privileged: false,
+          capabilities: { drop: ['ALL'] },
+          seccompProfile: { type: 'RuntimeDefault' },
+        });
+        expect(c.resources.limits, owner).toMatchObject({ cpu: expect.anything(), memory: expect.anything() });
+      }
+    }
+    const agents = pods.filter((p) => !p.owner.endsWith('-egress'));
+    for (const { owner, spec } of agents) {
+      const [agent] = spec.containers;
+      expect(spec.securityContext, owner).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+      expect(agent.livenessProbe.exec.command, owner).toEqual(['agentgate', 'health', '--live']);
+      expect(agent.startupProbe.exec.command, owner).toEqual(['agentgate', 'health', '--live']);
+      expect(agent.readinessProbe.exec.command, owner).toEqual(['agentgate', 'health']);
+      expect(spec.volumes.filter((v: PodSpec) => v.emptyDir).map((v: PodSpec) => v.name), owner).toEqual(['tmp', 'home']);
+      expect(agent.env, owner).toContainEqual({ name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-credentials', key: 'ANTHROPIC_API_KEY', optional: true } } });
+    }
+    const grace = Object.fromEntries(byKind(manifests, 'StatefulSet').map((s) => [s.metadata.name, s.spec.template.spec.terminationGracePeriodSeconds]));
+    expect(grace).toEqual({ 'team-agentgate-agent-main': 10, 'team-agentgate-agent-docs': 13 });
+    // The key reaches the Secret, never a pod spec or an annotation.
+    const secret = byKind(manifests, 'Secret').find((s) => s.metadata.name === 'team-agentgate-agent-credentials');
+    expect(Buffer.from(secret?.data?.ANTHROPIC_API_KEY ?? '', 'base64').toString()).toBe('sk-ant-test-not-a-key');
+    const outsideSecrets = JSON.stringify(manifests.filter((m) => m.kind !== 'Secret'));
+    expect(outsideSecrets).not.toContain('sk-ant-test-not-a-key');
+  });
+
+  it('with the egress proxy, lets agents reach only the proxy: no DNS, no resolver, the proxy by its service address', () => {
+    const manifests = renderChart('team', EVERYTHING);
+    const policy = byKind(manifests, 'NetworkPolicy').find((p) => p.metadata.name === 'team-agentgate-agent-agents');
+    expect(policy?.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy?.spec.egress).toEqual([
+      {
+        to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agentgate-agent', 'app.kubernetes.io/instance': 'team', 'app.kubernetes.io/component': 'egress-proxy' } } }],
+        ports: [{ port: 3128, protocol: 'TCP' }],
+      },
+    ]);
+    expect(policy?.spec.ingress).toEqual([{ ports: [{ port: 2222, protocol: 'TCP' }] }]);
+    const proxyPods = nth(manifests, 'Deployment').spec.template.metadata.labels;
+    expect(proxyPods).toMatchObject(policy?.spec.egress[0].to[0].podSelector.matchLabels);
+    const main = nth(manifests, 'StatefulSet');
+    const spec = main.spec.template.spec;
+    expect(spec.dnsPolicy).toBe('None');
+    expect(spec.dnsConfig).toEqual({ nameservers: ['127.0.0.1'] });
+    expect(spec.enableServiceLinks).toBe(true);
+    expect(spec.containers[0].env).toContainEqual({ name: 'HTTPS_PROXY', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3128' });
+    expect(byKind(manifests, 'Service').map((s) => s.metadata.name)).toContain('team-agentgate-agent-egress');
+    // The SandboxTemplate carries the same rules for agent-sandbox's own NetworkPolicy.
+    const template = nth(manifests, 'SandboxTemplate');
+    expect(template.spec.networkPolicy.egress).toEqual(policy?.spec.egress);
+    expect(template.spec.podTemplate.spec).toEqual(spec);
+  });
+
+  it('without the proxy or SSH, lets nothing in and leaves egress to the cluster', () => {
+    const manifests = renderChart('team');
+    const policy = nth(manifests, 'NetworkPolicy');
+    expect(policy.spec).toMatchObject({ policyTypes: ['Ingress'], ingress: [] });
+    expect(byKind(manifests, 'Secret')).toEqual([]);
+    expect(nth(manifests, 'StatefulSet').spec.template.spec.dnsPolicy).toBeUndefined();
+  });
+
+  it('leaves the uid to the platform (OpenShift) when uid and gid are null', () => {
+    const sts = nth(renderChart('team', SCENARIOS.openshift), 'StatefulSet');
+    expect(sts.spec.template.spec.securityContext).toEqual({ runAsNonRoot: true, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
+  it('refuses bad values with a message naming them', () => {
+    const refuse = (sets: string[]) => {
+      try {
+        renderChart('team', sets);
+      } catch (error) {
+        return String((error as { stderr?: string }).stderr);
+      }
+      throw new Error(`helm accepted ${sets.join(' ')}`);
+    };
+    expect(refuse(['agnets[0].name=x'])).toMatch(/additional properties 'agnets' not allowed/);
+    expect(refuse(['agents[0].name=Main_Agent'])).toMatch(/agents\/0\/name.*does not match pattern/s);
+    expect(refuse(['ssh.enabled=true'])).toMatch(/ssh\.enabled needs ssh\.authorizedKeys/);
+    expect(refuse(['agentDefaults.workspace.size=lots'])).toMatch(/workspace\/size.*does not match pattern/s);
+  });
+
+  it('the binaries used are the official releases', () => {
+    const { helm, kubectl } = k8sTools();
+    expect(execFileSync(helm, ['version', '--short'], { encoding: 'utf8' })).toMatch(/^v\d+\.\d+\.\d+/);
+    expect(execFileSync(kubectl, ['version', '--client'], { encoding: 'utf8' })).toMatch(/Client Version: v1\.\d+/);
+  });
+});
