@@ -60,6 +60,24 @@ image: ## Build the image (NODE_IMAGE=... for another base)
 	  --build-arg REVISION=$(REVISION) --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
 	@docker image inspect -f 'built {{index .RepoTags 0}}: {{.Size}} bytes' $(IMAGE)
 
+# Release builds (docker-bake.hcl): linux/amd64 and linux/arm64, the default and the CUDA variant. Needs a
+# buildx builder that can build for both (docker buildx create --use --driver docker-container) and a registry login.
+BAKE_ENV = VERSION=$(VERSION) REVISION=$$(git rev-parse HEAD) CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) \
+  NPM_CONFIG_REGISTRY=$(NPM_CONFIG_REGISTRY) CLAUDE_CODE_VERSION=$(CLAUDE_CODE_VERSION)
+
+.PHONY: release-plan
+release-plan: ## Print what `make release` would build and tag, without building
+	$(BAKE_ENV) docker buildx bake --print release
+
+.PHONY: release
+release: ## Build and push vX.Y.Z, vX.Y, vX, latest and sha-<commit> (+ -cuda) from package.json's version
+	@git diff --quiet HEAD || { echo "make: the tree has uncommitted changes; a release is built from a commit" >&2; exit 2; }
+	$(BAKE_ENV) docker buildx bake --push release
+
+.PHONY: release-dev
+release-dev: ## Build and push dev and sha-<commit> (+ -cuda)
+	VERSION= REVISION=$$(git rev-parse HEAD) docker buildx bake --push dev
+
 .PHONY: check-project
 check-project:
 	@if [ -n "$(PROJECT)" ] && [ -z "$(PROJECT_DIR)" ]; then \
@@ -84,6 +102,10 @@ attach: ## Attach to the agent's tmux session (detach with Ctrl-b d; READ_ONLY=1
 .PHONY: status
 status: ## The agent's health report for people
 	docker compose exec agent agentgate status
+
+.PHONY: ls
+ls: ## Every agent on this engine (compose, Swarm, docker run): health, agent state, workspace, attach command
+	@node scripts/agentgate-ls.mjs
 
 .PHONY: ps
 ps: ## The agentgate compose projects on this engine
