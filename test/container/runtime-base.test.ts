@@ -33,7 +33,7 @@ describe.skipIf(!reachable || !glibcBuilder)('the image on another runtime base 
     expect(facts.stdout.trim().split('\n')).toEqual([builderNode, 'agentgate', '1000', expect.stringMatching(/\(Claude Code\)$/), 'no-ubuntu']);
 
     const container = made.name('other-base');
-    const run = docker(['run', '-d', '--name', container, ...HARDENING, '--health-interval', '1s', '--health-start-period', '0s', '-e', 'AGENTGATE_AGENT=sleep infinity', IMAGE]);
+    const run = docker(['run', '-d', '--name', container, ...HARDENING, '--health-interval', '1s', '--health-start-period', '0s', '-v', `${made.workspace()}:/workspace`, '-e', 'AGENTGATE_AGENT=sleep infinity', IMAGE]);
     expect(run.status, run.stderr).toBe(0);
     await waitForHealth(container, 'healthy', 60_000);
     expect(exec(container, ['sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status']).stdout).toMatch(/CapEff:\s+0{16}\nNoNewPrivs:\s+1/);
