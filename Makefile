@@ -139,6 +139,8 @@ lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate c
 	docker compose -f compose/compose.yaml -f compose/engine-pre-25.yaml config -q
 	AGENTGATE_SSH_KEYS=compose/no-credentials.json docker compose -f compose/compose.yaml -f compose/ssh.yaml config -q
 	docker compose -f compose/compose.yaml -f compose/egress.yaml config -q
+	docker compose -f compose/compose.yaml -f compose/gpu.yaml config -q
+	docker stack config -c compose/stack.yaml >/dev/null
 
 .PHONY: bench
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md

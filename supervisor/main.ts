@@ -27,6 +27,7 @@ import { runCommand } from './modes/command-mode.js';
 import type { startProxyMode as StartProxyMode } from './modes/proxy-mode.js';
 import { runStartupChecks } from './startup.js';
 import { StopRequest } from './stop-request.js';
+import { execCommand } from './policy/exec-hint.js';
 import { VERSION } from './version.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
@@ -178,13 +179,13 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
       if (announced) return;
       announced = true;
       // The next step for whoever started the container: how to get into the session.
-      log.info({ attach: `docker exec -it ${hostname()} agentgate attach`, detach: 'Ctrl-b d' }, 'ready');
+      log.info({ attach: execCommand(env, hostname(), 'agentgate attach'), detach: 'Ctrl-b d' }, 'ready');
     },
   });
   const startedAtMs = Date.now();
   const isClaude = config.agent.program === 'claude';
   const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
-  if (needsLogin()) log.warn({ how: loginHint(hostname()) }, 'needs login');
+  if (needsLogin()) log.warn({ how: loginHint(execCommand(env, hostname(), 'agentgate attach')) }, 'needs login');
   // Before the health server writes its URL into /tmp: a /tmp shared with another supervisor is refused first.
   await tmux.refuseSharedSocket();
   const egress: { check: Check | null } = { check: config.egressSelfTest.mode === 'off' ? null : { ok: false, reason: 'egress self-test running' } };

@@ -19,9 +19,9 @@ export function claudeHasCredentials(env: Record<string, string | undefined>, st
 }
 
 /** What to do, for the log and `status`. */
-export function loginHint(container: string): string {
+export function loginHint(attachCommand: string): string {
   return (
-    `attach (docker exec -it ${container} agentgate attach) and follow Claude's login prompt: the login is kept in ` +
+    `attach (${attachCommand}) and follow Claude's login prompt: the login is kept in ` +
     `the state volume; or set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN, or give a credentials file ` +
     `(compose: CLAUDE_CREDENTIALS_FILE=~/.claude/.credentials.json)`
   );

@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { probeHealth } from '../health/health-probe.js';
+import { execCommand } from '../policy/exec-hint.js';
 
 export interface AttachOptions {
   session: string;
@@ -29,7 +30,7 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
   delete env.TMUX_PANE;
   const health = await probeHealth({ baseUrl: options.healthUrl, timeoutMs: 1000 });
   if (health.report?.mode === 'keep-alive') {
-    options.say(`no agent session: this container runs in keep-alive mode (AGENTGATE_AGENT=none); open a shell instead: docker exec -it ${options.container} bash`);
+    options.say(`no agent session: this container runs in keep-alive mode (AGENTGATE_AGENT=none); open a shell instead: ${execCommand(options.env, options.container, 'bash')}`);
     return 1;
   }
   if (health.report?.phase === 'failed') {

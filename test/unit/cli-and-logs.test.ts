@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execCommand } from '../../supervisor/policy/exec-hint.js';
 import { parseInvocation } from '../../supervisor/cli-args.js';
 import { isSecretName, scrubSecrets, secretValues } from '../../supervisor/config/secret-names.js';
 import { UsageError } from '../../supervisor/errors.js';
@@ -69,5 +70,12 @@ describe('last-resort and people-facing errors', () => {
   it('prints errors for people as lines of text, not JSON', () => {
     const text = formatErrorForPeople('invalid configuration:\n  - AGENTGATE_RESTART="x": expected one of', []);
     expect(text).toBe('agentgate: invalid configuration:\n  - AGENTGATE_RESTART="x": expected one of\n');
+  });
+});
+
+describe('execCommand', () => {
+  it('says kubectl exec in a Kubernetes pod and docker exec elsewhere', () => {
+    expect(execCommand({}, 'box', 'agentgate attach')).toBe('docker exec -it box agentgate attach');
+    expect(execCommand({ KUBERNETES_SERVICE_HOST: '10.0.0.1' }, 'team-main-0', 'agentgate attach')).toBe('kubectl exec -it team-main-0 -- agentgate attach');
   });
 });
