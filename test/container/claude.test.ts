@@ -1,9 +1,9 @@
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, logEvents, requireEngine } from '../helpers/containers.js';
 import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
+import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -16,29 +16,12 @@ afterAll(() => {
   made.cleanup();
 });
 
-const API_KEY = 'sk-ant-mock-key-0123456789';
-/**
- * A state dir as it is after a person did Claude's first-run steps once in the session (theme, approving the
- * key, trusting /workspace): the steps themselves need a person at the terminal.
- */
-function preparedStateDir(settings: Record<string, unknown> = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), 'agentgate-state-'));
-  writeFileSync(join(dir, 'settings.json'), JSON.stringify(settings));
-  chownSync(join(dir, 'settings.json'), 1000, 1000);
-  writeFileSync(
-    join(dir, '.claude.json'),
-    JSON.stringify({
-      hasCompletedOnboarding: true,
-      theme: 'dark',
-      customApiKeyResponses: { approved: [API_KEY.slice(-20)], rejected: [] },
-      projects: { '/workspace': { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } },
-    }),
-  );
-  chownSync(dir, 1000, 1000);
-  chownSync(join(dir, '.claude.json'), 1000, 1000);
+const API_KEY = CLAUDE_TEST_KEY;
+const preparedStateDir = (settings: Record<string, unknown> = {}) => {
+  const dir = preparedClaudeState(settings);
   made.track(dir);
   return dir;
-}
+};
 
 /** The real claude, on the host's loopback (where the mock listens), hardened otherwise. */
 async function runClaude(label: string, state: string, ws: string, extra: string[] = []): Promise<string> {

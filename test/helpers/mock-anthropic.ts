@@ -3,6 +3,8 @@ import { type Server, createServer } from 'node:http';
 export interface MockRequest {
   path: string;
   body: any;
+  /** The address the request came from (the proxy's, when the client went through one). */
+  from: string;
 }
 
 /**
@@ -22,7 +24,8 @@ export class MockAnthropic {
     private readonly toolTrigger = 'please run the tool',
   ) {}
 
-  async start(): Promise<void> {
+  /** Listens on `host` (loopback by default; 0.0.0.0 for containers that reach the host through a bridge). */
+  async start(host = '127.0.0.1'): Promise<void> {
     this.server = createServer((req, res) => {
       let raw = '';
       req.on('data', (d) => (raw += d));
@@ -33,7 +36,7 @@ export class MockAnthropic {
         } catch {
           // not JSON: recorded as empty
         }
-        this.requests.push({ path: req.url ?? '', body });
+        this.requests.push({ path: req.url ?? '', body, from: req.socket.remoteAddress ?? '' });
         if (!(req.url ?? '').startsWith('/v1/messages') || req.method !== 'POST') {
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
           return;
@@ -43,7 +46,7 @@ export class MockAnthropic {
         else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.message(body.model, tool)));
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => this.server?.listen(0, host, () => resolve()));
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;
   }
