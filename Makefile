@@ -131,16 +131,21 @@ test-unit: deps ## Unit tests only
 test-container: build ## Container tests only (needs a Docker engine)
 	npx vitest run test/container
 
+.PHONY: test-swarm-nodes
+test-swarm-nodes: build ## The Swarm stack on two Docker-in-Docker nodes: spread, drain (privileged containers, minutes)
+	npx vitest run --config vitest.multinode.config.ts
+
 .PHONY: lint
 lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate compose
 	npx --yes dockerfile-utils@0.16.3 lint docker/Dockerfile
-	shellcheck docker/*.sh test/fixtures/*.sh .ci/run
+	shellcheck docker/*.sh test/fixtures/*.sh test/fixtures/swarm-node/*.sh .ci/run
 	docker compose -f compose/compose.yaml config -q
 	docker compose -f compose/compose.yaml -f compose/engine-pre-25.yaml config -q
 	AGENTGATE_SSH_KEYS=compose/no-credentials.json docker compose -f compose/compose.yaml -f compose/ssh.yaml config -q
 	docker compose -f compose/compose.yaml -f compose/egress.yaml config -q
 	docker compose -f compose/compose.yaml -f compose/gpu.yaml config -q
 	docker stack config -c compose/stack.yaml >/dev/null
+	docker stack config -c compose/stack.yaml -c compose/stack-host-network.yaml >/dev/null
 
 .PHONY: bench
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md

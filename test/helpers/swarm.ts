@@ -22,8 +22,9 @@ export class TestStack {
     this.service = `${name}_agent`;
   }
 
-  async deploy(env: Record<string, string> = {}): Promise<void> {
-    const r = await dockerAsync(['stack', 'deploy', '--resolve-image', 'never', '-c', 'compose/stack.yaml', this.name], {
+  async deploy(env: Record<string, string> = {}, overrides: string[] = []): Promise<void> {
+    const files = ['compose/stack.yaml', ...overrides].flatMap((f) => ['-c', f]);
+    const r = await dockerAsync(['stack', 'deploy', '--resolve-image', 'never', ...files, this.name], {
       cwd: ROOT,
       env: { ...process.env, AGENTGATE_IMAGE: TEST_IMAGE, ...env },
       timeoutMs: 120_000,
