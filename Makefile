@@ -138,7 +138,7 @@ test-swarm-nodes: build ## The Swarm stack on two Docker-in-Docker nodes: spread
 .PHONY: lint
 lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate compose
 	npx --yes dockerfile-utils@0.16.3 lint docker/Dockerfile
-	shellcheck docker/*.sh test/fixtures/*.sh test/fixtures/swarm-node/*.sh .ci/run
+	shellcheck docker/*.sh test/fixtures/*.sh test/fixtures/docker-node/*.sh .ci/run
 	docker compose -f compose/compose.yaml config -q
 	docker compose -f compose/compose.yaml -f compose/engine-pre-25.yaml config -q
 	AGENTGATE_SSH_KEYS=compose/no-credentials.json docker compose -f compose/compose.yaml -f compose/ssh.yaml config -q

@@ -17,10 +17,15 @@ export function queryName(packet: Buffer): string | null {
   return null;
 }
 
-/** A resolver of the test's own on `address`:53 (UDP): it remembers every name asked and answers NXDOMAIN. */
+/**
+ * A resolver of the test's own on `address`:53 (UDP): it remembers every name asked and answers NXDOMAIN, or
+ * nothing with `answer: false` (where a query's source may be an address this machine cannot route back to).
+ */
 export class RecordingResolver {
   readonly names: string[] = [];
   private socket: Socket | null = null;
+
+  constructor(private readonly options: { answer: boolean } = { answer: true }) {}
 
   async start(address: string): Promise<void> {
     const socket = createSocket('udp4');
@@ -29,6 +34,7 @@ export class RecordingResolver {
       const name = queryName(packet);
       if (!name) return;
       this.names.push(name);
+      if (!this.options.answer) return;
       // The query sent back as a response (QR set), with no records and RCODE 3: the name does not exist.
       const reply = Buffer.from(packet);
       reply[2] = ((reply[2] as number) | 0x80) & 0xf9;
