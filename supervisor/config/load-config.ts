@@ -83,8 +83,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     factor: c.BACKOFF_FACTOR,
     jitter: c.BACKOFF_JITTER,
   };
+  const agent = resolveAgent(c.AGENT, c.AGENT_ARGS);
   return {
-    agent: resolveAgent(c.AGENT, c.AGENT_ARGS),
+    agent,
     workspace: { path: c.WORKSPACE, strict: c.WORKSPACE_STRICT },
     sessionName: c.SESSION,
     restart: {
@@ -108,7 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? null
         : { port: c.SSH_PORT, host: c.SSH_HOST, authorizedKeysFile: c.SSH_AUTHORIZED_KEYS, readOnlyKeysFile: c.SSH_READONLY_KEYS, onAgentExit: c.SSH_ON_AGENT_EXIT },
     notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
-    resume: c.RESUME ?? c.AGENT === 'claude',
+    // Claude however it is named (the preset, or `claude --model ...`): the resume flags are claude's own.
+    resume: c.RESUME ?? agent.program === 'claude',
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
     warnings: unknownVariableWarnings(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },

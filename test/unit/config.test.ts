@@ -14,6 +14,13 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('resumes Claude by default however it is named, and nothing else unless asked', () => {
+    expect(loadConfig({}).resume).toBe(true);
+    expect(loadConfig({ AGENTGATE_AGENT: 'claude --model opus' }).resume).toBe(true);
+    expect(loadConfig({ AGENTGATE_AGENT: 'bash' }).resume).toBe(false);
+    expect(loadConfig({ AGENTGATE_AGENT: 'claude', AGENTGATE_RESUME: 'false' }).resume).toBe(false);
+  });
+
   it('gives the documented defaults for an empty environment', () => {
     const c = loadConfig({});
     expect(c.agent).toEqual({ kind: 'agent', commandLine: 'claude', program: 'claude' });
