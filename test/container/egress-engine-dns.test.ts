@@ -32,7 +32,7 @@ afterAll(() => {
 describe.skipIf(!reachable)('the agent behind the egress proxy, on an engine whose upstream resolver is the test\'s', () => {
   it('sends none of the agent\'s lookups to the engine\'s upstream, while a normal container\'s reach it', async () => {
     const base = composeEnv(project);
-    const env = { ...base, ...nodes.env('engine'), COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml`, AGENTGATE_AGENT: 'sleep infinity',
+    const env = { ...base, DOCKER_HOST: nodes.env('engine').DOCKER_HOST, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml`, AGENTGATE_AGENT: 'sleep infinity',
       // The self-test's direct probe: an address of this machine's (it must fail), never one outside.
       AGENTGATE_EGRESS_PROBE: `${gateway}:9` };
     const up = await dockerAsync(['compose', 'up', '-d', '--wait', 'agent'], { cwd: ROOT, env, timeoutMs: 300_000 });

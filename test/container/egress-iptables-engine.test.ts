@@ -45,7 +45,7 @@ describe.skipIf(!reachable)('the egress variant on an engine with iptables', () 
 
     // The egress variant on the same engine: a target beside the proxy, listed by address.
     const base = composeEnv(project);
-    const env = { ...base, ...nodes.env('engine'), COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml`, AGENTGATE_AGENT: 'sleep infinity' };
+    const env = { ...base, DOCKER_HOST: nodes.env('engine').DOCKER_HOST, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml`, AGENTGATE_AGENT: 'sleep infinity' };
     expect((await dockerAsync(['compose', 'up', '-d', '--wait', 'egress'], { cwd: ROOT, env, timeoutMs: 300_000 })).status).toBe(0);
     const outer = `${project}_agentgate-outer`;
     const target = on(['run', '-d', '--network', outer, '--entrypoint', 'python3', TEST_IMAGE, '-m', 'http.server', '8000']).stdout.trim();

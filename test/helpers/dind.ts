@@ -54,7 +54,10 @@ export class DockerNodes {
     return this.addresses.get(name) ?? '';
   }
 
-  /** The environment that points the docker CLI (and compose) at node `name`. */
+  /**
+   * The environment that points the docker CLI (and compose) at node `name`. It carries this process's whole
+   * environment (under make: AGENTGATE_IMAGE and more): a compose environment takes only its DOCKER_HOST.
+   */
   env(name: string): NodeJS.ProcessEnv {
     return { ...process.env, DOCKER_HOST: `tcp://${this.address(name)}:2375` };
   }
