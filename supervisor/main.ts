@@ -154,6 +154,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(smallBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
   }
   let announced = false;
+  const attachCommand = execCommand(env, hostname(), 'agentgate attach');
   const sshServer: { current: SshServer | null } = { current: null };
   const scrub = (text: string) => scrubSecrets(text, SECRETS);
   const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName));
@@ -179,13 +180,13 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
       if (announced) return;
       announced = true;
       // The next step for whoever started the container: how to get into the session.
-      log.info({ attach: execCommand(env, hostname(), 'agentgate attach'), detach: 'Ctrl-b d' }, 'ready');
+      log.info({ attach: attachCommand, detach: 'Ctrl-b d' }, 'ready');
     },
   });
   const startedAtMs = Date.now();
   const isClaude = config.agent.program === 'claude';
   const needsLogin = () => (isClaude ? !claudeHasCredentials(agentEnv, config.state.stateDir) : null);
-  if (needsLogin()) log.warn({ how: loginHint(execCommand(env, hostname(), 'agentgate attach')) }, 'needs login');
+  if (needsLogin()) log.warn({ how: loginHint(attachCommand) }, 'needs login');
   // Before the health server writes its URL into /tmp: a /tmp shared with another supervisor is refused first.
   await tmux.refuseSharedSocket();
   const egress: { check: Check | null } = { check: config.egressSelfTest.mode === 'off' ? null : { ok: false, reason: 'egress self-test running' } };
