@@ -255,3 +255,26 @@ volumes:
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
+
+{{/*
+The agents' network rules, shared by the chart's NetworkPolicy and the SandboxTemplate's: nothing comes in but
+SSH (when on); with the egress proxy, nothing goes out but to the proxy's port.
+*/}}
+{{- define "agentgate.agentNetworkRules" -}}
+{{- if .Values.ssh.enabled -}}
+ingress:
+  - ports:
+      - { port: 2222, protocol: TCP }
+{{- else -}}
+ingress: []
+{{- end }}
+{{- if .Values.egress.enabled }}
+egress:
+  - to:
+      - podSelector:
+          matchLabels:
+            {{- include "agentgate.egressSelector" . | nindent 12 }}
+    ports:
+      - { port: 3128, protocol: TCP }
+{{- end }}
+{{- end -}}
