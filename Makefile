@@ -76,7 +76,7 @@ release: ## Build and push vX.Y.Z, vX.Y, vX, latest and sha-<commit> (+ -cuda) f
 
 .PHONY: release-dev
 release-dev: ## Build and push dev and sha-<commit> (+ -cuda)
-	VERSION= REVISION=$$(git rev-parse HEAD) docker buildx bake --push dev
+	$(BAKE_ENV) VERSION= docker buildx bake --push dev
 
 .PHONY: check-project
 check-project:
