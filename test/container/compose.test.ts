@@ -13,10 +13,10 @@ const reachable = requireEngine();
 const made = new TestContainers();
 const projects: string[] = [];
 /** A compose project of this test's own; `down -v` after the suite. */
-function project(label: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function project(label: string, extra: Record<string, string> = {}, overrides: string[] = []): NodeJS.ProcessEnv {
   const name = `agentgate-t${process.pid}-${label}`;
   projects.push(name);
-  return composeEnv(name, extra);
+  return composeEnv(name, extra, overrides);
 }
 const compose = (args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000) => dockerAsync(['compose', ...args], { cwd: ROOT, env, timeoutMs });
 const containerOf = (env: NodeJS.ProcessEnv) => docker(['compose', 'ps', '-a', '-q', 'agent'], 30_000, env).stdout.trim();
@@ -114,8 +114,7 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
     chmodSync(`${key}.pub`, 0o644);
     chmodSync(keys, 0o755);
     const port = await freePort();
-    const base = project('ssh', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_SSH_KEYS: `${key}.pub`, AGENTGATE_SSH_PUBLISH: String(port) });
-    const env = { ...base, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/ssh.yaml` };
+    const env = project('ssh', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_SSH_KEYS: `${key}.pub`, AGENTGATE_SSH_PUBLISH: String(port) }, ['compose/ssh.yaml']);
     const up = await compose(['up', '-d', '--wait', 'agent'], env);
     expect(up.status, up.stderr).toBe(0);
     const container = containerOf(env);
@@ -128,11 +127,10 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
   });
 
   it('puts the agent behind the egress proxy with compose/egress.yaml: allowed through it, nothing around it', async () => {
-    const base = project('egress', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity' });
-    const env = { ...base, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml` };
+    const env = project('egress', { AGENTGATE_PROJECT_DIR: made.workspace(), AGENTGATE_AGENT: 'sleep infinity' }, ['compose/egress.yaml']);
     // A target on the egress side (a container on the outer network), and a service of the host's.
     expect((await compose(['up', '-d', '--wait', 'egress'], env)).status).toBe(0);
-    const outer = `${base.COMPOSE_PROJECT_NAME}_agentgate-outer`;
+    const outer = `${env.COMPOSE_PROJECT_NAME}_agentgate-outer`;
     const target = made.name('egress-target');
     expect(docker(['run', '-d', '--name', target, '--network', outer, '--entrypoint', 'python3', TEST_IMAGE, '-m', 'http.server', '8000']).status).toBe(0);
     const targetIp = inspect(target, `{{(index .NetworkSettings.Networks "${outer}").IPAddress}}`);

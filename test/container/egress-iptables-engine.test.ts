@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, requireEngine } from '../helpers/containers.js';
 import { DockerNodes } from '../helpers/dind.js';
-import { TEST_IMAGE, composeEnv, docker, dockerAsync } from '../helpers/docker.js';
+import { TEST_IMAGE, composeEnv, docker, dockerAsync, networkGateway } from '../helpers/docker.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 /**
@@ -40,12 +40,11 @@ describe.skipIf(!reachable)('the egress variant on an engine with iptables', () 
     // The problem, shown on this engine: a container on a plain internal network reaches the host's service.
     expect(on(['network', 'create', '--internal', 'plain-internal']).status).toBe(0);
     const plain = on(['run', '-d', '--network', 'plain-internal', '--entrypoint', 'sleep', TEST_IMAGE, 'infinity']).stdout.trim();
-    const plainGateway = on(['network', 'inspect', 'plain-internal', '-f', '{{(index .IPAM.Config 0).Gateway}}']).stdout.trim();
+    const plainGateway = networkGateway('plain-internal', nodes.env('engine'));
     await waitFor(() => curl(plain, `http://${plainGateway}:${HOST_SERVICE_PORT}/`) === '200', 'the host service from a plain internal network', 30_000);
 
     // The egress variant on the same engine: a target beside the proxy, listed by address.
-    const base = composeEnv(project);
-    const env = { ...base, DOCKER_HOST: nodes.env('engine').DOCKER_HOST, COMPOSE_FILE: `${base.COMPOSE_FILE}:compose/egress.yaml`, AGENTGATE_AGENT: 'sleep infinity' };
+    const env = composeEnv(project, { DOCKER_HOST: nodes.dockerHost('engine'), AGENTGATE_AGENT: 'sleep infinity' }, ['compose/egress.yaml']);
     expect((await dockerAsync(['compose', 'up', '-d', '--wait', 'egress'], { cwd: ROOT, env, timeoutMs: 300_000 })).status).toBe(0);
     const outer = `${project}_agentgate-outer`;
     const target = on(['run', '-d', '--network', outer, '--entrypoint', 'python3', TEST_IMAGE, '-m', 'http.server', '8000']).stdout.trim();
@@ -56,7 +55,7 @@ describe.skipIf(!reachable)('the egress variant on an engine with iptables', () 
     await waitFor(() => curl(agent, `http://${targetIp}:8000/`, true) === '200', 'the listed target through the proxy', 30_000);
     // Around the proxy: the target directly, and the host's service on every address the host has.
     expect(curl(agent, `http://${targetIp}:8000/`)).toBe('000');
-    const outerGateway = on(['network', 'inspect', outer, '-f', '{{(index .IPAM.Config 0).Gateway}}']).stdout.trim();
+    const outerGateway = networkGateway(outer, nodes.env('engine'));
     for (const address of [...hostAddresses, outerGateway]) {
       expect(curl(agent, `http://${address}:${HOST_SERVICE_PORT}/`), `the host service at ${address}`).toBe('000');
     }

@@ -34,7 +34,6 @@ afterAll(() => {
 /**
  * Runs the rendered pod's container under Docker as the kubelet would, its volumes prepared as the kubelet
  * prepares them: emptyDir world-writable (0777), claims owned by root, group fsGroup, setgid and group-writable.
- * No copy of the image's content into them (a new PersistentVolume starts empty).
  */
 function runPodUnderDocker(label: string, pod: Manifest, ids: { uid: number; gid: number }, podSecrets: Manifest[] = []): string {
   const name = `agentgate-test-pod-${label}-${process.pid}`;
@@ -42,7 +41,7 @@ function runPodUnderDocker(label: string, pod: Manifest, ids: { uid: number; gid
   docker(['rm', '-f', name]);
   const prefix = name;
   const fsGroup = pod.spec.securityContext.fsGroup ?? ids.gid;
-  const args = dockerRunArgs(pod, { volumePrefix: prefix, secrets: podSecrets, ...ids }).map((a) => (a.startsWith(`${prefix}-`) ? `${a}:nocopy`.replace(/:ro:nocopy$/, ':ro,nocopy') : a));
+  const args = dockerRunArgs(pod, { volumePrefix: prefix, secrets: podSecrets, ...ids });
   for (const volume of pod.spec.volumes as Array<{ name: string; emptyDir?: unknown; persistentVolumeClaim?: unknown }>) {
     if (!volume.emptyDir && !volume.persistentVolumeClaim) continue;
     const v = `${prefix}-${volume.name}`;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { ROOT } from './containers.js';
-import { NODE_IMAGE, TEST_IMAGE, docker, dockerAsync } from './docker.js';
+import { NODE_IMAGE, TEST_IMAGE, docker, dockerAsync, networkGateway } from './docker.js';
 import { waitFor } from './wait-for.js';
 
 /** What a Docker-in-Docker node needs: --privileged, less SYS_RESOURCE, which this machine does not grant. */
@@ -26,7 +26,7 @@ export class DockerNodes {
     if (build.status !== 0) throw new Error(`building the node image failed: ${build.stderr.slice(-2000)}`);
     const made = docker(['network', 'create', this.network]);
     if (made.status !== 0) throw new Error(`creating ${this.network}: ${made.stderr}`);
-    return docker(['network', 'inspect', this.network, '-f', '{{(index .IPAM.Config 0).Gateway}}']).stdout.trim();
+    return networkGateway(this.network);
   }
 
   /**
@@ -54,12 +54,17 @@ export class DockerNodes {
     return this.addresses.get(name) ?? '';
   }
 
+  /** Node `name`'s engine as DOCKER_HOST: what a compose environment (composeEnv's extra) takes. */
+  dockerHost(name: string): string {
+    return `tcp://${this.address(name)}:2375`;
+  }
+
   /**
-   * The environment that points the docker CLI (and compose) at node `name`. It carries this process's whole
-   * environment (under make: AGENTGATE_IMAGE and more): a compose environment takes only its DOCKER_HOST.
+   * The environment that points the docker CLI at node `name`: this process's whole environment (under make:
+   * AGENTGATE_IMAGE and more), so not for compose, which takes only dockerHost().
    */
   env(name: string): NodeJS.ProcessEnv {
-    return { ...process.env, DOCKER_HOST: `tcp://${this.address(name)}:2375` };
+    return { ...process.env, DOCKER_HOST: this.dockerHost(name) };
   }
 
   on(name: string, args: string[], timeoutMs = 120_000) {

@@ -1,6 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { type Socket, createSocket } from 'node:dgram';
+import { expect } from 'vitest';
 import { waitFor } from './wait-for.js';
+
+/** The made-up names askMadeUpNames has the agent ask, for a capture or a resolver to look for. */
+export const madeUpNames = (id: string) => new RegExp(`leak-[abc]-${id}`);
+
+/**
+ * Has an agent behind the egress proxy ask for made-up names the three ways a name could leave it: its own
+ * resolver, a direct connection, and through the proxy (which refuses it, 403, before any lookup). Each must
+ * fail; what the names must never reach is for the caller to check.
+ */
+export function askMadeUpNames(inAgent: (shellCommand: string) => { stdout: string }, id: string): void {
+  expect(inAgent(`getent hosts leak-a-${id}.example || echo unresolved`).stdout.trim()).toBe('unresolved');
+  expect(inAgent(`curl -s -m 3 --noproxy '*' -o /dev/null -w '%{http_code}' http://leak-b-${id}.example/`).stdout).toBe('000');
+  expect(inAgent(`curl -s -m 5 -o /dev/null -w '%{http_code}' http://leak-c-${id}.example/`).stdout).toBe('403');
+}
 
 /** The name asked in a DNS query packet (the first question), or null when it is not one. */
 export function queryName(packet: Buffer): string | null {

@@ -64,11 +64,13 @@ export function removeContainers(names: string[]): void {
 }
 
 /**
- * The environment for `docker compose` in tests: the test image, a project name of the test's own, and the
- * override that engines older than 25 need (they refuse healthcheck.start_interval), as the Makefile adds it.
+ * The environment for `docker compose` in tests: the test image, a project name of the test's own, the
+ * override that engines older than 25 need (they refuse healthcheck.start_interval), as the Makefile adds it,
+ * then `overrides` (compose/egress.yaml, ...). The engine asked is extra.DOCKER_HOST's when given.
  */
-export function composeEnv(project: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const api = docker(['version', '-f', '{{.Server.APIVersion}}'], 15_000).stdout.trim();
+export function composeEnv(project: string, extra: Record<string, string> = {}, overrides: string[] = []): NodeJS.ProcessEnv {
+  const engineEnv = extra.DOCKER_HOST ? { ...process.env, DOCKER_HOST: extra.DOCKER_HOST } : process.env;
+  const api = docker(['version', '-f', '{{.Server.APIVersion}}'], 15_000, engineEnv).stdout.trim();
   const [major, minor] = api.split('.').map(Number);
   const old = (major ?? 0) < 1 || ((major ?? 0) === 1 && (minor ?? 0) < 44);
   return {
@@ -76,7 +78,12 @@ export function composeEnv(project: string, extra: Record<string, string> = {}):
     AGENTGATE_IMAGE: TEST_IMAGE,
     NODE_IMAGE,
     COMPOSE_PROJECT_NAME: project,
-    COMPOSE_FILE: old ? 'compose/compose.yaml:compose/engine-pre-25.yaml' : 'compose/compose.yaml',
+    COMPOSE_FILE: ['compose/compose.yaml', ...(old ? ['compose/engine-pre-25.yaml'] : []), ...overrides].join(':'),
     ...extra,
   };
+}
+
+/** The gateway address of a Docker network: the engine's host on it. */
+export function networkGateway(network: string, env: NodeJS.ProcessEnv = process.env): string {
+  return docker(['network', 'inspect', network, '-f', '{{(index .IPAM.Config 0).Gateway}}'], 60_000, env).stdout.trim();
 }

@@ -23,7 +23,7 @@ export function podOfStatefulSet(sts: Manifest): { pod: Manifest; claims: string
  * `docker run` arguments that carry out one container of a pod spec as the kubelet would: its user and groups
  * (fsGroup as a supplementary group), securityContext, limits, env (secret references resolved from the given
  * Secrets) and volumes (each a named volume `<prefix>-<volume name>`, which the caller prepares as the kubelet
- * does). The probes are left to the caller, who runs them with docker exec.
+ * does; mounted with nocopy, since a new volume of the kubelet's starts empty, not with the image's files). The probes are left to the caller, who runs them with docker exec.
  */
 export function dockerRunArgs(pod: Manifest, options: { volumePrefix: string; secrets: Manifest[]; uid: number; gid: number }): string[] {
   const spec = pod.spec as Json;
@@ -55,7 +55,7 @@ export function dockerRunArgs(pod: Manifest, options: { volumePrefix: string; se
     const volume = (spec.volumes as Json[]).find((v) => v.name === mount.name);
     if (!volume) throw new Error(`volumeMount ${mount.name} names no volume`);
     if (volume.secret) continue; // files from Secrets: the test passes the credentials through env instead
-    args.push('-v', `${options.volumePrefix}-${mount.name}:${mount.mountPath}${mount.readOnly ? ':ro' : ''}`);
+    args.push('-v', `${options.volumePrefix}-${mount.name}:${mount.mountPath}:${mount.readOnly ? 'ro,' : ''}nocopy`);
   }
   return args;
 }

@@ -66,9 +66,8 @@ export class TestStack {
   /** The stack, its stopped tasks' containers and its per-slot volumes. */
   async remove(): Promise<void> {
     docker(['stack', 'rm', this.name], 60_000);
-    const containers = () => docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${this.service}`]).stdout.trim().split('\n').filter(Boolean);
     await waitFor(() => docker(['service', 'inspect', this.service]).status !== 0, 'service removed', 60_000).catch(() => undefined);
-    const leftovers = containers();
+    const leftovers = docker(['ps', '-aq', '--filter', `label=com.docker.swarm.service.name=${this.service}`]).stdout.trim().split('\n').filter(Boolean);
     if (leftovers.length > 0) docker(['rm', '-f', ...leftovers], 60_000);
     const volumes = docker(['volume', 'ls', '-q', '--filter', `name=${this.service}-`]).stdout.trim().split('\n').filter(Boolean);
     if (volumes.length > 0) docker(['volume', 'rm', '-f', ...volumes], 60_000);
