@@ -23,5 +23,5 @@ const common = {
   banner: { js: 'process.on("SIGUSR1",function(){});' },
 };
 await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
-// `agentgate proxy` loads this second file beside the first: see supervisor/proxy-entry.ts.
-await build({ ...common, entryPoints: ['supervisor/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });
+// `agentgate proxy` loads this second file beside the first: see supervisor/features/egress/proxy-entry.ts.
+await build({ ...common, entryPoints: ['supervisor/features/egress/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
-import type { BackoffOptions } from '../policy/backoff.js';
-import type { RestartPolicyOptions } from '../policy/restart-policy.js';
+import type { BackoffOptions } from '../agent/backoff.js';
+import type { RestartPolicyOptions } from '../agent/restart-policy.js';
 import { backoffRangeSchema, describeIssue, envSchema, pickPrefixed } from './schema.js';
 import { unknownVariableWarnings } from './unknown-names.js';
 

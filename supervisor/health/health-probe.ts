@@ -1,7 +1,7 @@
 import { request } from 'node:http';
-import { formatDuration, formatMoment } from './durations.js';
-import type { HealthReport } from './health-state.js';
-import { describeExit, summarizeHealth } from './health-state.js';
+import { formatDuration, formatMoment } from '../contract/durations.js';
+import type { HealthReport } from '../contract/health-report.js';
+import { describeExit, summarizeHealth } from '../contract/health-report.js';
 
 export interface ProbeResult {
   healthy: boolean;

@@ -1,9 +1,9 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { StartupError } from '../errors.js';
-import type { HookEvent } from '../policy/agent-state.js';
-import type { EventStream } from './event-stream.js';
+import type { HookEvent } from '../features/observation/state-machine.js';
+import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
-import { type HealthSnapshot, evaluateHealth } from './health-state.js';
+import { type HealthSnapshot, evaluateHealth } from '../contract/health-report.js';
 
 export interface HealthServer {
   server: Server;

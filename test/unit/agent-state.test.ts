@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentStateMachine } from '../../supervisor/policy/agent-state.js';
+import { AgentStateMachine } from '../../supervisor/features/observation/state-machine.js';
 
 const claude = () => new AgentStateMachine({ hooks: true, idleMs: 30_000 }, 0);
 const other = () => new AgentStateMachine({ hooks: false, idleMs: 5000 }, 0);
@@ -90,7 +90,7 @@ describe('agent state from the screen, for agents without hooks', () => {
 
 describe('explainExit', () => {
   it('names an agent that cannot reach its API, or is not logged in, from its last screen lines', async () => {
-    const { explainExit } = await import('../../supervisor/policy/explain-exit.js');
+    const { explainExit } = await import('../../supervisor/agent/explain-exit.js');
     expect(explainExit([' Unable to connect to Anthropic services', ' Failed to connect to api.anthropic.com: EAI_AGAIN'])).toBe('cannot reach its API');
     expect(explainExit(['Invalid API key · Please run /login'])).toBe('not logged in');
     expect(explainExit(['all done'])).toBeNull();
@@ -100,7 +100,7 @@ describe('explainExit', () => {
 
 describe('transcript lines', () => {
   it('takes role and text from user and assistant messages, and nothing else', async () => {
-    const { messageOf } = await import('../../supervisor/adapters/transcript-tail.js');
+    const { messageOf } = await import('../../supervisor/agents/claude/transcript-tail.js');
     expect(messageOf('{"type":"user","message":{"role":"user","content":"fix the test"}}')).toEqual({ role: 'user', text: 'fix the test' });
     expect(messageOf('{"type":"assistant","message":{"role":"assistant","content":[{"type":"text","text":"done"},{"type":"tool_use","name":"Bash"}]}}')).toEqual({ role: 'assistant', text: 'done' });
     expect(messageOf('{"type":"assistant","message":{"role":"assistant","content":[{"type":"tool_use","name":"Bash"}]}}')).toBeNull();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { execCommand } from '../../supervisor/policy/exec-hint.js';
-import { parseInvocation } from '../../supervisor/cli-args.js';
+import { execCommand } from '../../supervisor/runtime/exec-hint.js';
+import { parseInvocation } from '../../supervisor/commands/invocation.js';
 import { isSecretName, scrubSecrets, secretValues } from '../../supervisor/config/secret-names.js';
 import { UsageError } from '../../supervisor/errors.js';
 import { createLogger } from '../../supervisor/log/logger.js';

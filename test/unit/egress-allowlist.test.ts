@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ALLOWLIST, classifyAddress, matchRule, parseAllowlist } from '../../supervisor/policy/egress-allowlist.js';
+import { DEFAULT_ALLOWLIST, classifyAddress, matchRule, parseAllowlist } from '../../supervisor/features/egress/allowlist.js';
 
 describe('egress allowlist', () => {
   it('reads names, wildcards, ports, addresses and comments, and names bad entries', () => {

@@ -1,6 +1,6 @@
 import { formatStatus } from '../../supervisor/health/health-probe.js';
 import { describe, expect, it } from 'vitest';
-import { type HealthSnapshot, describeExit, evaluateHealth, summarizeHealth } from '../../supervisor/health/health-state.js';
+import { type HealthSnapshot, describeExit, evaluateHealth, summarizeHealth } from '../../supervisor/contract/health-report.js';
 
 const running: HealthSnapshot = {
   mode: 'agent',

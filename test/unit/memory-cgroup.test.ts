@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMemoryLimit, parseOomKills } from '../../supervisor/policy/memory-cgroup-text.js';
+import { parseMemoryLimit, parseOomKills } from '../../supervisor/runtime/memory-cgroup-text.js';
 
 describe('memory cgroup files', () => {
   it('reads the OOM-kill counter of cgroup v2 memory.events and v1 memory.oom_control', () => {

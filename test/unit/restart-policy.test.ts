@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nextBackoffMs } from '../../supervisor/policy/backoff.js';
-import { RestartPolicy, type RestartPolicyOptions, exitCodeOf } from '../../supervisor/policy/restart-policy.js';
+import { nextBackoffMs } from '../../supervisor/agent/backoff.js';
+import { RestartPolicy, type RestartPolicyOptions, exitCodeOf } from '../../supervisor/agent/restart-policy.js';
 
 const backoff = { initialMs: 1000, maxMs: 8000, factor: 2, jitter: 0 };
 const options = (over: Partial<RestartPolicyOptions> = {}): RestartPolicyOptions => ({

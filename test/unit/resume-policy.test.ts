@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ResumePolicy } from '../../supervisor/policy/resume-policy.js';
+import { ResumePolicy } from '../../supervisor/agents/claude/resume-policy.js';
 
 describe('ResumePolicy', () => {
   it('starts fresh the first time, then resumes the session the hooks reported', () => {

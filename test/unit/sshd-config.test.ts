@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { authorizedKeysFor, parseSshdLine, sshdConfig } from '../../supervisor/policy/sshd-config.js';
+import { authorizedKeysFor, parseSshdLine, sshdConfig } from '../../supervisor/features/ssh/sshd-config.js';
 
 const KEY = 'AAAAC3NzaC1lZDI1NTE5AAAAIOr1m6b7p9bXh2Q0yK3l9Zbq8V3sV9m5F0e1m0ZVYg9x';
 

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { webhookRetryDelayMs } from '../../supervisor/policy/webhook-retry.js';
-import { signWebhookBody } from '../../supervisor/policy/webhook-signature.js';
+import { webhookRetryDelayMs } from '../../supervisor/features/observation/webhook-retry.js';
+import { signWebhookBody } from '../../supervisor/features/observation/webhook-signature.js';
 
 describe('webhook signature', () => {
   it('is HMAC-SHA256 of the exact body, as sha256=<hex>', () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMemoryLimit, parseOomKills } from '../policy/memory-cgroup-text.js';
+import { parseMemoryLimit, parseOomKills } from './memory-cgroup-text.js';
 
 /** The container's memory cgroup as the supervisor reads it: its OOM-kill count and its limit. */
 export interface MemoryCgroup {

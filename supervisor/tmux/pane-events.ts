@@ -1,4 +1,4 @@
-import type { TmuxServer } from './tmux.js';
+import type { TmuxServer } from './tmux-server.js';
 
 /**
  * The wake-ups of one agent generation's tmux channel. One `wait-for` client is kept armed at a time and

@@ -1,19 +1,19 @@
-import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
-import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
-import type { SessionRecord } from '../adapters/session-record.js';
-import { explainExit } from '../policy/explain-exit.js';
-import type { ResumePolicy } from '../policy/resume-policy.js';
-import type { TmuxServer } from '../adapters/tmux.js';
-import { RUN_MARKER } from '../adapters/clean-exec.js';
-import { PaneEvents } from '../adapters/pane-events.js';
-import { readDeadPane, waitForAgentDeath } from '../adapters/agent-death.js';
-import { killProcessTree, sendSignal, waitUntilGone } from '../adapters/process-tree.js';
+import { type FirstPrompt, shellQuote } from './first-prompt.js';
+import type { MemoryCgroup } from '../runtime/memory-cgroup.js';
+import type { SessionRecord } from '../agents/claude/session-record.js';
+import { explainExit } from './explain-exit.js';
+import type { ResumePolicy } from '../agents/claude/resume-policy.js';
+import type { TmuxServer } from '../tmux/tmux-server.js';
+import { RUN_MARKER } from '../tmux/clean-exec.js';
+import { PaneEvents } from '../tmux/pane-events.js';
+import { readDeadPane, waitForAgentDeath } from '../tmux/agent-death.js';
+import { killProcessTree, sendSignal, waitUntilGone } from '../runtime/process-tree.js';
 import { type Config, STOP_CLEANUP_MS } from '../config/load-config.js';
 import { EXIT } from '../errors.js';
-import type { ExitRecord, HealthSnapshot } from '../health/health-state.js';
+import type { ExitRecord, HealthSnapshot } from '../contract/health-report.js';
 import type { Logger } from '../log/logger.js';
-import { type AgentExit, RestartPolicy } from '../policy/restart-policy.js';
-import { StopRequest, sleepUnless } from '../stop-request.js';
+import { type AgentExit, RestartPolicy } from './restart-policy.js';
+import { StopRequest, sleepUnless } from '../runtime/stop-request.js';
 
 type AgentEnd = AgentExit & {
   signal: NodeJS.Signals | null;

@@ -1,10 +1,10 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { type Server, createServer } from 'node:http';
-import { EgressProxy } from '../adapters/egress-proxy.js';
-import type { Config } from '../config/load-config.js';
-import { ConfigError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
-import { type AllowRule, DEFAULT_ALLOWLIST, parseAllowlist } from '../policy/egress-allowlist.js';
+import { EgressProxy } from './egress-proxy.js';
+import type { Config } from '../../config/load-config.js';
+import { ConfigError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { type AllowRule, DEFAULT_ALLOWLIST, parseAllowlist } from './allowlist.js';
 
 export interface ProxyMode {
   /** Re-reads AGENTGATE_EGRESS_ALLOW_FILE (SIGHUP, or the file changed); a bad list keeps the old one. */

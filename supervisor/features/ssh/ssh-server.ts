@@ -2,11 +2,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileS
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { type ResultPromise, execa } from 'execa';
-import { StartupError } from '../errors.js';
-import type { Logger } from '../log/logger.js';
-import { authorizedKeysFor, parseSshdLine, sshdConfig } from '../policy/sshd-config.js';
-import { findExecutable } from './find-executable.js';
-import { readProcessStat, sendSignal } from './process-tree.js';
+import { StartupError } from '../../errors.js';
+import type { Logger } from '../../log/logger.js';
+import { authorizedKeysFor, parseSshdLine, sshdConfig } from './sshd-config.js';
+import { findExecutable } from '../../runtime/find-executable.js';
+import { readProcessStat, sendSignal } from '../../runtime/process-tree.js';
 
 export interface SshServerOptions {
   host: string;

@@ -1,6 +1,6 @@
 import type { PaneEvents } from './pane-events.js';
-import { isRunning } from './process-tree.js';
-import type { PaneState, TmuxServer } from './tmux.js';
+import { isRunning } from '../runtime/process-tree.js';
+import type { PaneState, TmuxServer } from './tmux-server.js';
 
 /**
  * Resolves once the agent is dead: its pane dead or gone (tmux's hooks), or the process itself gone or a

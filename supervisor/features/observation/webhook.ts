@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger.js';
-import { webhookRetryDelayMs } from '../policy/webhook-retry.js';
+import type { Logger } from '../../log/logger.js';
+import { webhookRetryDelayMs } from './webhook-retry.js';
 
 const ATTEMPTS = 4;
 const TIMEOUT_MS = 5000;
@@ -38,7 +38,7 @@ export class WebhookNotifier {
   private async post(body: string): Promise<string> {
     // Loaded on the first delivery: TLS and crypto cost a few MiB in every supervisor that never sends one.
     const { request } = this.url.protocol === 'https:' ? await import('node:https') : await import('node:http');
-    const { signWebhookBody } = await import('../policy/webhook-signature.js');
+    const { signWebhookBody } = await import('./webhook-signature.js');
     return new Promise((resolve) => {
       const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'agentgate' };
       if (this.secret) headers['x-agentgate-signature'] = signWebhookBody(body, this.secret);

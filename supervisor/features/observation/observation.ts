@@ -1,15 +1,15 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { PaneOutput } from '../adapters/pane-output.js';
-import { Recorder } from '../adapters/recorder.js';
-import { SessionRecord } from '../adapters/session-record.js';
-import { TranscriptTail } from '../adapters/transcript-tail.js';
-import { WebhookNotifier } from '../adapters/webhook.js';
-import type { Config } from '../config/load-config.js';
-import { EventStream } from '../health/event-stream.js';
-import type { HookRoute } from '../health/health-server.js';
-import type { Logger } from '../log/logger.js';
-import { ResumePolicy } from '../policy/resume-policy.js';
+import { PaneOutput } from './pane-output.js';
+import { Recorder } from '../recording/recorder.js';
+import { SessionRecord } from '../../agents/claude/session-record.js';
+import { TranscriptTail } from '../../agents/claude/transcript-tail.js';
+import { WebhookNotifier } from './webhook.js';
+import type { Config } from '../../config/load-config.js';
+import { EventStream } from './event-stream.js';
+import type { HookRoute } from '../../health/health-server.js';
+import type { Logger } from '../../log/logger.js';
+import { ResumePolicy } from '../../agents/claude/resume-policy.js';
 import { AgentObserver } from './agent-observer.js';
 
 export interface AgentObservation {

@@ -1,11 +1,11 @@
 import { tmpdir } from 'node:os';
-import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
-import { findExecutable } from './adapters/find-executable.js';
-import { configureGit } from './adapters/git.js';
-import { checkWorkspace } from './adapters/workspace.js';
-import type { Config } from './config/load-config.js';
-import { StartupError } from './errors.js';
-import type { Logger } from './log/logger.js';
+import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
+import { findExecutable } from '../runtime/find-executable.js';
+import { configureGit } from './git.js';
+import { checkWorkspace } from './workspace.js';
+import type { Config } from '../config/load-config.js';
+import { StartupError } from '../errors.js';
+import type { Logger } from '../log/logger.js';
 
 export interface StartupResult {
   /** The environment the agent (or the command) runs with. */

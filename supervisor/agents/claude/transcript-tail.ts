@@ -1,6 +1,6 @@
 import { type FSWatcher, closeSync, fstatSync, openSync, readSync, watch } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../../log/logger.js';
 
 const MAX_TEXT_CHARS = 4000;
 const MAX_READ_BYTES = 4 * 1024 * 1024;

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { probeHealth } from '../health/health-probe.js';
-import { execCommand } from '../policy/exec-hint.js';
+import { execCommand } from '../runtime/exec-hint.js';
 
 export interface AttachOptions {
   session: string;

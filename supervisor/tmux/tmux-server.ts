@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
 import { SharedTmpError, StartupError } from '../errors.js';
 import { paneCommand } from './clean-exec.js';
-import { readProcessStat, sendSignal } from './process-tree.js';
+import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
 
 export interface PaneState {

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { type LookupAddress } from 'node:dns';
 import { Server as ProxyServer, RequestError } from 'proxy-chain';
-import type { Logger } from '../log/logger.js';
-import { type AllowRule, classifyAddress, matchRule } from '../policy/egress-allowlist.js';
+import type { Logger } from '../../log/logger.js';
+import { type AllowRule, classifyAddress, matchRule } from './allowlist.js';
 
 export interface EgressCounts {
   allowed: number;

@@ -1,7 +1,7 @@
-import type { WebhookNotifier } from '../adapters/webhook.js';
-import type { EventStream } from '../health/event-stream.js';
-import type { Logger } from '../log/logger.js';
-import { type AgentState, AgentStateMachine, type HookEvent } from '../policy/agent-state.js';
+import type { WebhookNotifier } from './webhook.js';
+import type { EventStream } from './event-stream.js';
+import type { Logger } from '../../log/logger.js';
+import { type AgentState, AgentStateMachine, type HookEvent } from './state-machine.js';
 
 /** States worth telling a person about through the webhook: the agent needs them. */
 const NOTIFY_STATES: Partial<Record<AgentState, string>> = { waiting: 'agent waiting for input', permission: 'agent needs permission' };
