@@ -1,27 +1,27 @@
-import { type FirstPrompt, shellQuote } from './first-prompt.js';
+import type { AgentProfile } from '../agents/profile.js';
+import { type Config, STOP_CLEANUP_MS } from '../config/load-config.js';
+import type { ExitRecord, HealthSnapshot } from '../contract/health-report.js';
+import { EXIT } from '../errors.js';
+import type { Logger } from '../log/logger.js';
 import type { MemoryCgroup } from '../runtime/memory-cgroup.js';
-import type { SessionRecord } from '../agents/claude/session-record.js';
-import { explainExit } from './explain-exit.js';
-import type { ResumePolicy } from '../agents/claude/resume-policy.js';
-import type { TmuxServer } from '../tmux/tmux-server.js';
+import { killProcessTree } from '../runtime/process-tree.js';
+import { StopRequest, sleepUnless } from '../runtime/stop-request.js';
 import { RUN_MARKER } from '../tmux/clean-exec.js';
 import { PaneEvents } from '../tmux/pane-events.js';
-import { readDeadPane, waitForAgentDeath } from '../tmux/agent-death.js';
-import { killProcessTree, sendSignal, waitUntilGone } from '../runtime/process-tree.js';
-import { type Config, STOP_CLEANUP_MS } from '../config/load-config.js';
-import { EXIT } from '../errors.js';
-import type { ExitRecord, HealthSnapshot } from '../contract/health-report.js';
-import type { Logger } from '../log/logger.js';
-import { type AgentExit, RestartPolicy } from './restart-policy.js';
-import { StopRequest, sleepUnless } from '../runtime/stop-request.js';
-
-type AgentEnd = AgentExit & {
-  signal: NodeJS.Signals | null;
-  reason: 'exited' | 'oom-killed' | 'stopped' | 'session killed' | 'tmux server died';
-  lastLines: string[];
-};
+import type { TmuxServer } from '../tmux/tmux-server.js';
+import { type AgentEnd, isOomKill, waitForAgentEnd } from './agent-end.js';
+import { type AgentEvents, isFailedEnd } from './events.js';
+import { type FirstPrompt, shellQuote } from './first-prompt.js';
+import { RestartPolicy } from './restart-policy.js';
+import { stopAgent } from './stop-agent.js';
 
 export interface AgentSupervisorDeps {
+  /** Where the run loop tells what happens (started, exited, crash loop, stopping). */
+  events: AgentEvents;
+  /** What the agent is: its start arguments (resume) and what its last screen lines mean. */
+  profile: Pick<AgentProfile, 'startArgs' | 'explainExit'>;
+  /** The stop this loop obeys (a feature may wait for its start). */
+  stop?: StopRequest;
   /** Is the workspace usable now? Checked before every start: an agent never starts elsewhere. */
   probeWorkspace: () => { ok: boolean; reason: string };
   /** python3 for the clean launcher, or null. */
@@ -30,22 +30,16 @@ export interface AgentSupervisorDeps {
   random?: () => number;
   /** How often a waiting supervisor looks at the workspace again. */
   workspaceRetryMs?: number;
-  /** Called after each start of the agent. */
-  onAgentStarted?: (pid: number) => void;
   /** Removes secret values from text that leaves the supervisor (the agent's screen lines in health). */
   scrub?: (text: string) => string;
   /** The container's memory cgroup, to tell an OOM kill from any other SIGKILL. */
   memory?: MemoryCgroup;
   /** The first prompt, appended to the agent's command line on its first start only. */
   firstPrompt?: FirstPrompt | null;
-  /** Claude continues its conversation after a restart: the policy and the session it last reported. */
-  resume?: { policy: ResumePolicy; record: SessionRecord } | null;
   /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
   pipeCommand?: string | null;
-  /** Add the pane's size (width, height) to `agent started` (a recording starts at that size). */
+  /** Put the pane's size into `started` (a recording starts at that size). */
   paneSizeOnStart?: boolean;
-  /** Lifecycle events for /events and the agent's state: `agent started`, `agent exited`, `crash loop`, `stopping`. */
-  onEvent?: (name: string, fields: Record<string, unknown>) => void;
 }
 
 /**
@@ -53,7 +47,7 @@ export interface AgentSupervisorDeps {
  * and on a stop signals it, waits the grace, then kills its whole tree and the tmux server.
  */
 export class AgentSupervisor {
-  readonly stop = new StopRequest();
+  readonly stop: StopRequest;
   private readonly policy: RestartPolicy;
   private readonly now: () => number;
   private phase: HealthSnapshot['phase'] = 'starting';
@@ -71,6 +65,7 @@ export class AgentSupervisor {
     private readonly deps: AgentSupervisorDeps,
   ) {
     this.now = deps.now ?? Date.now;
+    this.stop = deps.stop ?? new StopRequest();
     this.policy = new RestartPolicy(config.restart, deps.random ?? Math.random);
   }
 
@@ -93,9 +88,9 @@ export class AgentSupervisor {
     };
   }
 
-  /** Runs until a stop or the restart policy ends it; resolves with the supervisor's exit code. */
-  async run(): Promise<number> {
-    await this.tmux.start();
+  /** Runs until a stop or the restart policy ends it, with the agent in `agentEnv`; resolves with the exit code. */
+  async run(agentEnv: Readonly<Record<string, string | undefined>>): Promise<number> {
+    await this.tmux.start(agentEnv);
     let exitCode: number = EXIT.OK;
     while (!this.stop.isStopping) {
       if (!(await this.waitForWorkspace())) break;
@@ -109,25 +104,32 @@ export class AgentSupervisor {
       this.backoff = null;
       this.log.info({ pid, session: this.config.sessionName, restarts: this.restarts }, 'agent started');
       // The pane's size only when a recording needs it: one tmux command less on every other start.
-      const size = this.deps.paneSizeOnStart ? await this.tmux.paneSize(this.config.sessionName) : {};
-      this.deps.onEvent?.('agent started', { pid, restarts: this.restarts, ...size });
-      this.deps.onAgentStarted?.(pid);
+      const size = this.deps.paneSizeOnStart ? await this.tmux.paneSize(this.config.sessionName) : null;
+      this.deps.events.emit({ type: 'started', pid, restarts: this.restarts, size });
 
       const events = new PaneEvents(this.tmux, channel);
       const unwatch = this.tmux.watchForLostExit(pid);
       const marker = { name: RUN_MARKER, value: runId };
       const oomKillsBefore = this.deps.memory?.oomKills() ?? null;
-      const waited = this.nameOomKill(await this.waitForAgentEnd(pid, events, startedAtMs), oomKillsBefore);
-      if (waited === 'stop') {
-        exitCode = await this.stopAgent(pid, events, startedAtMs, marker);
+      const end = await waitForAgentEnd({ tmux: this.tmux, session: this.config.sessionName, pid, events, startedAtMs, stopped: this.stop.stopped, now: this.now });
+      if (end === 'stop') {
+        this.phase = 'stopping';
+        this.log.info({ pid, graceMs: this.config.stopGraceMs, budgetMs: this.config.stopBudgetMs }, 'stopping');
+        this.deps.events.emit({ type: 'stopping', pid, graceMs: this.config.stopGraceMs });
+        exitCode = await stopAgent({ ...this.stopContext(), pid, events, startedAtMs, marker, noteExit: (e) => this.noteExit(pid, e) });
+        this.sessionAlive = false;
         unwatch();
         events.close();
         break;
       }
       unwatch();
       events.close();
-      await this.recordExit(pid, waited, marker);
-      const decision = this.policy.decide(waited);
+      if (isOomKill(end, this.deps.memory, oomKillsBefore)) {
+        this.log.warn({ limitBytes: this.deps.memory?.limitBytes() ?? null, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
+        end.reason = 'oom-killed';
+      }
+      await this.recordExit(pid, end, marker);
+      const decision = this.policy.decide(end);
       if (decision.action === 'exit') {
         this.log.info({ exitCode: decision.exitCode, policy: this.config.restart.policy }, 'restart policy ends supervisor');
         exitCode = decision.exitCode;
@@ -140,7 +142,7 @@ export class AgentSupervisor {
       if (this.policy.isCrashLooping(this.now())) {
         const fields = { restartsInWindow: this.policy.recentRestarts(this.now()), windowMs: this.config.restart.crashLoopWindowMs };
         this.log.warn(fields, 'crash loop');
-        this.deps.onEvent?.('crash loop', fields);
+        this.deps.events.emit({ type: 'crash-loop', ...fields });
       }
       const slept = await sleepUnless(decision.delayMs, this.stop.stopped);
       if (!slept) break; // a stop during the backoff wait is immediate: there is no agent to wait for
@@ -150,6 +152,10 @@ export class AgentSupervisor {
     await this.tmux.stop(STOP_CLEANUP_MS);
     this.phase = 'stopped';
     return exitCode;
+  }
+
+  private stopContext() {
+    return { config: this.config, tmux: this.tmux, log: this.log, stop: this.stop, now: this.now };
   }
 
   /**
@@ -175,9 +181,9 @@ export class AgentSupervisor {
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
   private async launchAgent(channel: string, runId: string): Promise<number> {
     const prompt = this.deps.firstPrompt?.pending() ?? null;
-    const resumeArgs = this.deps.resume ? this.deps.resume.policy.argsForStart(this.deps.resume.record.read(), false) : [];
-    if (resumeArgs.length > 0) this.log.info({ args: resumeArgs.join(' ') }, 'resuming the conversation');
-    const words = [this.config.agent.commandLine, ...resumeArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
+    const startArgs = this.deps.profile.startArgs();
+    if (startArgs.length > 0) this.log.info({ args: startArgs.join(' ') }, 'resuming the conversation');
+    const words = [this.config.agent.commandLine, ...startArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
@@ -210,59 +216,16 @@ export class AgentSupervisor {
     return this.tmux.startAgent({ ...spec, respawn: false });
   }
 
-  /** Waits, without polling, for the pane to die, the session to go or the server to die; or for a stop. */
-  private async waitForAgentEnd(pid: number, events: PaneEvents, startedAtMs: number): Promise<AgentEnd | 'stop'> {
-    const session = this.config.sessionName;
-    for (;;) {
-      const woke = await Promise.race([
-        events.next().then(() => 'event' as const),
-        this.tmux.exited.then(() => 'server' as const),
-        this.stop.stopped.then(() => 'stop' as const),
-      ]);
-      if (woke === 'stop') return 'stop';
-      const pane = woke === 'server' || !this.tmux.isRunning ? null : await this.tmux.paneState(session);
-      const base = { startedAtMs, endedAtMs: this.now() };
-      if (pane && pane.pid === pid && pane.dead) {
-        const lastLines = await this.tmux.screenTail(session);
-        return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited', lastLines };
-      }
-      if (pane && pane.pid === pid) continue; // another session closed: ours is fine
-      const serverDied = !this.tmux.isRunning || woke === 'server';
-      return {
-        ...base,
-        code: null,
-        signal: null,
-        signalNumber: null,
-        infrastructure: true,
-        reason: serverDied ? 'tmux server died' : 'session killed',
-        lastLines: [],
-      };
-    }
-  }
-
-  /** An agent killed by SIGKILL while the cgroup's OOM-kill counter went up was killed for memory. */
-  private nameOomKill(end: AgentEnd | 'stop', oomKillsBefore: number | null): AgentEnd | 'stop' {
-    if (end === 'stop' || end.signal !== 'SIGKILL' || oomKillsBefore === null) return end;
-    const after = this.deps.memory?.oomKills() ?? null;
-    if (after === null || after <= oomKillsBefore) return end;
-    this.log.warn({ limitBytes: this.deps.memory?.limitBytes() ?? null, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
-    return { ...end, reason: 'oom-killed' };
-  }
-
-  /** The one place an agent's end is recorded and logged: one record, one shape, whatever ended it. */
+  /** The one place an agent's end is recorded, logged and told: one record, one shape, whatever ended it. */
   private noteExit(pid: number, end: AgentEnd): void {
     const runMs = end.endedAtMs - end.startedAtMs;
     const scrub = this.deps.scrub ?? ((text: string) => text);
     const lastLines = end.lastLines.map(scrub);
-    const cause = explainExit(lastLines);
+    const cause = this.deps.profile.explainExit(lastLines);
     this.agentPid = null;
     this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines, cause };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines }, 'agent exited');
-    this.deps.onEvent?.('agent exited', { pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines });
-    const failed = end.code !== 0 || end.signal !== null;
-    if (end.reason !== 'stopped' && this.deps.resume?.policy.noteExit(runMs, failed)) {
-      this.log.warn({ runMs, code: end.code }, 'resume failed; starting a fresh session');
-    }
+    this.deps.events.emit({ type: 'exited', pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines, failed: isFailedEnd(end) });
   }
 
   private async recordExit(pid: number, end: AgentEnd, marker: { name: string; value: string }): Promise<void> {
@@ -278,50 +241,5 @@ export class AgentSupervisor {
     // A restart starts from a clean slate: what the old agent left running goes with it, wherever it moved.
     const leftovers = await killProcessTree(pid, 'SIGKILL', marker);
     if (leftovers.length > 0) this.log.info({ pid, count: leftovers.length }, 'agent leftovers killed');
-  }
-
-  /**
-   * Graceful stop: SIGTERM to the agent's process group, the grace, then SIGKILL of the whole tree; all that
-   * follows the grace (the kill, the wait for the tree to go, the tmux server's end) shares STOP_CLEANUP_MS.
-   */
-  private async stopAgent(pid: number, events: PaneEvents, startedAtMs: number, marker: { name: string; value: string }): Promise<number> {
-    this.phase = 'stopping';
-    const graceMs = this.config.stopGraceMs;
-    this.log.info({ pid, graceMs, budgetMs: this.config.stopBudgetMs }, 'stopping');
-    this.deps.onEvent?.('stopping', { pid, graceMs });
-    // The pane's process leads its own process group: signal the group so its helpers hear it too.
-    if (!sendSignal(-pid, 'SIGTERM')) sendSignal(pid, 'SIGTERM');
-    const deadline = sleepUnless(graceMs, this.stop.forced).then((elapsed) => (elapsed ? 'grace exceeded' : 'second signal'));
-    const outcome = await Promise.race([waitForAgentDeath(this.tmux, this.config.sessionName, pid, events, deadline).then(() => 'ended' as const), deadline]);
-    const cleanupUntil = this.now() + STOP_CLEANUP_MS;
-    const endedAtMs = this.now();
-    if (outcome === 'ended') {
-      // The exit status comes from tmux; a frozen tmux must not hold the stop past its budget.
-      const pane = await readDeadPane(this.tmux, this.config.sessionName, pid, STOP_CLEANUP_MS / 2);
-      const dead = pane !== null;
-      this.noteExit(pid, {
-        code: dead ? pane.exitCode : null,
-        signal: dead ? pane.signal : null,
-        signalNumber: dead ? pane.signalNumber : null,
-        startedAtMs,
-        endedAtMs,
-        reason: 'stopped',
-        lastLines: dead ? await this.tmux.screenTail(this.config.sessionName, 15, Math.max(50, cleanupUntil - this.now() - 1000)) : [],
-      });
-    }
-    // Whatever ended, what is left of the agent's tree, session and run goes now.
-    const leftovers = await killProcessTree(pid, 'SIGKILL', marker);
-    // Leave the tmux server a share of the cleanup budget.
-    const gone = await waitUntilGone([pid, ...leftovers], Math.max(0, cleanupUntil - this.now() - 500));
-    let exitCode: number = EXIT.OK;
-    if (outcome !== 'ended') {
-      this.noteExit(pid, { code: null, signal: 'SIGKILL', signalNumber: 9, startedAtMs, endedAtMs, reason: 'stopped', lastLines: [] });
-      this.log.warn({ pid, graceMs, reason: outcome, processes: leftovers.length, gone }, 'agent killed');
-      exitCode = EXIT.KILLED;
-    }
-    this.sessionAlive = false;
-    this.phase = 'stopping';
-    await this.tmux.stop(Math.max(100, cleanupUntil - this.now()));
-    return exitCode;
   }
 }

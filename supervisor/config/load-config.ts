@@ -1,3 +1,4 @@
+import { AGENT_PRESETS, resumesByDefault } from '../agents/registry.js';
 import { ConfigError } from '../errors.js';
 import type { BackoffOptions } from '../agent/backoff.js';
 import type { RestartPolicyOptions } from '../agent/restart-policy.js';
@@ -12,8 +13,6 @@ export const STOP_CLEANUP_MS = 2000;
 /** Docker's own default stop timeout: the budget when neither stop variable is set. */
 const DEFAULT_STOP_TIMEOUT_MS = 10_000;
 
-/** The agent presets: a name users can give instead of a command line. */
-const AGENT_PRESETS: Record<string, string> = { claude: 'claude' };
 
 export interface AgentConfig {
   /** `none` runs no agent: the container stays up for `docker exec` (keep-alive mode). */
@@ -39,7 +38,7 @@ export interface Config {
   projectDir: string | null;
   /** SSH into the agent's session (off when no port is given). */
   ssh: { port: number; host: string; authorizedKeysFile: string; readOnlyKeysFile: string; onAgentExit: 'stay' | 'end' } | null;
-  /** Claude's transcript messages into the log, one `transcript` event each. */
+  /** The agent's transcript messages into the log, one `transcript` event each (agents that keep one). */
   transcript: boolean;
   /** Record the agent's terminal (asciicast v2) into the state dir, at most maxBytes in all; null when off. */
   record: { dir: string; maxBytes: number } | null;
@@ -51,7 +50,7 @@ export interface Config {
   idleMs: number;
   /** Where state changes that need a person are posted, and the secret that signs them. */
   notify: { url: URL; secret: string | null } | null;
-  /** Claude continues its conversation after a restart (`--resume`/`--continue`): on by default for the claude preset. */
+  /** The agent continues its conversation after a restart (AGENTGATE_RESUME; by default, the agents that can). */
   resume: boolean;
   /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
   prompt: { text: string } | { file: string } | null;
@@ -109,8 +108,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ? null
         : { port: c.SSH_PORT, host: c.SSH_HOST, authorizedKeysFile: c.SSH_AUTHORIZED_KEYS, readOnlyKeysFile: c.SSH_READONLY_KEYS, onAgentExit: c.SSH_ON_AGENT_EXIT },
     notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
-    // Claude however it is named (the preset, or `claude --model ...`): the resume flags are claude's own.
-    resume: c.RESUME ?? agent.program === 'claude',
+    resume: c.RESUME ?? resumesByDefault(agent.program),
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
     warnings: unknownVariableWarnings(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },

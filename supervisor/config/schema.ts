@@ -1,5 +1,6 @@
 // zod/mini: the same validation as zod with a tenth of the code to load, which matters at every container start.
 import * as z from 'zod/mini';
+import { DEFAULT_AGENT, DEFAULT_CREDENTIALS_FILE, DEFAULT_STATE_DIR } from '../agents/registry.js';
 import { isSecretName } from './secret-names.js';
 
 export const PREFIX = 'AGENTGATE_';
@@ -28,7 +29,7 @@ const nonBlank = (what: string) => z.string().check(z.regex(/\S/, what));
  * Keys are the variable names without the AGENTGATE_ prefix; the README table lists each.
  */
 export const envSchema = z.object({
-  AGENT: z._default(nonBlank('"claude", "none" or a command line (it is blank)').check(z.trim()), 'claude'),
+  AGENT: z._default(nonBlank(`"${DEFAULT_AGENT}", "none" or a command line (it is blank)`).check(z.trim()), DEFAULT_AGENT),
   AGENT_ARGS: z._default(z.string(), ''),
   WORKSPACE: absolutePath('/workspace'),
   WORKSPACE_STRICT: z._default(z.stringbool(), false),
@@ -50,8 +51,8 @@ export const envSchema = z.object({
   LOG_FORMAT: oneOf(['json', 'pretty'], 'json'),
   GIT_NAME: z.optional(nonBlank('a name (it is blank)')),
   GIT_EMAIL: z.optional(z.string().check(z.regex(NO_SPACES, 'an email address, without spaces'))),
-  STATE_DIR: absolutePath('/home/agentgate/.claude'),
-  CREDENTIALS_FILE: absolutePath('/run/secrets/claude_credentials'),
+  STATE_DIR: absolutePath(DEFAULT_STATE_DIR),
+  CREDENTIALS_FILE: absolutePath(DEFAULT_CREDENTIALS_FILE),
   SSH_DIR: absolutePath('/run/host-ssh'),
   // Set by compose from the host: a relative path there is resolved from compose/, not from where the user stands.
   IDLE_MS: integer(1000, 86_400_000, 15_000),

@@ -28,8 +28,10 @@ export interface HealthSnapshot {
   crashLoop: { looping: boolean; restartsInWindow: number; threshold: number; windowMs: number };
   /** Why the start failed (phase `failed`): the same message the log has. */
   startError?: string | null;
-  /** Claude Code has no credential: it waits at its login prompt (null when the agent is not Claude). */
+  /** The agent has no credential: it waits at its login prompt (null when its profile cannot tell). */
   needsLogin?: boolean | null;
+  /** What to do about it, in one line (from the agent's profile). */
+  loginHint?: string | null;
   /** The egress isolation's self-test (AGENTGATE_EGRESS_SELFTEST), or null when off. */
   egress?: Check | null;
   /** What the agent is doing (hooks, screen), since when. */
@@ -53,6 +55,8 @@ export interface HealthReport {
   phase: HealthSnapshot['phase'];
   mode: HealthSnapshot['mode'];
   needsLogin: boolean | null;
+  /** What to do while `needsLogin`: one line (absent from supervisors before 0.2). */
+  loginHint?: string | null;
   agentState: { state: string; sinceMs: number; forMs: number } | null;
   uptimeMs: number;
   version: string;
@@ -90,6 +94,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     phase: s.phase,
     mode: s.mode,
     needsLogin: s.needsLogin ?? null,
+    loginHint: s.needsLogin ? (s.loginHint ?? null) : null,
     agentState: s.agentState ? { ...s.agentState, forMs: Math.max(0, nowMs - s.agentState.sinceMs) } : null,
     uptimeMs: nowMs - s.startedAtMs,
     version: s.version,

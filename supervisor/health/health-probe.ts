@@ -67,7 +67,7 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
   if (r.agentState) lines.push(`  agent state: ${r.agentState.state} for ${formatDuration(r.agentState.forMs)}`);
-  if (r.needsLogin) lines.push('  needs login: Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)');
+  if (r.needsLogin) lines.push(`  needs login: ${r.loginHint ?? 'the agent has no credential; attach and follow its login (see the log)'}`);
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
   if (r.lastExit && r.lastExit.lastLines.length > 0) {
     lines.push('  its screen at the end:', ...r.lastExit.lastLines.slice(-5).map((line) => `    | ${line}`));

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, createServer } from 'node:http';
 import { StartupError } from '../errors.js';
-import type { HookEvent } from '../features/observation/state-machine.js';
+import type { HookEvent } from '../agent/events.js';
 import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
 import { type HealthSnapshot, evaluateHealth } from '../contract/health-report.js';
@@ -13,13 +13,13 @@ export interface HealthServer {
   busyPort: number | null;
 }
 
-/** Claude Code's hooks post here (`agentgate-hook`), with the token the supervisor gave the agent. */
+/** The agent's hooks post here (`agentgate-hook`), with the token the supervisor gave the agent. */
 export interface HookRoute {
   token: string;
   onHook: (event: HookEvent, body: Record<string, unknown>) => void;
 }
 
-/** The largest hook body read: Claude's hook inputs are small JSON objects. */
+/** The largest hook body read: hook inputs are small JSON objects. */
 const HOOK_BODY_MAX_BYTES = 256 * 1024;
 
 /**

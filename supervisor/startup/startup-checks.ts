@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import { agentStateEnv } from '../agents/registry.js';
 import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
 import { findExecutable } from '../runtime/find-executable.js';
 import { configureGit } from './git.js';
@@ -62,7 +63,7 @@ export async function runStartupChecks(options: {
     ...git.env,
     HOME: home,
     LANG: env.LANG ?? 'C.UTF-8',
-    CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR ?? config.state.stateDir,
+    ...agentStateEnv(config, env),
   };
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
   delete agentEnv.TMUX;

@@ -46,8 +46,12 @@ export class TmuxServer {
   /** True until the first agent starts on a new server: there is no session to look up yet. */
   private fresh = false;
 
+  /** The environment the server, and through it every pane, gets: set by start(), once it is complete. */
+  private env: Readonly<Record<string, string | undefined>> = {};
+
   constructor(
-    private readonly env: Record<string, string | undefined>,
+    /** TMUX_TMPDIR: where this uid's socket lives (the container's own /tmp by default). */
+    private readonly tmuxTmpDir: string,
     private readonly log: Logger,
   ) {}
 
@@ -75,7 +79,8 @@ export class TmuxServer {
     );
   }
 
-  async start(): Promise<void> {
+  async start(env: Readonly<Record<string, string | undefined>> = this.env): Promise<void> {
+    this.env = env;
     await this.refuseSharedSocket();
     const child = execa('tmux', ['-D'], { env: this.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
     this.child = child;
@@ -142,7 +147,7 @@ export class TmuxServer {
 
   /** tmux's default socket for this uid: `$TMUX_TMPDIR/tmux-<uid>/default`. */
   private socketPath(): string {
-    return `${this.env.TMUX_TMPDIR || '/tmp'}/tmux-${process.getuid?.() ?? 0}/default`;
+    return `${this.tmuxTmpDir}/tmux-${process.getuid?.() ?? 0}/default`;
   }
 
   /**

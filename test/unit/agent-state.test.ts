@@ -90,7 +90,7 @@ describe('agent state from the screen, for agents without hooks', () => {
 
 describe('explainExit', () => {
   it('names an agent that cannot reach its API, or is not logged in, from its last screen lines', async () => {
-    const { explainExit } = await import('../../supervisor/agent/explain-exit.js');
+    const { explainClaudeExit: explainExit } = await import('../../supervisor/agents/claude/profile.js');
     expect(explainExit([' Unable to connect to Anthropic services', ' Failed to connect to api.anthropic.com: EAI_AGAIN'])).toBe('cannot reach its API');
     expect(explainExit(['Invalid API key · Please run /login'])).toBe('not logged in');
     expect(explainExit(['all done'])).toBeNull();

@@ -1,8 +1,9 @@
+import { DEFAULT_AGENT_EGRESS } from '../../agents/egress-defaults.js';
 import { isIP } from 'node:net';
 
 /**
  * The egress allowlist: which destinations the proxy lets the agent reach. Pure, so that every rule and every
- * address class is unit-tested. Entries are host names (`api.anthropic.com`), wildcards (`*.example.com`:
+ * address class is unit-tested. Entries are host names (`api.example.com`), wildcards (`*.example.com`:
  * the subdomains, not the name itself) or IP addresses, each with an optional port (`host:8443`, `[::1]:8080`);
  * separated by commas, spaces or lines; `#` starts a comment.
  */
@@ -14,8 +15,8 @@ export interface AllowRule {
   port: number | null;
 }
 
-/** What Claude Code needs, and nothing else: its API and its login. */
-export const DEFAULT_ALLOWLIST = 'api.anthropic.com:443, console.anthropic.com:443, claude.ai:443, platform.claude.com:443';
+/** With no list given: what the default agent needs, and nothing else (its profile says what). */
+export const DEFAULT_ALLOWLIST = DEFAULT_AGENT_EGRESS.hosts;
 
 export function parseAllowlist(text: string): { rules: AllowRule[]; problems: string[] } {
   const rules: AllowRule[] = [];

@@ -4,6 +4,7 @@ import { EgressProxy } from './egress-proxy.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
+import { DEFAULT_AGENT_EGRESS } from '../../agents/egress-defaults.js';
 import { type AllowRule, DEFAULT_ALLOWLIST, parseAllowlist } from './allowlist.js';
 
 export interface ProxyMode {
@@ -15,7 +16,7 @@ export interface ProxyMode {
 /**
  * `agentgate proxy`: the allowlisting egress proxy on AGENTGATE_PROXY_PORT, and its health (counts of allowed
  * and denied requests) on the health port. The list is AGENTGATE_EGRESS_ALLOW plus the file's entries; with
- * neither, Claude Code's own hosts.
+ * neither, the default agent's own hosts.
  */
 export async function startProxyMode(config: Config, log: Logger): Promise<ProxyMode> {
   const initial = readRules(config);
@@ -64,7 +65,7 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
   }
   if (sources.length === 0) {
     text = DEFAULT_ALLOWLIST;
-    sources.push('default (Claude Code)');
+    sources.push(`default (${DEFAULT_AGENT_EGRESS.agent})`);
   }
   return { ...parseAllowlist(text), sources };
 }

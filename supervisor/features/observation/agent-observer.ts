@@ -1,7 +1,10 @@
+import type { AgentEvent } from '../../agent/events.js';
+import type { WireEventData, WireEventName } from '../../contract/events.js';
 import type { WebhookNotifier } from './webhook.js';
 import type { EventStream } from './event-stream.js';
 import type { Logger } from '../../log/logger.js';
-import { type AgentState, AgentStateMachine, type HookEvent } from './state-machine.js';
+import type { HookEvent } from '../../agent/events.js';
+import { type AgentState, AgentStateMachine } from './state-machine.js';
 
 /** States worth telling a person about through the webhook: the agent needs them. */
 const NOTIFY_STATES: Partial<Record<AgentState, string>> = { waiting: 'agent waiting for input', permission: 'agent needs permission' };
@@ -46,14 +49,14 @@ export class AgentObserver {
     this.update((m, t) => m.screenActive(t));
   }
 
-  /** A lifecycle event: `agent started`, `agent exited`, `crash loop`, ... (also on /events and, for a crash loop, the webhook). */
-  lifecycle(name: string, fields: Record<string, unknown>): void {
-    if (name === 'agent started') this.update((m, t) => m.agentStarted(t));
-    // A stop is not a failure, whatever status the agent ended with.
-    const failed = fields.reason !== 'stopped' && (fields.code !== 0 || fields.signal !== null);
-    if (name === 'agent exited') this.update((m, t) => m.agentExited(t, failed));
-    this.options.events.publish(name, { ...fields, at: new Date(this.now()).toISOString() });
-    if (name === 'crash loop') this.options.webhook?.notify({ event: 'crash loop', ...fields, ...this.options.identity, at: new Date(this.now()).toISOString() });
+  /** A lifecycle event of the agent: to the state machine, to /events under its wire name, and a crash loop to the webhook. */
+  lifecycle(event: Exclude<AgentEvent, { type: 'output' | 'hook' }>): void {
+    const at = new Date(this.now()).toISOString();
+    if (event.type === 'started') this.update((m, t) => m.agentStarted(t));
+    if (event.type === 'exited') this.update((m, t) => m.agentExited(t, event.failed));
+    const [name, data] = toWire(event);
+    this.options.events.publish(name, { ...data, at });
+    if (event.type === 'crash-loop') this.options.webhook?.notify({ event: 'crash loop', ...data, ...this.options.identity, at });
   }
 
   close(): void {
@@ -84,5 +87,19 @@ export class AgentObserver {
       this.update((m, t) => m.tick(t));
     }, this.machine.msUntilStill(this.now()) + 20);
     this.stillnessTimer.unref();
+  }
+}
+
+/** The agent core's event as /events names it (the documented wire names), without its time. */
+function toWire(event: Exclude<AgentEvent, { type: 'output' | 'hook' }>): [WireEventName, Omit<WireEventData[WireEventName], 'at'>] {
+  switch (event.type) {
+    case 'started':
+      return ['agent started', { pid: event.pid, restarts: event.restarts, ...(event.size ?? {}) }];
+    case 'exited':
+      return ['agent exited', { pid: event.pid, code: event.code, signal: event.signal, runMs: event.runMs, reason: event.reason, cause: event.cause, lastLines: event.lastLines }];
+    case 'crash-loop':
+      return ['crash loop', { restartsInWindow: event.restartsInWindow, windowMs: event.windowMs }];
+    case 'stopping':
+      return ['stopping', { pid: event.pid, graceMs: event.graceMs }];
   }
 }

@@ -1,156 +1,37 @@
-import { closeSync, openSync, readSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { PaneOutput } from './pane-output.js';
-import { Recorder } from '../recording/recorder.js';
-import { SessionRecord } from '../../agents/claude/session-record.js';
-import { TranscriptTail } from '../../agents/claude/transcript-tail.js';
-import { WebhookNotifier } from './webhook.js';
-import type { Config } from '../../config/load-config.js';
-import { EventStream } from './event-stream.js';
-import type { HookRoute } from '../../health/health-server.js';
-import type { Logger } from '../../log/logger.js';
-import { ResumePolicy } from '../../agents/claude/resume-policy.js';
+import type { FeatureFactory } from '../feature.js';
 import { AgentObserver } from './agent-observer.js';
-
-export interface AgentObservation {
-  observer: AgentObserver;
-  /** The agent's terminal recorder (AGENTGATE_RECORD), or null. */
-  recorder: Recorder | null;
-  /** Starts recording a run at the pane's size (a no-op without AGENTGATE_RECORD); the recording's file name. */
-  recordRun: (run: number, size: { width: number; height: number }) => string | null;
-  events: EventStream;
-  hookRoute: HookRoute;
-  /** The pane's output FIFO, or null when it could not be made (the state then comes from hooks alone). */
-  paneOutput: PaneOutput | null;
-  resume: { policy: ResumePolicy; record: SessionRecord } | null;
-  /** What the agent's environment needs for its hooks to reach the supervisor, once the health URL is known. */
-  hookEnv: (healthUrl: string) => Record<string, string>;
-  close: () => void;
-}
+import { EventStream } from './event-stream.js';
+import { WebhookNotifier } from './webhook.js';
 
 /**
- * Everything that tells what the agent is doing: the state machine's observer, the /events stream, the
- * webhook, the hook endpoint with its per-start token, the pane's output and, for Claude, its session for
- * resuming. The composition root wires these into the supervisor and the health server.
+ * What the agent is doing, for people and tools: its state (from hooks, screen output and the run loop's
+ * events) in health, on `/events` and, when someone is needed, through the webhook.
  */
-export async function observeAgent(
-  config: Config,
-  log: Logger,
-  scrub: (text: string) => string,
-  runtimeDir: string,
-  /** The pane's size now, for resizes in recordings. */
-  paneSize: () => Promise<{ width: number; height: number }>,
-): Promise<AgentObservation> {
-  const isClaude = config.agent.program === 'claude';
-  const events = new EventStream(scrub);
+export const observeAgentState: FeatureFactory = ({ config, runtime, log, scrub, events, profile }) => {
+  const stream = new EventStream(scrub);
   const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
   const observer = new AgentObserver({
-    hooks: isClaude,
+    hooks: profile.hooks,
     idleMs: config.idleMs,
     log,
-    events,
+    events: stream,
     webhook,
-    identity: { container: hostname(), session: config.sessionName },
+    identity: { container: runtime.hostname, session: config.sessionName },
   });
-  const recorder = openRecorder(config, log);
-  const sizes = recorder ? new SizeWatch(paneSize, (size) => recorder.resize(size, Date.now())) : null;
-  const opened = await PaneOutput.open(runtimeDir, (chunk) => {
-    observer.screenActive();
-    recorder?.output(chunk, Date.now());
-    sizes?.outputSeen();
+  const unsubscribe = events.subscribe((event) => {
+    if (event.type === 'output') observer.screenActive();
+    else if (event.type === 'hook') {
+      log.debug({ event: event.event.name, type: event.event.notificationType ?? null }, 'hook received');
+      observer.hook(event.event);
+    } else observer.lifecycle(event);
   });
-  if (typeof opened === 'string') log.warn({ reason: opened }, 'agent screen not watched: its state comes from hooks alone');
-  const paneOutput = typeof opened === 'string' ? null : opened;
-  const record = new SessionRecord(config.state.stateDir);
-  const transcript = isClaude && config.transcript ? new TranscriptTail(config.state.stateDir, scrub, log.child({ component: 'transcript' })) : null;
-  const token = randomHex(24);
   return {
-    observer,
-    recorder,
-    recordRun: (run, size) => {
-      if (!recorder) return null;
-      // Resizes are judged against the size the run's header says.
-      sizes?.reset(size);
-      return recorder.startRun(run, size, Date.now());
-    },
-    events,
-    paneOutput,
-    resume: isClaude && config.resume ? { policy: new ResumePolicy(true), record } : null,
-    hookRoute: {
-      token,
-      onHook: (event, body) => {
-        log.debug({ event: event.name, type: event.notificationType ?? null }, 'hook received');
-        observer.hook(event);
-        transcript?.onHook(body);
-        if (event.name === 'SessionStart' && isClaude && !record.write(body.session_id)) {
-          log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
-        }
-      },
-    },
-    hookEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
+    report: () => ({ agentState: observer.snapshot() }),
+    eventStream: { stream, current: () => observer.snapshot() },
     close: () => {
-      transcript?.close();
-      recorder?.endRun();
+      unsubscribe();
       observer.close();
-      events.close();
-      paneOutput?.close();
+      stream.close();
     },
   };
-}
-
-/**
- * Notices the pane's resizes for recordings without polling an idle pane: a resize makes the agent redraw, so
- * the size is looked at (one tmux command) at most once a second while output flows.
- */
-class SizeWatch {
-  private last: { width: number; height: number } | null = null;
-  private lastCheckMs = 0;
-  private checking = false;
-
-  constructor(
-    private readonly read: () => Promise<{ width: number; height: number }>,
-    private readonly onResize: (size: { width: number; height: number }) => void,
-  ) {}
-
-  /** A new run starts at this size. */
-  reset(size: { width: number; height: number }): void {
-    this.last = size;
-  }
-
-  outputSeen(): void {
-    const now = Date.now();
-    if (this.checking || now - this.lastCheckMs < 1000) return;
-    this.checking = true;
-    this.lastCheckMs = now;
-    void this.read()
-      .then((size) => {
-        if (this.last && (size.width !== this.last.width || size.height !== this.last.height)) this.onResize(size);
-        this.last = size;
-      })
-      .finally(() => (this.checking = false));
-  }
-}
-
-function openRecorder(config: Config, log: Logger): Recorder | null {
-  if (!config.record) return null;
-  try {
-    const recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes });
-    log.info({ dir: config.record.dir, maxBytes: config.record.maxBytes }, 'recording the agent\'s terminal');
-    return recorder;
-  } catch (error) {
-    log.warn({ dir: config.record.dir, code: (error as NodeJS.ErrnoException).code }, 'recording off: its directory cannot be made');
-    return null;
-  }
-}
-
-/** `bytes` random bytes from the kernel, as hex: node:crypto would cost memory in every supervisor for this alone. */
-function randomHex(bytes: number): string {
-  const buffer = Buffer.alloc(bytes);
-  const fd = openSync('/dev/urandom', 'r');
-  try {
-    readSync(fd, buffer, 0, bytes, null);
-  } finally {
-    closeSync(fd);
-  }
-  return buffer.toString('hex');
-}
+};

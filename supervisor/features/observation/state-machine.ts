@@ -1,15 +1,12 @@
+import type { HookEvent } from '../../agent/events.js';
+
+export type { HookEvent };
+
 /**
- * What the agent is doing, from what it says (Claude Code's hooks) and from its screen (output or stillness),
+ * What the agent is doing, from what it says (its hooks) and from its screen (output or stillness),
  * for agents that say nothing. Pure: time comes in with each call, so tests use a fake clock.
  */
 export type AgentState = 'starting' | 'working' | 'waiting' | 'permission' | 'idle' | 'error' | 'stopped' | 'unknown';
-
-/** Claude Code's hook events this machine understands (others are ignored). */
-export type HookEvent = {
-  name: string;
-  /** Notification's kind: `permission_prompt`, `idle_prompt`, ... */
-  notificationType?: string;
-};
 
 export interface StateChange {
   state: AgentState;
@@ -20,7 +17,7 @@ export interface StateChange {
 }
 
 export interface AgentStateOptions {
-  /** True for agents that report through hooks (Claude Code); others are judged by their screen alone. */
+  /** True for agents that report through hooks; others are judged by their screen alone. */
   hooks: boolean;
   /** A screen still this long ends `working`: a turn that ended without a Stop (Esc, a denial) or an agent gone quiet. */
   idleMs: number;

@@ -1,0 +1,57 @@
+import type { MemoryCgroup } from '../runtime/memory-cgroup.js';
+import type { PaneEvents } from '../tmux/pane-events.js';
+import type { TmuxServer } from '../tmux/tmux-server.js';
+import type { ExitReason } from './events.js';
+import type { AgentExit } from './restart-policy.js';
+
+/** How one run of the agent ended, as the run loop records it. */
+export type AgentEnd = AgentExit & {
+  signal: NodeJS.Signals | null;
+  reason: ExitReason;
+  lastLines: string[];
+};
+
+/** Waits, without polling, for the pane to die, the session to go or the server to die; or for a stop. */
+export async function waitForAgentEnd(options: {
+  tmux: TmuxServer;
+  session: string;
+  pid: number;
+  events: PaneEvents;
+  startedAtMs: number;
+  stopped: Promise<void>;
+  now: () => number;
+}): Promise<AgentEnd | 'stop'> {
+  const { tmux, session, pid, startedAtMs } = options;
+  for (;;) {
+    const woke = await Promise.race([
+      options.events.next().then(() => 'event' as const),
+      tmux.exited.then(() => 'server' as const),
+      options.stopped.then(() => 'stop' as const),
+    ]);
+    if (woke === 'stop') return 'stop';
+    const pane = woke === 'server' || !tmux.isRunning ? null : await tmux.paneState(session);
+    const base = { startedAtMs, endedAtMs: options.now() };
+    if (pane && pane.pid === pid && pane.dead) {
+      const lastLines = await tmux.screenTail(session);
+      return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited', lastLines };
+    }
+    if (pane && pane.pid === pid) continue; // another session closed: ours is fine
+    const serverDied = !tmux.isRunning || woke === 'server';
+    return {
+      ...base,
+      code: null,
+      signal: null,
+      signalNumber: null,
+      infrastructure: true,
+      reason: serverDied ? 'tmux server died' : 'session killed',
+      lastLines: [],
+    };
+  }
+}
+
+/** An agent killed by SIGKILL while the cgroup's OOM-kill counter went up was killed for memory. */
+export function isOomKill(end: AgentEnd, memory: MemoryCgroup | undefined, oomKillsBefore: number | null): boolean {
+  if (end.signal !== 'SIGKILL' || oomKillsBefore === null) return false;
+  const after = memory?.oomKills() ?? null;
+  return after !== null && after > oomKillsBefore;
+}

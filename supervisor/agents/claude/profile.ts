@@ -1,0 +1,62 @@
+import type { Config } from '../../config/load-config.js';
+import { type AgentProfile, explainFrom } from '../profile.js';
+import { claudeHasCredentials, loginHint } from './login.js';
+import { ResumePolicy } from './resume-policy.js';
+import { SessionRecord } from './session-record.js';
+import { TranscriptTail } from './transcript-tail.js';
+
+/** What Claude Code's last screen lines say for certain, beyond what every agent's say. */
+const CLAUDE_CAUSES: Array<[RegExp, string]> = [];
+
+/** Claude keeps its login, settings and conversations in the state dir (unless CLAUDE_CONFIG_DIR says otherwise). */
+export function claudeStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return { CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR ?? stateDir };
+}
+
+/** Why Claude exited, when its last screen lines say so for certain. */
+export function explainClaudeExit(lastLines: readonly string[]): string | null {
+  return explainFrom(CLAUDE_CAUSES, lastLines);
+}
+
+/** Claude Code alone holds about 300 MiB. */
+const CLAUDE_MEMORY_FLOOR_BYTES = 512 * 2 ** 20;
+
+/**
+ * Claude Code: its hooks report its state (the image's managed settings install them), it continues its
+ * conversation after a restart (`--resume <id>` from its SessionStart hook, else `--continue`), its login
+ * lives in the state dir (CLAUDE_CONFIG_DIR), and its transcript can be logged.
+ */
+export function claudeProfile(config: Config, scrub: (text: string) => string): AgentProfile {
+  const stateDir = config.state.stateDir;
+  const record = new SessionRecord(stateDir);
+  const resume = config.resume ? new ResumePolicy(true) : null;
+  return {
+    name: 'claude',
+    hooks: true,
+    memoryFloorBytes: CLAUDE_MEMORY_FLOOR_BYTES,
+    agentEnv: (_config, env) => claudeStateEnv(stateDir, env),
+    startArgs: () => (resume ? resume.argsForStart(record.read(), false) : []),
+    needsLogin: (env) => !claudeHasCredentials(env, stateDir),
+    loginHint,
+    loginSummary: 'Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)',
+    explainExit: explainClaudeExit,
+    attach: (events, log) => {
+      const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, log.child({ component: 'transcript' })) : null;
+      const unsubscribe = events.subscribe((event) => {
+        if (event.type === 'hook') {
+          transcript?.onHook(event.body);
+          if (event.event.name === 'SessionStart' && resume && !record.write(event.body.session_id)) {
+            log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
+          }
+        }
+        if (event.type === 'exited' && event.reason !== 'stopped' && resume?.noteExit(event.runMs, event.failed)) {
+          log.warn({ runMs: event.runMs, code: event.code }, 'resume failed; starting a fresh session');
+        }
+      });
+      return () => {
+        unsubscribe();
+        transcript?.close();
+      };
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import { AgentEvents } from '../agent/events.js';
+import { openHookChannel } from '../agent/hook-channel.js';
+import { AgentSupervisor } from '../agent/run-loop.js';
+import { profileFor } from '../agents/registry.js';
+import type { Config } from '../config/load-config.js';
+import { scrubSecrets } from '../config/secret-names.js';
+import type { HealthSnapshot } from '../contract/health-report.js';
+import type { AgentFeature, FeatureContext } from '../features/feature.js';
+import { AGENT_FEATURES } from '../features/index.js';
+import { serveHealth } from '../health/serve-health.js';
+import type { Logger } from '../log/logger.js';
+import type { Runtime } from '../runtime/context.js';
+import { execCommand } from '../runtime/exec-hint.js';
+import { openMemoryCgroup } from '../runtime/memory-cgroup.js';
+import { sendSignal } from '../runtime/process-tree.js';
+import { installStopSignals } from '../runtime/stop-signals.js';
+import { StopRequest } from '../runtime/stop-request.js';
+import { probeWorkspace } from '../startup/workspace.js';
+import { PaneOutput } from '../tmux/pane-output.js';
+import { TmuxServer } from '../tmux/tmux-server.js';
+import { VERSION } from '../version.js';
+import { readFirstPrompt } from '../agent/first-prompt-file.js';
+
+/** Agent mode passes these on to the agent's process group; the stop signals start a graceful stop instead. */
+const AGENT_FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2'];
+
+/**
+ * Agent mode: the agent kept alive in tmux by the run loop, its profile and every feature attached to its
+ * events, health served, until a stop. The order matters once: the health server's URL goes into the agent's
+ * environment (its hooks report there), so the environment is complete before tmux starts.
+ */
+export async function runAgent(runtime: Runtime, config: Config, started: { agentEnv: Record<string, string | undefined>; python: string | null }, log: Logger): Promise<number> {
+  const scrub = (text: string) => scrubSecrets(text, runtime.secrets);
+  const events = new AgentEvents((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
+  const profile = profileFor(config, scrub);
+  const tmux = new TmuxServer(runtime.tmuxTmpDir, log.child({ component: 'tmux' }));
+  const memory = openMemoryCgroup();
+  warnOnSmallMemory(memory.limitBytes(), profile.memoryFloorBytes, log);
+  const attachCommand = execCommand(runtime.env, runtime.hostname, 'agentgate attach');
+  const baseEnv = { ...started.agentEnv, ...profile.agentEnv(config, started.agentEnv) };
+  const needsLogin = () => profile.needsLogin(baseEnv);
+  if (needsLogin()) log.warn({ how: profile.loginHint(attachCommand) }, 'needs login');
+
+  const unattachProfile = profile.attach(events, log);
+  const stop = new StopRequest();
+  const context: FeatureContext = { config, runtime, log, scrub, events, profile, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
+  const features: AgentFeature[] = [];
+  for (const attach of AGENT_FEATURES) {
+    const feature = await attach(context);
+    if (feature) features.push(feature);
+  }
+  const paneOutput = await PaneOutput.open(runtime.runtimeDir, (chunk) => events.emit({ type: 'output', chunk, atMs: Date.now() }));
+  if (typeof paneOutput === 'string') log.warn({ reason: paneOutput }, 'agent screen not watched: its state comes from hooks alone');
+  const hooks = openHookChannel(events);
+
+  const supervisor = new AgentSupervisor(config, tmux, log, {
+    stop,
+    events,
+    profile,
+    probeWorkspace: () => probeWorkspace(config.workspace.path),
+    python: started.python,
+    memory,
+    firstPrompt: await readFirstPrompt(config, runtime.uid),
+    scrub,
+    pipeCommand: typeof paneOutput === 'string' ? null : paneOutput.pipeCommand(),
+    paneSizeOnStart: features.some((f) => f.needsPaneSize),
+  });
+  // Before the health server writes its URL into /tmp: a /tmp shared with another supervisor is refused first.
+  await tmux.refuseSharedSocket();
+  const startedAtMs = Date.now();
+  const snapshot = (): HealthSnapshot => ({
+    ...supervisor.snapshot(),
+    ...Object.assign({}, ...features.map((f) => f.report?.() ?? {})),
+    needsLogin: needsLogin(),
+    loginHint: profile.loginSummary,
+    mode: 'agent',
+    workspace: probeWorkspace(config.workspace.path),
+    startedAtMs,
+    version: VERSION,
+  });
+  const eventStream = features.find((f) => f.eventStream)?.eventStream;
+  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: eventStream });
+  const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
+  // The next step for whoever started the container, once: how to get into the session.
+  const unsubscribeReady = events.subscribe((event) => {
+    if (event.type !== 'started') return;
+    unsubscribeReady();
+    log.info({ attach: attachCommand, detach: 'Ctrl-b d' }, 'ready');
+  });
+  const releaseStop = installStopSignals(runtime, stop, log);
+  const forward = (signal: NodeJS.Signals) => {
+    const pid = supervisor.snapshot().agentPid;
+    // The agent may be between runs, or gone a moment ago: forwarding must never throw in a signal handler.
+    const delivered = pid !== null && sendSignal(-pid, signal);
+    log.info({ signal, pid, delivered }, 'signal forwarded');
+  };
+  for (const signal of AGENT_FORWARDED_SIGNALS) runtime.signals.on(signal, forward);
+  try {
+    for (const feature of features) await feature.start?.(agentEnv);
+    const exitCode = await supervisor.run(agentEnv);
+    log.info({ exitCode }, 'stopped');
+    return exitCode;
+  } finally {
+    releaseStop();
+    for (const signal of AGENT_FORWARDED_SIGNALS) runtime.signals.off(signal, forward);
+    for (const feature of features) feature.close?.();
+    unattachProfile();
+    if (typeof paneOutput !== 'string') paneOutput.close();
+    health.server.close();
+  }
+}
+
+/** Below the agent's floor it is likely to be OOM-killed at work: say so at start. */
+function warnOnSmallMemory(limitBytes: number | null, floorBytes: number, log: Logger): void {
+  if (limitBytes === null || limitBytes >= floorBytes) return;
+  log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(floorBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
+}

@@ -1,0 +1,39 @@
+import type { AgentEvents } from '../agent/events.js';
+import type { AgentProfile } from '../agents/profile.js';
+import type { Config } from '../config/load-config.js';
+import type { HealthSnapshot } from '../contract/health-report.js';
+import type { EventStream } from './observation/event-stream.js';
+import type { Logger } from '../log/logger.js';
+import type { Runtime } from '../runtime/context.js';
+
+/** What every feature is given: it subscribes to `events` and reads the rest; it changes none of it. */
+export interface FeatureContext {
+  config: Config;
+  runtime: Runtime;
+  log: Logger;
+  /** Removes secret values from text that leaves the supervisor. */
+  scrub: (text: string) => string;
+  events: AgentEvents;
+  profile: AgentProfile;
+  /** The pane's size now (one tmux command). */
+  paneSize: () => Promise<{ width: number; height: number }>;
+  /** Settles when a stop begins. */
+  stopping: Promise<void>;
+}
+
+/** A feature of agent mode, attached to the agent's events; each part is optional. */
+export interface AgentFeature {
+  /** Fields it adds to the health report. */
+  report?: () => Partial<HealthSnapshot>;
+  /** The `/events` stream it serves on the health server. */
+  eventStream?: { stream: EventStream; current: () => unknown };
+  /** It needs the pane's size in `started` (a recording's header). */
+  needsPaneSize?: boolean;
+  /** Runs once the health server listens and the agent's environment is complete, before the agent starts. */
+  start?: (agentEnv: Readonly<Record<string, string | undefined>>) => Promise<void>;
+  /** Undoes what it set up, when the supervisor ends. */
+  close?: () => void;
+}
+
+/** Builds a feature from the context, or null when the configuration leaves it off. */
+export type FeatureFactory = (context: FeatureContext) => AgentFeature | null | Promise<AgentFeature | null>;
