@@ -25,3 +25,12 @@ const common = {
 await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
 // `agentgate proxy` loads this second file beside the first: see supervisor/features/egress/proxy-entry.ts.
 await build({ ...common, entryPoints: ['supervisor/features/egress/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });
+// The host command (agentgate up, ls, ...): its own bundle, run by the host's node.
+await build({
+  ...common,
+  entryPoints: ['cli/main.ts'],
+  outfile: 'dist/agentgate.cjs',
+  banner: { js: '#!/usr/bin/env node' },
+  // Optional native parts of the SSH transport (DOCKER_HOST=ssh://) that this command does not use.
+  external: ['cpu-features', 'ssh2'],
+});

@@ -1,0 +1,88 @@
+import type Docker from 'dockerode';
+import type { HealthReport } from '../../supervisor/contract/health-report.js';
+import { parseCommandArgs } from '../args.js';
+import type { HostContext } from '../context.js';
+import { type AgentContainer, listAgents } from '../engine/agents.js';
+import { readReport } from '../engine/health.js';
+import { CLI_EXIT, UsageError } from '../errors.js';
+import { shortDuration, table } from '../format/table.js';
+import { type Urgency, byUrgency, urgencyOf } from '../format/urgency.js';
+
+export interface AgentRow {
+  name: string;
+  state: Urgency;
+  /** How long it has been in that state (ms), when the supervisor says. */
+  forMs: number | null;
+  agent: string;
+  restarts: number | null;
+  memoryBytes: number | null;
+  workspace: string | null;
+  attach: string;
+  kind: AgentContainer['kind'];
+  container: string;
+  /** Why, when the state has a reason: the failed start's message, the last exit's cause. */
+  why: string | null;
+}
+
+/** `agentgate ls`: every agent on the engine, most urgent first. */
+export async function ls(context: HostContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('ls', args, { json: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`ls takes no arguments, got ${JSON.stringify(positionals[0])}`);
+  const docker = await context.engine();
+  const rows = await agentRows(docker);
+  if (values.json) context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else if (rows.length === 0) context.stdout.write('no agents on this engine (start one: agentgate up [DIR])\n');
+  else context.stdout.write(`${table(['name', 'state', 'for', 'agent', 'restarts', 'memory', 'workspace', 'attach'], rows.map(display))}\n`);
+  return CLI_EXIT.OK;
+}
+
+export async function agentRows(docker: Docker): Promise<AgentRow[]> {
+  const agents = await listAgents(docker);
+  const rows = await Promise.all(agents.map(async (a) => row(a, a.running ? await readReport(docker, a.id) : null, a.running ? await memoryOf(docker, a.id) : null)));
+  return rows.sort(byUrgency);
+}
+
+function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number | null): AgentRow {
+  const state = urgencyOf(report, a.running);
+  const why = report?.phase === 'failed' ? report.checks.start.reason : (report?.lastExit?.cause ?? (state === 'crash-loop' ? (report?.checks.crashLoop.reason ?? null) : null));
+  return {
+    name: a.name,
+    state,
+    forMs: report?.agentState?.forMs ?? null,
+    agent: a.agent,
+    restarts: report?.restarts ?? null,
+    memoryBytes,
+    workspace: a.workspace,
+    attach: a.attach,
+    kind: a.kind,
+    container: a.container,
+    why,
+  };
+}
+
+/** One sample of the container's memory (one-shot: no wait for a second sample). */
+async function memoryOf(docker: Docker, id: string): Promise<number | null> {
+  try {
+    const stats = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as { memory_stats?: { usage?: number; stats?: Record<string, number> } };
+    const usage = stats.memory_stats?.usage;
+    if (usage === undefined) return null;
+    // What `docker stats` shows: the usage without the page cache.
+    const cache = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
+    return usage - cache;
+  } catch {
+    return null;
+  }
+}
+
+function display(r: AgentRow): Record<string, string> {
+  return {
+    name: r.name,
+    state: r.why ? `${r.state} (${r.why})` : r.state,
+    for: r.forMs === null ? '-' : shortDuration(r.forMs),
+    agent: r.agent,
+    restarts: r.restarts === null ? '-' : String(r.restarts),
+    memory: r.memoryBytes === null ? '-' : `${Math.round(r.memoryBytes / 2 ** 20)}MiB`,
+    workspace: r.workspace ?? '-',
+    attach: r.attach,
+  };
+}

@@ -1,0 +1,80 @@
+import type Docker from 'dockerode';
+import { CliError } from '../errors.js';
+import { LABEL } from '../labels.js';
+import { containerName } from '../names.js';
+
+/** An agent container as the engine lists it, with what its own labels say. */
+export interface AgentContainer {
+  id: string;
+  /** The agent's name: its agentgate.name, compose project, Swarm task, or container name. */
+  name: string;
+  container: string;
+  kind: 'agentgate' | 'compose' | 'swarm' | 'container';
+  running: boolean;
+  /** Docker's own state: running, exited, ... and health when it has one. */
+  dockerState: string;
+  workspace: string | null;
+  stateVolume: string | null;
+  attach: string;
+  agent: string;
+  createdAtMs: number;
+}
+
+/**
+ * Every container of the agent image on the engine, running or not, whoever made it. A label inherited from
+ * the image (an image built by compose carries its project's label) says nothing about the container: only
+ * labels whose value differs from the image's count.
+ */
+export async function listAgents(docker: Docker): Promise<AgentContainer[]> {
+  const listed = await docker.listContainers({ all: true, filters: { label: [`${LABEL.role}=agent`] } });
+  const imageLabels = new Map<string, Promise<Record<string, string>>>();
+  const labelsOf = (imageId: string) => {
+    if (!imageLabels.has(imageId)) imageLabels.set(imageId, docker.getImage(imageId).inspect().then((i) => i.Config?.Labels ?? {}, () => ({})));
+    return imageLabels.get(imageId) as Promise<Record<string, string>>;
+  };
+  return Promise.all(listed.map(async (c) => describe(c, await labelsOf(c.ImageID))));
+}
+
+function describe(c: Docker.ContainerInfo, fromImage: Record<string, string>): AgentContainer {
+  const own = (key: string): string | undefined => {
+    const value = c.Labels[key];
+    return value !== undefined && value !== fromImage[key] ? value : undefined;
+  };
+  const container = (c.Names[0] ?? c.Id).replace(/^\//, '');
+  const project = own(LABEL.composeProject);
+  const task = own(LABEL.swarmTask);
+  const cliName = own(LABEL.name);
+  const kind = cliName ? 'agentgate' : project ? 'compose' : own(LABEL.swarmService) ? 'swarm' : 'container';
+  const mount = c.Mounts.find((m) => m.Destination === '/workspace');
+  const workspace = own(LABEL.workspace) ?? (mount ? (mount.Type === 'bind' ? mount.Source : `volume:${mount.Name}`) : null);
+  const attach = cliName
+    ? `agentgate attach ${cliName}`
+    : project
+      ? `docker compose -p ${project} exec ${own('com.docker.compose.service') ?? 'agent'} agentgate attach`
+      : `docker exec -it ${container} agentgate attach`;
+  return {
+    id: c.Id,
+    name: cliName ?? project ?? task ?? container,
+    container,
+    kind,
+    running: c.State === 'running',
+    dockerState: c.Status,
+    workspace,
+    stateVolume: own(LABEL.stateVolume) ?? c.Mounts.find((m) => m.Destination === '/home/agentgate/.claude')?.Name ?? null,
+    attach,
+    agent: own(LABEL.agent) ?? 'claude',
+    createdAtMs: c.Created * 1000,
+  };
+}
+
+/** The agent a user named: its name, its container's name, or a container id prefix. */
+export async function findAgent(docker: Docker, name: string): Promise<AgentContainer> {
+  const agents = await listAgents(docker);
+  const found =
+    agents.find((a) => a.name === name) ??
+    agents.find((a) => a.container === name || a.container === containerName(name)) ??
+    (name.length >= 4 ? agents.find((a) => a.id.startsWith(name)) : undefined);
+  if (found) return found;
+  const known = agents.map((a) => a.name).sort();
+  throw new CliError(`no agent named ${JSON.stringify(name)} on this engine`, 1, known.length > 0 ? `agents here: ${known.join(', ')}` : 'start one: agentgate up [DIR]');
+}
