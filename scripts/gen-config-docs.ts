@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { HOST_SIDE_NAMES, PREFIX, envSchema } from '../supervisor/config/schema.js';
-import { AGENT_TOPICS, AGENT_VARIABLES, HOST_VARIABLES, READ_VARIABLES, type OtherVariable, type VariableSection, VARIABLE_DOCS } from '../supervisor/config/variable-docs.js';
+import { AGENT_TOPICS, AGENT_VARIABLES, HOST_VARIABLES, READ_VARIABLES, type OtherVariable, type VariableDoc, type VariableSection, VARIABLE_DOCS } from '../supervisor/config/variable-docs.js';
 
 export const CONFIGURATION_DOC = 'docs/configuration.md';
 
@@ -58,9 +58,18 @@ function describeDefault(schema: unknown, defaultText: string | undefined): stri
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const row = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
 
+function describedOrThrow(key: string): VariableDoc {
+  const doc = (VARIABLE_DOCS as Record<string, VariableDoc | undefined>)[key];
+  if (!doc) throw new Error(`${PREFIX}${key} is in the schema but not in VARIABLE_DOCS (supervisor/config/variable-docs.ts): say what it means there`);
+  return doc;
+}
+
 function schemaTable(section: VariableSection): string[] {
   const lines: string[] = [];
-  const entries = Object.entries(VARIABLE_DOCS).filter(([, doc]) => doc.section === section);
+  // The schema's keys lead: a variable added there without a line in VARIABLE_DOCS fails here, not silently.
+  const entries = Object.keys(envSchema.shape)
+    .map((key) => [key, describedOrThrow(key)] as const)
+    .filter(([, doc]) => doc.section === section);
   const topics = [...new Set(entries.map(([, doc]) => doc.topic))];
   if (section === 'agent') {
     const unordered = topics.filter((t) => !AGENT_TOPICS.includes(t));

@@ -28,6 +28,14 @@ describe('docs/configuration.md', () => {
     expect(written, `${CONFIGURATION_DOC} is out of date: run make docs`).toBe(renderConfigurationDoc());
   });
 
+  it('lists every variable of the schema, each once', () => {
+    const written = readFileSync(join(ROOT, CONFIGURATION_DOC), 'utf8');
+    const listed = [...written.matchAll(/^\| `AGENTGATE_([A-Z0-9_]+)`/gm)].map((m) => m[1] as string);
+    expect(listed).toEqual(expect.arrayContaining(Object.keys(envSchema.shape)));
+    // Each variable once: a second row would be a second, drifting description.
+    expect(listed.length).toBe(new Set(listed).size);
+  });
+
   it('documents every environment variable the supervisor reads', () => {
     const doc = renderConfigurationDoc();
     const read = new Set<string>();
