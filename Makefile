@@ -151,6 +151,11 @@ lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate c
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md
 	node bench/run.mjs
 
+.PHONY: docs
+docs: deps ## Regenerate docs/configuration.md from the config schema (a unit test fails when it is stale)
+	npx esbuild scripts/gen-config-docs.ts --bundle --platform=node --format=esm --log-level=warning --outfile=dist/gen-config-docs.mjs
+	node dist/gen-config-docs.mjs
+
 .PHONY: clean
 clean: ## Remove build output and test images
 	rm -rf dist coverage

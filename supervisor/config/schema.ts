@@ -26,7 +26,8 @@ const nonBlank = (what: string) => z.string().check(z.regex(/\S/, what));
 
 /**
  * The whole environment the supervisor reads, in one schema, read once at start.
- * Keys are the variable names without the AGENTGATE_ prefix; the README table lists each.
+ * Keys are the variable names without the AGENTGATE_ prefix. docs/configuration.md is generated from this
+ * schema and variable-docs.ts (make docs), which says what each means.
  */
 export const envSchema = z.object({
   AGENT: z._default(nonBlank(`"${DEFAULT_AGENT}", "none" or a command line (it is blank)`).check(z.trim()), DEFAULT_AGENT),

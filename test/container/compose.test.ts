@@ -25,10 +25,11 @@ afterAll(async () => {
   made.cleanup();
 });
 
-/** The variable names in the README's configuration table. */
+/** The variable names in the configuration reference's tables for the agent's container (docs/configuration.md). */
 function documentedVariables(): string[] {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 5));
+  const reference = readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8');
+  const start = reference.indexOf('## Agent container');
+  const table = reference.slice(start, reference.indexOf('\n## ', start + 5));
   return [...table.matchAll(/^\| `(AGENTGATE_[A-Z_]+)`/gm)].map((m) => m[1] as string);
 }
 

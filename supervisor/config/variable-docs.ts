@@ -1,0 +1,272 @@
+import type { RawConfig } from './schema.js';
+
+// What each variable means, for people: docs/configuration.md is generated from this table and the schema
+// (`make docs`). Not imported by the supervisor, so the bundle does not carry the prose.
+
+/** Where a schema variable is documented: the agent's container, or the egress proxy (`agentgate proxy`). */
+export type VariableSection = 'agent' | 'proxy';
+
+export interface VariableDoc {
+  section: VariableSection;
+  /** The subsection of the agent's table it is listed under. */
+  topic: string;
+  /** One paragraph, Markdown; links are relative to docs/. */
+  meaning: string;
+  /** The default in words, for variables whose schema has none (optional ones). */
+  defaultText?: string;
+}
+
+const RUN = 'The agent and its session';
+const RESTARTS = 'Restarts and crash loops';
+const STOP = 'Stopping and failed starts';
+const HEALTH_LOGS = 'Health and logs';
+const STATE = 'Workspace, git, credentials and state';
+const SSH = 'SSH';
+const RECORD = 'Recordings and transcript';
+const OBSERVE = 'Agent state and webhooks';
+const PROMPT = 'Resume and first prompt';
+const EGRESS = 'Egress self-test';
+const COMPOSE = 'Compose';
+const PROXY = 'Egress proxy';
+
+/** The order of the agent's subsections in the docs. */
+export const AGENT_TOPICS: readonly string[] = [RUN, RESTARTS, STOP, HEALTH_LOGS, STATE, SSH, RECORD, OBSERVE, PROMPT, EGRESS, COMPOSE];
+
+/** Every key of the schema, exactly once: a missing or unknown key is a compile error. */
+export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
+  AGENT: {
+    section: 'agent',
+    topic: RUN,
+    meaning: 'The agent: the preset `claude`, any command line (run by `sh -c "exec ..."`, so quoting works), or `none` for keep-alive mode.',
+  },
+  AGENT_ARGS: { section: 'agent', topic: RUN, meaning: "Extra arguments appended to the agent's command line." },
+  SESSION: { section: 'agent', topic: RUN, meaning: 'The tmux session name.' },
+  IDLE_MS: {
+    section: 'agent',
+    topic: OBSERVE,
+    meaning:
+      'A screen still this long ends `working`: Claude is then `waiting` (a turn that ended without a Stop hook, after Esc or a denial), another agent `idle`.',
+  },
+  RESTART: {
+    section: 'agent',
+    topic: RESTARTS,
+    meaning: 'Restart policy: `always`, `on-failure` (ends when the agent exits 0) or `never` (ends when it exits).',
+  },
+  BACKOFF_INITIAL_MS: { section: 'agent', topic: RESTARTS, meaning: 'Delay before the first restart.' },
+  BACKOFF_MAX_MS: { section: 'agent', topic: RESTARTS, meaning: 'Cap on the delay; must be at least the initial delay.' },
+  BACKOFF_FACTOR: { section: 'agent', topic: RESTARTS, meaning: 'Each further restart multiplies the delay by this.' },
+  BACKOFF_JITTER: {
+    section: 'agent',
+    topic: RESTARTS,
+    meaning: 'Fraction randomly taken off each delay, so many containers do not restart in step.',
+  },
+  STABLE_RUN_MS: { section: 'agent', topic: RESTARTS, meaning: 'A run at least this long resets the backoff and forgets earlier crashes.' },
+  CRASH_LOOP_RESTARTS: { section: 'agent', topic: RESTARTS, meaning: 'This many restarts within the window is a crash loop: health turns unhealthy.' },
+  CRASH_LOOP_WINDOW_MS: { section: 'agent', topic: RESTARTS, meaning: 'The crash-loop window.' },
+  STOP_TIMEOUT_MS: {
+    section: 'agent',
+    topic: STOP,
+    defaultText: '`10000`',
+    meaning:
+      "The whole stop budget, Docker's stop timeout (compose's `stop_grace_period` is set from it). See [Stopping](reference.md#stopping).",
+  },
+  STOP_GRACE_MS: {
+    section: 'agent',
+    topic: STOP,
+    defaultText: 'the timeout − 2000',
+    meaning:
+      'How long a stop waits for the agent after SIGTERM before killing its tree; at most the timeout − 2000 (a larger one is a configuration error).',
+  },
+  ON_START_ERROR: {
+    section: 'agent',
+    topic: STOP,
+    meaning:
+      '`exit`: a failed start (69, 78) exits with its code. `wait`: it stays up, unhealthy, with the reason in health and the log, until stopped (compose and the Helm chart set this, so that a restart policy does not retry a start that needs your fix; the Swarm stack sets `exit`, so that a bad update rolls back).',
+  },
+  HEALTH_HOST: {
+    section: 'agent',
+    topic: HEALTH_LOGS,
+    meaning: 'Health server address (loopback: nothing outside the container reaches it unless you say so).',
+  },
+  HEALTH_PORT: {
+    section: 'agent',
+    topic: HEALTH_LOGS,
+    meaning:
+      "Health server port. When it is busy (agents sharing the host's network), the supervisor takes a free port, warns, and writes where it went to `/tmp/agentgate/health-url`, which the HEALTHCHECK and `agentgate health` read.",
+  },
+  LOG_LEVEL: { section: 'agent', topic: HEALTH_LOGS, meaning: 'The log level (command mode: `warn` unless set).' },
+  LOG_FORMAT: {
+    section: 'agent',
+    topic: HEALTH_LOGS,
+    meaning: '`json` (one pino JSON line per event) or `pretty` (also chosen by itself in command mode when stderr is a terminal).',
+  },
+  WORKSPACE: {
+    section: 'agent',
+    topic: STATE,
+    meaning: 'The project directory; must exist and be writable by the running uid (compose fixes it at `/workspace`).',
+  },
+  WORKSPACE_STRICT: { section: 'agent', topic: STATE, meaning: 'When true, a workspace that is not a mount point is an error (otherwise a warning).' },
+  GIT_NAME: { section: 'agent', topic: STATE, defaultText: '(none)', meaning: 'git `user.name`, set in the global config when given.' },
+  GIT_EMAIL: { section: 'agent', topic: STATE, defaultText: '(none)', meaning: 'git `user.email`, set in the global config when given.' },
+  STATE_DIR: {
+    section: 'agent',
+    topic: STATE,
+    meaning:
+      "The agent's state (`CLAUDE_CONFIG_DIR`): login, settings, history, recordings. Mount a volume here; it must be writable by the agent's uid (agent mode refuses to start otherwise, exit 69).",
+  },
+  CREDENTIALS_FILE: {
+    section: 'agent',
+    topic: STATE,
+    meaning: 'A read-only credentials file, copied into the state dir (see [Credentials and state](running.md#credentials-and-state)).',
+  },
+  SSH_DIR: {
+    section: 'agent',
+    topic: STATE,
+    meaning: "A read-only `~/.ssh` from the host, copied into `~/.ssh` with the modes ssh demands (see [Credentials and state](running.md#credentials-and-state)).",
+  },
+  SSH_PORT: {
+    section: 'agent',
+    topic: SSH,
+    defaultText: '(none: off)',
+    meaning: "Serve SSH on this port: every key login lands in the agent's session (see [SSH](features.md#ssh)).",
+  },
+  SSH_HOST: { section: 'agent', topic: SSH, meaning: 'The address sshd listens on, inside the container.' },
+  SSH_AUTHORIZED_KEYS: {
+    section: 'agent',
+    topic: SSH,
+    meaning: 'Public keys that may log in (an `authorized_keys` list; options in it are replaced by ours).',
+  },
+  SSH_READONLY_KEYS: {
+    section: 'agent',
+    topic: SSH,
+    meaning:
+      'Public keys that log in read-only (`tmux attach -r`). `compose/ssh.yaml` reads the same name on the host as the file of those keys, and compose also passes that host path into the container, where it is wrong: see [Troubleshooting](troubleshooting.md#read-only-ssh-keys-with-compose).',
+  },
+  SSH_ON_AGENT_EXIT: {
+    section: 'agent',
+    topic: SSH,
+    meaning: '`stay`: SSH clients stay attached and see the restarted agent. `end`: their connections end when the agent exits.',
+  },
+  RECORD: {
+    section: 'agent',
+    topic: RECORD,
+    meaning: "Record the agent's terminal: one asciicast v2 file per agent run in the state dir (see [Recordings](features.md#recordings)).",
+  },
+  RECORD_MAX_MB: { section: 'agent', topic: RECORD, meaning: "The recordings' total size; the oldest are removed first, and one run keeps at most half of it." },
+  TRANSCRIPT: {
+    section: 'agent',
+    topic: RECORD,
+    meaning:
+      'Claude only: each message of its conversation (role and text, secrets scrubbed, 4000 characters at most) as one `transcript {role, text}` event in `docker logs`.',
+  },
+  NOTIFY_URL: {
+    section: 'agent',
+    topic: OBSERVE,
+    defaultText: '(none)',
+    meaning: 'A URL that gets a POST when the agent starts waiting for input, needs permission, or crash-loops (see [Agent state](features.md#agent-state)).',
+  },
+  NOTIFY_SECRET: {
+    section: 'agent',
+    topic: OBSERVE,
+    defaultText: '(none)',
+    meaning: 'Signs each webhook body: `x-agentgate-signature: sha256=<HMAC-SHA256 hex>`.',
+  },
+  RESUME: {
+    section: 'agent',
+    topic: PROMPT,
+    defaultText: '`true` when the agent is `claude` (with or without arguments), else `false`',
+    meaning:
+      "A restarted Claude continues its conversation: `--resume <session>` (the one its SessionStart hook reported, kept in the state dir), or `--continue`. A resume that fails within 10 s falls back once to a fresh session, with a warning. Only the claude preset knows these flags.",
+  },
+  PROMPT: {
+    section: 'agent',
+    topic: PROMPT,
+    defaultText: '(none)',
+    meaning:
+      "A first prompt for the agent: given as the last argument of its command line (for Claude: `claude '<prompt>'`) on its first start only, never on a restart, and not again for a container re-created on the same state volume (a hash, never the text, is kept in the state dir). Never logged, and never shown in an error.",
+  },
+  PROMPT_FILE: {
+    section: 'agent',
+    topic: PROMPT,
+    defaultText: '(none)',
+    meaning: 'The same, read from a file (a mounted file or a compose secret); only one of the two.',
+  },
+  EGRESS_SELFTEST: {
+    section: 'agent',
+    topic: EGRESS,
+    meaning:
+      '`on`: check the isolation in the background and report it in health; `strict`: before the agent starts, failing the start (69). `compose/egress.yaml` sets `on`. See [Egress proxy](features.md#egress-proxy).',
+  },
+  EGRESS_PROBE: { section: 'agent', topic: EGRESS, meaning: 'An address outside the allowlist that the agent must not reach directly.' },
+  PROJECT_DIR: {
+    section: 'agent',
+    topic: COMPOSE,
+    defaultText: '(none; compose: the volume `agentgate-workspace`)',
+    meaning:
+      'Compose: the host directory mounted at the workspace, as you gave it (`make up PROJECT=...` resolves a relative one for you). A relative path is refused (compose would resolve it from `compose/`); a missing one, which Docker creates empty and root-owned, is named in the workspace error.',
+  },
+  PROXY_HOST: { section: 'proxy', topic: PROXY, meaning: 'Where the proxy listens.' },
+  PROXY_PORT: { section: 'proxy', topic: PROXY, meaning: 'Its port.' },
+  EGRESS_ALLOW: {
+    section: 'proxy',
+    topic: PROXY,
+    defaultText: "(none: Claude Code's hosts, listed above)",
+    meaning:
+      'Allowed destinations: `host`, `host:port`, `*.domain` (subdomains, not the domain itself) or an IP address (`10.0.0.5:8080`, `[fd00::5]:443`), separated by commas, spaces or lines.',
+  },
+  EGRESS_ALLOW_FILE: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: 'More entries, one or more per line, `#` comments; re-read when it changes and on SIGHUP, without restarting anything.',
+  },
+};
+
+/** A variable outside the schema: read on the host, set by the supervisor for the agent, or read from the environment. */
+export interface OtherVariable {
+  name: string;
+  defaultText: string;
+  meaning: string;
+}
+
+/** Read by compose, the Makefile or the stack on the host; the supervisor knows their names (no misspelling warning). */
+export const HOST_VARIABLES: readonly OtherVariable[] = [
+  { name: 'AGENTGATE_UID', defaultText: '`1000`', meaning: "The uid the agent runs as: the owner of your project's files. The home (a tmpfs) and the state volume follow it; SSH works only for 1000." },
+  { name: 'AGENTGATE_GID', defaultText: '`1000`', meaning: 'The gid the agent runs as.' },
+  { name: 'AGENTGATE_CPUS', defaultText: '`1` (`make up`: up to 2, never more than the host has)', meaning: 'CPU limit; Docker refuses more than the host has.' },
+  { name: 'AGENTGATE_MEMORY', defaultText: '`4g`', meaning: 'Memory limit. Below 512 MiB for Claude (128 MiB for other agents) the supervisor warns at start.' },
+  { name: 'AGENTGATE_IMAGE', defaultText: '`agentgate/agent:latest`', meaning: 'The image compose and the stack run (`make ... IMAGE=` sets it).' },
+  { name: 'AGENTGATE_NAME', defaultText: '(none)', meaning: 'Known to the supervisor so that it is not reported as a misspelling; the Makefile takes the project name from `NAME=` instead.' },
+  { name: 'CLAUDE_CREDENTIALS_FILE', defaultText: '(none)', meaning: 'A credentials file (e.g. `~/.claude/.credentials.json`) given to the agent as a compose secret.' },
+  { name: 'ANTHROPIC_API_KEY', defaultText: '(none)', meaning: 'Passed through to the agent when set in your shell; never logged.' },
+  { name: 'CLAUDE_CODE_OAUTH_TOKEN', defaultText: '(none)', meaning: 'The same, for a Claude subscription token.' },
+  { name: 'AGENTGATE_SSH_KEYS', defaultText: '(required by `compose/ssh.yaml`)', meaning: 'The public key file whose keys may log in over SSH.' },
+  { name: 'AGENTGATE_SSH_BIND', defaultText: '`127.0.0.1`', meaning: "`compose/ssh.yaml`: the host address SSH is published on (the host's loopback only by default)." },
+  { name: 'AGENTGATE_SSH_PUBLISH', defaultText: '`2222`', meaning: '`compose/ssh.yaml`: the host port SSH is published on.' },
+  { name: 'AGENTGATE_GPUS', defaultText: '`all`', meaning: '`compose/gpu.yaml`: how many GPUs to reserve.' },
+  { name: 'AGENTGATE_REPLICAS', defaultText: '`1`', meaning: '`compose/stack.yaml`: the number of agents (replicas).' },
+  { name: 'NODE_IMAGE', defaultText: '`node:24-alpine` (the Makefile: `local/node:24-bookworm-slim` when that image exists)', meaning: 'The base image of the build.' },
+  { name: 'CLAUDE_CODE_VERSION', defaultText: 'the pinned version (Makefile)', meaning: 'The Claude Code CLI version built into the image.' },
+  { name: 'NPM_CONFIG_REGISTRY', defaultText: '`npm config get registry`', meaning: 'The npm registry the build installs from.' },
+];
+
+/** Set by the supervisor in the agent's environment. */
+export const AGENT_VARIABLES: readonly OtherVariable[] = [
+  { name: 'AGENTGATE_RUN_ID', defaultText: '(one per run)', meaning: "Marks every process of one agent run, so that a restart kills the run's leftovers (daemons included) and never a process people started." },
+  { name: 'AGENTGATE_HOOK_URL', defaultText: '(set by the supervisor)', meaning: "Where Claude's hooks (`agentgate-hook`) report: `POST /hooks` on the health server." },
+  { name: 'AGENTGATE_HOOK_TOKEN', defaultText: '(set by the supervisor)', meaning: 'The token those posts must carry (403 without it).' },
+];
+
+/** Read by the supervisor from its environment, outside the AGENTGATE_ prefix. */
+export const READ_VARIABLES: readonly OtherVariable[] = [
+  { name: 'ANTHROPIC_AUTH_TOKEN', defaultText: '(none)', meaning: 'With `ANTHROPIC_API_KEY` and `CLAUDE_CODE_OAUTH_TOKEN`: any of them counts as a credential, so the supervisor does not report `needs login`.' },
+  { name: 'HTTPS_PROXY', defaultText: '(none)', meaning: 'The proxy the egress self-test expects to answer (or `https_proxy`); `compose/egress.yaml` sets it with `HTTP_PROXY` and `NO_PROXY`.' },
+  { name: 'CLAUDE_CONFIG_DIR', defaultText: 'the state dir', meaning: "Claude's configuration directory, given to the agent; set it only to move it away from `AGENTGATE_STATE_DIR`." },
+  { name: 'HOME', defaultText: '`/home/agentgate`', meaning: "The agent's home (a tmpfs in compose); when it is read-only, git's global config moves to a writable `GIT_CONFIG_GLOBAL`." },
+  { name: 'GIT_CONFIG_GLOBAL', defaultText: '`$HOME/.gitconfig`', meaning: "git's global config, where the supervisor writes `safe.directory` and the git name and email." },
+  { name: 'TMUX_TMPDIR', defaultText: '`/tmp`', meaning: "Where tmux's socket and the supervisor's `agentgate/health-url` file live; each container needs its own." },
+  { name: 'TMPDIR', defaultText: '`/tmp`', meaning: 'Where a writable git config (`agentgate-git/gitconfig`, which includes `~/.gitconfig`) goes when HOME is read-only.' },
+  { name: 'PATH', defaultText: '`/usr/local/bin:/usr/bin:/bin`', meaning: "Where the agent's program, tmux and sshd are looked for." },
+  { name: 'LANG', defaultText: '`C.UTF-8`', meaning: "The agent's locale." },
+  { name: 'KUBERNETES_SERVICE_HOST', defaultText: '(set by Kubernetes)', meaning: 'When set, the attach command the supervisor prints is `kubectl exec`, not `docker exec`.' },
+  { name: 'SSH_ORIGINAL_COMMAND', defaultText: '(set by sshd)', meaning: 'A command asked for over SSH; it is refused with a message (logins get the session only).' },
+];
