@@ -78,46 +78,52 @@ release: ## Build and push vX.Y.Z, vX.Y, vX, latest and sha-<commit> (+ -cuda) f
 release-dev: ## Build and push dev and sha-<commit> (+ -cuda)
 	$(BAKE_ENV) VERSION= docker buildx bake --push dev
 
+# The everyday targets are thin calls of the host command (dist/agentgate.cjs, `make install` puts it on PATH).
+AGENTGATE := node dist/agentgate.cjs
+# The agent these targets mean: NAME=..., else PROJECT's directory name, else the sample workspace's agent.
+AGENT_NAME = $(or $(NAME),$(if $(PROJECT),$(shell basename -- "$(PROJECT_DIR)" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_.\n-' '-'),sample))
+
 .PHONY: check-project
 check-project:
 	@if [ -n "$(PROJECT)" ] && [ -z "$(PROJECT_DIR)" ]; then \
 	  echo "make: PROJECT=$(PROJECT) does not exist (relative paths are resolved from $(PWD)); give a directory that exists" >&2; exit 2; fi
 
+.PHONY: install
+install: build ## Put the agentgate command on PATH (npm install -g . from this clone)
+	npm install -g --no-fund --no-audit .
+	@echo "installed: $$(command -v agentgate) ($$(agentgate --version))"
+
 .PHONY: up
-up: check-project ## Build and start the agent, wait until it is healthy (PROJECT=~/code/x for your project)
-	@docker compose up --build -d --wait agent || { docker compose logs --tail 30 agent; \
-	  echo "make: the agent did not become healthy; the log above says why" >&2; exit 1; }
-	@echo "ready: $(COMPOSE_PROJECT_NAME) on $(or $(PROJECT_DIR),the sample workspace (volume $(COMPOSE_PROJECT_NAME)_agentgate-workspace))"
-	@echo "  attach:  make attach$(if $(PROJECT), PROJECT=$(PROJECT))   (or: docker compose -p $(COMPOSE_PROJECT_NAME) exec agent agentgate attach; detach with Ctrl-b d)"
-	@echo "  status:  make status$(if $(PROJECT), PROJECT=$(PROJECT))   logs: make logs$(if $(PROJECT), PROJECT=$(PROJECT))"
+up: build check-project ## Start the agent (PROJECT=~/code/x for your project; the sample workspace without), wait until healthy
+	@$(AGENTGATE) up $(if $(PROJECT),"$(PROJECT_DIR)",--sample) $(if $(NAME),--name $(NAME)) --image $(IMAGE)
 
 .PHONY: down
-down: ## Stop and remove the compose containers (volumes are kept)
-	docker compose down
+down: build check-project ## Stop and remove the agent's container (its state volume is kept)
+	@$(AGENTGATE) rm $(AGENT_NAME)
 
 .PHONY: attach
-attach: ## Attach to the agent's tmux session (detach with Ctrl-b d; READ_ONLY=1 to watch)
-	docker compose exec agent agentgate attach $(if $(READ_ONLY),--read-only)
+attach: build check-project ## Attach to the agent's tmux session (detach with Ctrl-b d; READ_ONLY=1 to watch)
+	@$(AGENTGATE) attach $(AGENT_NAME) $(if $(READ_ONLY),--read-only)
 
 .PHONY: status
-status: ## The agent's health report for people
-	docker compose exec agent agentgate status
+status: build check-project ## The agent's health report for people
+	@$(AGENTGATE) status $(AGENT_NAME)
 
 .PHONY: ls
-ls: ## Every agent on this engine (compose, Swarm, docker run): health, agent state, workspace, attach command
-	@node scripts/agentgate-ls.mjs
+ls: build ## Every agent on this engine (compose, Swarm, docker run, agentgate up), most urgent first
+	@$(AGENTGATE) ls
 
 .PHONY: ps
 ps: ## The agentgate compose projects on this engine
 	docker compose ls --all --filter name=agentgate
 
 .PHONY: logs
-logs: ## Follow the supervisor's logs
-	docker compose logs -f agent
+logs: build check-project ## Follow the supervisor's logs
+	@$(AGENTGATE) logs -f $(AGENT_NAME)
 
 .PHONY: shell
-shell: ## A bash shell in the running agent container
-	docker compose exec agent bash
+shell: build check-project ## A bash shell in the running agent container
+	docker exec -it agentgate-$(AGENT_NAME) bash
 
 .PHONY: test
 test: build ## All tests: unit, integration (root) and container (when an engine is reachable)

@@ -25,8 +25,8 @@ const common = {
 await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
 // `agentgate proxy` loads this second file beside the first: see supervisor/features/egress/proxy-entry.ts.
 await build({ ...common, entryPoints: ['supervisor/features/egress/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });
-// The host command (agentgate up, ls, ...): its own bundle, run by the host's node.
-await build({
+// The host command (agentgate up, ls, ...): its own bundle, run by the host's node; the image has no use for it.
+if (!process.argv.includes('--supervisor-only')) await build({
   ...common,
   entryPoints: ['cli/main.ts'],
   outfile: 'dist/agentgate.cjs',
