@@ -7,7 +7,8 @@ IMAGE ?= agentgate/agent:latest
 export AGENTGATE_IMAGE := $(IMAGE)
 # The official Alpine Node image by default; where no registry is reachable, the local stand-in if present.
 NODE_IMAGE ?= $(shell docker image inspect local/node:24-bookworm-slim >/dev/null 2>&1 && echo local/node:24-bookworm-slim || echo node:24-alpine)
-CLAUDE_CODE_VERSION ?= 2.1.330
+# Written once, in the Dockerfile's global ARG; CLAUDE_CODE_VERSION=... (or none) overrides it, an empty one does not.
+CLAUDE_CODE_VERSION := $(or $(CLAUDE_CODE_VERSION),$(shell sed -n 's/^ARG CLAUDE_CODE_VERSION=//p' docker/Dockerfile))
 NPM_CONFIG_REGISTRY ?= $(shell npm config get registry 2>/dev/null || echo https://registry.npmjs.org/)
 VERSION := $(shell node -p 'require("./package.json").version')
 REVISION := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)

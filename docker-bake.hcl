@@ -13,7 +13,8 @@ variable "VERSION" { default = "" }
 # The full git commit the image is built from.
 variable "REVISION" { default = "" }
 variable "CREATED" { default = "" }
-variable "CLAUDE_CODE_VERSION" { default = "2.1.330" }
+# null: the Dockerfile's own default (the one place the version is written); set it to override.
+variable "CLAUDE_CODE_VERSION" { default = null }
 variable "NPM_CONFIG_REGISTRY" { default = "https://registry.npmjs.org/" }
 # The default image: Alpine (musl), with Claude Code's musl binary.
 variable "NODE_IMAGE" { default = "node:24-alpine" }

@@ -7,8 +7,10 @@ import { childrenOf, memoryKiB, rssKiB } from './proc.mjs';
 import { repeat, until } from './stats.mjs';
 
 const FIXTURES = resolve(import.meta.dirname, '../../test/fixtures');
-const HARDENING = ['--read-only', '--tmpfs', '/tmp:mode=1777', '--tmpfs', '/home/agentgate:uid=1000,gid=1000,mode=0700',
-  '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--network', 'none'];
+// compose's hardening (deploy/hardening.json; test/unit/hardening-profile.test.ts keeps them equal), with no network.
+export const HARDENING = ['--read-only', '--tmpfs', '/tmp:mode=1777,size=512m', '--tmpfs', '/home/agentgate:uid=1000,gid=1000,mode=0700,size=256m',
+  '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', '--memory', '4g', '--pids-limit', '512',
+  '--ulimit', 'nofile=8192:8192', '--ulimit', 'core=0', '--network', 'none'];
 
 export function docker(args) {
   const r = spawnSync('docker', args, { encoding: 'utf8', maxBuffer: 64 << 20 });

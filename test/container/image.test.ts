@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HARDENING, NODE_IMAGE, TEST_IMAGE, composeEnv, docker, dockerAsync, inspect, waitForHealth } from '../helpers/docker.js';
+import { claudeCodeVersion } from '../helpers/claude-code-version.js';
 import { ROOT, TestContainers, exec, readyz, requireEngine } from '../helpers/containers.js';
 import { FIXTURES } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -22,7 +23,7 @@ describe.skipIf(!reachable)('the image', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.split('\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^\d+\.\d+\.\d+ \(Claude Code\)$/), 'agentgate', '1000', '/workspace', 'no-sudo']));
     const labels = JSON.parse(inspect(TEST_IMAGE, '{{json .Config.Labels}}'));
-    expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': '2.1.330' });
+    expect(labels).toMatchObject({ 'org.opencontainers.image.title': 'agentgate/agent', 'agentgate.claude-code.version': claudeCodeVersion() });
     for (const key of ['version', 'revision', 'source', 'created']) expect(labels[`org.opencontainers.image.${key}`]).toBeTruthy();
     expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/setpriv","--no-new-privs","--","/usr/bin/tini","--","/usr/local/bin/agentgate"]');
     // The shim execs node with an inspector address no interface has, and --lite-mode where Node has it.

@@ -4,15 +4,20 @@ import { waitFor } from './wait-for.js';
 export const TEST_IMAGE = process.env.AGENTGATE_TEST_IMAGE ?? 'agentgate/agent:test';
 export const NODE_IMAGE = process.env.NODE_IMAGE ?? 'node:24-alpine';
 
-/** The hardening the compose service applies, as `docker run` flags. */
+/**
+ * The hardening the compose service applies, as `docker run` flags: deploy/hardening.json, with its named test
+ * limits (test/unit/hardening-profile.test.ts keeps them equal).
+ */
 export const HARDENING = [
   '--read-only',
-  '--tmpfs', '/tmp:mode=1777',
-  '--tmpfs', '/home/agentgate:uid=1000,gid=1000,mode=0700',
+  '--tmpfs', '/tmp:mode=1777,size=512m',
+  '--tmpfs', '/home/agentgate:uid=1000,gid=1000,mode=0700,size=256m',
   '--cap-drop', 'ALL',
   '--security-opt', 'no-new-privileges',
   '--memory', '1g',
   '--pids-limit', '256',
+  '--ulimit', 'nofile=8192:8192',
+  '--ulimit', 'core=0',
   '--network', 'none',
 ];
 

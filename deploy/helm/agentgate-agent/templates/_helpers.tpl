@@ -1,24 +1,44 @@
-{{/* The chart's name, and the release-scoped base name every object starts with (63 characters at most). */}}
+{{/* The chart's name (the label app.kubernetes.io/name). */}}
 {{- define "agentgate.name" -}}
 {{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{- define "agentgate.fullname" -}}
-{{- if .Values.fullnameOverride -}}
-{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
+{{/*
+The release-scoped base every object's name starts with, whole: fullnameOverride, or <release>-<chart name>
+(the release alone when it already holds the chart's name). It must start a Service's name (a DNS-1035 label).
+*/}}
+{{- define "agentgate.baseName" -}}
 {{- $name := default .Chart.Name .Values.nameOverride -}}
-{{- if contains $name .Release.Name -}}
-{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
-{{- else -}}
-{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- $base := .Values.fullnameOverride | default (ternary .Release.Name (printf "%s-%s" .Release.Name $name) (contains $name .Release.Name)) -}}
+{{- if not (regexMatch "^[a-z]([-a-z0-9]*[a-z0-9])?$" $base) -}}
+{{- $source := ternary (printf "fullnameOverride %q" .Values.fullnameOverride) (printf "release name %q" .Release.Name) (not (empty .Values.fullnameOverride)) -}}
+{{- fail (printf "%s: every object's name starts with it, and a Service's name takes only lowercase letters, digits and '-', beginning with a letter; choose another or set fullnameOverride" $source) -}}
 {{- end -}}
+{{- $base -}}
+{{- end -}}
+
+{{/*
+One object's name, <base>-<suffix>, at most .max characters. When it is longer, the base is cut and a short
+hash of the whole name added (<cut base>-<hash>-<suffix>): the suffix stays whole, so two agents never end up
+with one name, and two long releases that differ only past the cut stay apart.
+Called with dict "root" $ "suffix" <suffix> "max" <length>.
+*/}}
+{{- define "agentgate.objectName" -}}
+{{- $whole := printf "%s-%s" (include "agentgate.baseName" .root) .suffix -}}
+{{- if le (len $whole) (int .max) -}}
+{{- $whole -}}
+{{- else -}}
+{{- $cut := trunc (int (sub (sub (int .max) (len .suffix)) 8)) (include "agentgate.baseName" .root) | trimSuffix "-" -}}
+{{- printf "%s-%s-%s" $cut (sha256sum $whole | trunc 6) .suffix -}}
 {{- end -}}
 {{- end -}}
 
-{{/* One agent's object name: the StatefulSet, its Service; the pod is this with -0. */}}
+{{/*
+One agent's object name: the StatefulSet, its Service, its SandboxTemplate; the pod is this with -0. At most 52:
+a StatefulSet's pods carry the label controller-revision-hash=<name>-<10 characters>, which holds 63.
+*/}}
 {{- define "agentgate.agentName" -}}
-{{- printf "%s-%s" (include "agentgate.fullname" .root) .agent.name | trunc 52 | trimSuffix "-" -}}
+{{- include "agentgate.objectName" (dict "root" .root "suffix" .agent.name "max" 52) -}}
 {{- end -}}
 
 {{- define "agentgate.image" -}}
@@ -61,11 +81,11 @@ app.kubernetes.io/component: egress-proxy
 {{- end -}}
 
 {{- define "agentgate.credentialsSecret" -}}
-{{- default (printf "%s-credentials" (include "agentgate.fullname" .)) .Values.credentials.existingSecret -}}
+{{- .Values.credentials.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "credentials" "max" 63)) -}}
 {{- end -}}
 
 {{- define "agentgate.sshSecret" -}}
-{{- default (printf "%s-ssh" (include "agentgate.fullname" .)) .Values.ssh.existingSecret -}}
+{{- .Values.ssh.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "ssh" "max" 63)) -}}
 {{- end -}}
 
 {{/* The kernel and the runtime may not add privileges: the same hardening as compose, for every container. */}}
@@ -87,7 +107,7 @@ dict "root" $ "agent" <the agent's values merged over agentDefaults>.
 {{- $root := .root -}}
 {{- $a := .agent -}}
 {{- $v := $root.Values -}}
-{{- $egressService := printf "%s-egress" (include "agentgate.fullname" $root) -}}
+{{- $egressService := include "agentgate.objectName" (dict "root" $root "suffix" "egress" "max" 63) -}}
 {{- $egressEnv := $egressService | upper | replace "-" "_" -}}
 {{- with $v.imagePullSecrets }}
 imagePullSecrets:
@@ -244,16 +264,56 @@ volumes:
 {{- end }}
 {{- end -}}
 
-{{/* The agents: each entry merged over agentDefaults. Returns a YAML list; use with fromYamlArray. */}}
+{{/*
+The agents: each entry merged over agentDefaults. Returns a YAML list; use with fromYamlArray.
+Refuses what would render a clobbering or unselectable agent, naming the value.
+*/}}
 {{- define "agentgate.agents" -}}
 {{- $out := list -}}
+{{- $seen := dict -}}
+{{- include "agentgate.checkAgentValues" (dict "root" $ "agent" .Values.agentDefaults "path" "agentDefaults") -}}
 {{- range $i, $agent := .Values.agents -}}
+{{- $path := printf "agents[%d]" $i -}}
 {{- if not $agent.name -}}
-{{- fail (printf "agents[%d] has no name: give every agent a name (lowercase letters, digits and '-')" $i) -}}
+{{- fail (printf "%s has no name: give every agent a name (lowercase letters, digits and '-')" $path) -}}
 {{- end -}}
+{{- if hasKey $seen $agent.name -}}
+{{- fail (printf "%s.name %q is also %s's: every agent needs its own name (it names the agent's pod, Service and volumes)" $path $agent.name (get $seen $agent.name)) -}}
+{{- end -}}
+{{- if eq $agent.name "egress" -}}
+{{- fail (printf "%s.name %q: the egress proxy's Service has that name; choose another" $path $agent.name) -}}
+{{- end -}}
+{{- $_ := set $seen $agent.name $path -}}
+{{- include "agentgate.checkAgentValues" (dict "root" $ "agent" $agent "path" $path) -}}
 {{- $out = append $out (mergeOverwrite (deepCopy $.Values.agentDefaults) (deepCopy $agent)) -}}
 {{- end -}}
 {{- toYaml $out -}}
+{{- end -}}
+
+{{/*
+Refuses, in one agent's values (or agentDefaults), what the chart sets itself: a pod label that a selector or
+the chart uses (the Service, the StatefulSet and the NetworkPolicy would miss the pod: its hardening dropped
+without a word), a pod annotation of the chart's, and a variable that would bypass a checked value.
+Called with dict "root" $ "agent" <raw values> "path" <where they are>.
+*/}}
+{{- define "agentgate.checkAgentValues" -}}
+{{- $chartLabels := merge (include "agentgate.agentSelector" (dict "root" .root "agent" (dict "name" "x")) | fromYaml) (include "agentgate.commonLabels" .root | fromYaml) -}}
+{{- range $key := keys (.agent.podLabels | default dict) | sortAlpha -}}
+{{- if hasKey $chartLabels $key -}}
+{{- fail (printf "%s.podLabels sets %s, a label the chart sets itself (the selectors of the agent's Service, StatefulSet and NetworkPolicy use them): use another key" $.path $key) -}}
+{{- end -}}
+{{- end -}}
+{{- range $key := keys (.agent.podAnnotations | default dict) | sortAlpha -}}
+{{- if has $key (list "agentgate.dev/attach" "kubectl.kubernetes.io/default-container") -}}
+{{- fail (printf "%s.podAnnotations sets %s, an annotation the chart sets itself: use another key" $.path $key) -}}
+{{- end -}}
+{{- end -}}
+{{- $fromValue := dict "AGENTGATE_AGENT" "program" "AGENTGATE_AGENT_ARGS" "args" "AGENTGATE_STOP_TIMEOUT_MS" "stopTimeoutMs" -}}
+{{- range $key := keys (.agent.env | default dict) | sortAlpha -}}
+{{- if hasKey $fromValue $key -}}
+{{- fail (printf "%s.env sets %s, which the chart sets from %s.%s (checked there): set that instead" $.path $key $.path (get $fromValue $key)) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*
