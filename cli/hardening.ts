@@ -1,24 +1,28 @@
+import profile from '../deploy/hardening.json' with { type: 'json' };
+
 /**
- * The hardening every agent container gets, as compose's x-hardening block applies it (compose/compose.yaml):
- * read-only root, every capability dropped, no new privileges, limits, a tmpfs /tmp and home.
- * test/unit/cli-hardening.test.ts checks this against compose.
+ * The hardening every agent container gets, from the one profile (deploy/hardening.json) that compose, the
+ * stack, the chart, the tests and the bench are checked against: read-only root, every capability dropped,
+ * no new privileges, limits, a tmpfs /tmp and home (owned by the uid the agent runs as).
  */
+const home = profile.tmpfs['/home/agentgate'];
+const tmp = profile.tmpfs['/tmp'];
+
 export const HARDENING = {
-  readOnlyRoot: true,
-  capDrop: ['ALL'],
-  securityOpt: ['no-new-privileges:true'],
-  pidsLimit: 512,
-  memory: '4g',
-  /** Up to this many CPUs, never more than the host has (Docker refuses more). */
+  readOnlyRoot: profile.readOnlyRoot,
+  capDrop: profile.capDrop,
+  securityOpt: profile.noNewPrivileges ? ['no-new-privileges:true'] : [],
+  pidsLimit: profile.limits.pids,
+  memory: profile.limits.memory,
+  /** Up to this many CPUs, never more than the host has (Docker refuses more): as make up picks. */
   maxCpus: 2,
   tmpfs: {
-    '/tmp': 'mode=1777,size=512m',
-    /** The home belongs to the uid the agent runs as. */
-    home: (uid: number, gid: number) => `uid=${uid},gid=${gid},mode=0700,size=256m`,
+    '/tmp': `mode=${tmp.mode},size=${tmp.size}`,
+    home: (uid: number, gid: number) => `uid=${uid},gid=${gid},mode=${home.mode},size=${home.size}`,
   },
   ulimits: [
-    { Name: 'nofile', Soft: 8192, Hard: 8192 },
-    { Name: 'core', Soft: 0, Hard: 0 },
+    { Name: 'nofile', Soft: profile.ulimits.nofile, Hard: profile.ulimits.nofile },
+    { Name: 'core', Soft: profile.ulimits.core, Hard: profile.ulimits.core },
   ],
   restart: 'unless-stopped',
 } as const;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import { CliError } from '../errors.js';
@@ -22,8 +22,9 @@ export async function ensureImage(
     throw new CliError(`image ${options.image} is not on the engine, and ${dockerfile} is not there to build it`, 1, `build it (make image) or give --image`);
   }
   options.progress(`building ${options.image} from ${options.repoRoot} (the first build takes a few minutes)`);
-  const buildargs: Record<string, string> = { CLAUDE_CODE_VERSION: readClaudeVersion(options.repoRoot) };
-  for (const name of ['NODE_IMAGE', 'NPM_CONFIG_REGISTRY']) if (options.env[name]) buildargs[name] = options.env[name] as string;
+  // The Claude Code version is the Dockerfile's own default (its one place); these follow the host's.
+  const buildargs: Record<string, string> = {};
+  for (const name of ['NODE_IMAGE', 'NPM_CONFIG_REGISTRY', 'CLAUDE_CODE_VERSION']) if (options.env[name]) buildargs[name] = options.env[name] as string;
   const stream = await docker.buildImage(
     { context: options.repoRoot, src: readdirSync(options.repoRoot) },
     { t: options.image, dockerfile: 'docker/Dockerfile', networkmode: 'host', buildargs, rm: true },
@@ -42,17 +43,4 @@ export async function ensureImage(
   });
   if (failure) throw new CliError(`building ${options.image} failed: ${failure}`, 1, 'the lines above say which step; fix it and run up again');
   return 'built';
-}
-
-/** The Claude Code version the image installs: one place, versions.env at the root, when it is there. */
-function readClaudeVersion(repoRoot: string): string {
-  for (const file of ['versions.env', 'Makefile']) {
-    try {
-      const match = /^CLAUDE_CODE_VERSION\s*\??:?=\s*(\S+)/m.exec(readFileSync(join(repoRoot, file), 'utf8'));
-      if (match?.[1]) return match[1];
-    } catch {
-      // try the next
-    }
-  }
-  return 'latest';
 }
