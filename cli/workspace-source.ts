@@ -57,7 +57,9 @@ export async function cloneRepository(url: string, reposDir: string, progress: (
  */
 export async function makeWorktrees(dir: string, name: string, count: number, worktreesDir: string, progress: (line: string) => void): Promise<Array<{ name: string; path: string }>> {
   if (!Number.isInteger(count) || count < 1 || count > 32) throw new UsageError(`--worktrees ${count}: expected a number from 1 to 32`);
-  const top = await run('git', ['-C', dir, 'rev-parse', '--show-toplevel']).then((r) => r.stdout.trim(), () => null);
+  // The user named this repository: git's ownership check (a repository of another uid) does not apply.
+  const git = (args: string[]) => run('git', ['-c', 'safe.directory=*', ...args]);
+  const top = await git(['-C', dir, 'rev-parse', '--show-toplevel']).then((r) => r.stdout.trim(), () => null);
   if (!top) throw new CliError(`${dir} is not a git repository: --worktrees needs one`, 1, 'run git init there (and commit), or leave out --worktrees');
   const made: Array<{ name: string; path: string }> = [];
   for (let i = 1; i <= count; i += 1) {
@@ -66,9 +68,9 @@ export async function makeWorktrees(dir: string, name: string, count: number, wo
     if (!existsSync(path)) {
       mkdirSync(worktreesDir, { recursive: true });
       const branch = `agentgate/${worktreeName}`;
-      const exists = await run('git', ['-C', top, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).then(() => true, () => false);
+      const exists = await git(['-C', top, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]).then(() => true, () => false);
       const args = exists ? ['-C', top, 'worktree', 'add', '--', path, branch] : ['-C', top, 'worktree', 'add', '-b', branch, '--', path];
-      await run('git', args).catch((error: { stderr?: string; message: string }) => {
+      await git(args).catch((error: { stderr?: string; message: string }) => {
         throw new CliError(`git worktree add for ${worktreeName} failed: ${(error.stderr || error.message).trim()}`, 1, 'the repository needs at least one commit');
       });
       progress(`worktree ${path} on branch ${branch}`);

@@ -105,7 +105,9 @@ export async function up(context: HostContext, args: readonly string[]): Promise
       gpu: Boolean(values.gpu),
       agentLabel: values.agent ?? 'claude',
     };
-    if ((await upOne(context, docker, spec, timeoutMs)) !== CLI_EXIT.OK) failures += 1;
+    const code = await upOne(context, docker, spec, timeoutMs);
+    if (code === CLI_EXIT.INTERRUPTED) return code;
+    if (code !== CLI_EXIT.OK) failures += 1;
   }
   return failures === 0 ? CLI_EXIT.OK : CLI_EXIT.FAILED;
 }

@@ -19,11 +19,15 @@ export async function prepareStateVolume(docker: Docker, options: { volume: stri
     Image: options.image,
     User: '0:0',
     Entrypoint: ['/bin/sh', '-c'],
-    Cmd: [`chown "${owner}" /state && chmod 0700 /state`],
+    // Docker copies the image's directory into an empty volume at every mount, and gives the volume that
+    // directory's owner (1000): mounted where the agent mounts it, the copy happens here first, and a file
+    // left in the volume keeps it from happening again at the agent's mount.
+    // (root owns it for a moment to write that file: it has no capability to write into another uid's directory.)
+    Cmd: [`chown 0:0 "${STATE_DIR}" && touch "${STATE_DIR}/.agentgate-volume" && chown -R "${owner}" "${STATE_DIR}" && chmod 0700 "${STATE_DIR}"`],
     Labels: { 'agentgate.role': 'state-init' },
     NetworkDisabled: true,
     HostConfig: {
-      Binds: [`${options.volume}:/state`],
+      Binds: [`${options.volume}:${STATE_DIR}`],
       ReadonlyRootfs: true,
       NetworkMode: 'none',
       CapDrop: ['ALL'],
