@@ -1,5 +1,6 @@
 import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
 import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
+import { OomKillWatch } from '../adapters/oom-kill-watch.js';
 import type { SessionRecord } from '../adapters/session-record.js';
 import { explainExit } from '../policy/explain-exit.js';
 import type { ResumePolicy } from '../policy/resume-policy.js';
@@ -34,8 +35,10 @@ export interface AgentSupervisorDeps {
   onAgentStarted?: (pid: number) => void;
   /** Removes secret values from text that leaves the supervisor (the agent's screen lines in health). */
   scrub?: (text: string) => string;
-  /** The container's memory cgroup, to tell an OOM kill from any other SIGKILL. */
+  /** The container's memory cgroup: its OOM kills are reported while the agent runs and name the end they cause. */
   memory?: MemoryCgroup;
+  /** How often the OOM-kill counter is read while the agent runs (default OOM_POLL_MS). */
+  oomPollMs?: number;
   /** The first prompt, appended to the agent's command line on its first start only. */
   firstPrompt?: FirstPrompt | null;
   /** Claude continues its conversation after a restart: the policy and the session it last reported. */
@@ -116,9 +119,10 @@ export class AgentSupervisor {
       const events = new PaneEvents(this.tmux, channel);
       const unwatch = this.tmux.watchForLostExit(pid);
       const marker = { name: RUN_MARKER, value: runId };
-      const oomKillsBefore = this.deps.memory?.oomKills() ?? null;
-      const waited = this.nameOomKill(await this.waitForAgentEnd(pid, events, startedAtMs), oomKillsBefore);
+      const oom = this.watchOomKills(pid);
+      const waited = this.nameOomKill(await this.waitForAgentEnd(pid, events, startedAtMs), oom);
       if (waited === 'stop') {
+        oom?.finish(this.now());
         exitCode = await this.stopAgent(pid, events, startedAtMs, marker);
         unwatch();
         events.close();
@@ -240,12 +244,31 @@ export class AgentSupervisor {
     }
   }
 
-  /** An agent killed by SIGKILL while the cgroup's OOM-kill counter went up was killed for memory. */
-  private nameOomKill(end: AgentEnd | 'stop', oomKillsBefore: number | null): AgentEnd | 'stop' {
-    if (end === 'stop' || end.signal !== 'SIGKILL' || oomKillsBefore === null) return end;
-    const after = this.deps.memory?.oomKills() ?? null;
-    if (after === null || after <= oomKillsBefore) return end;
-    this.log.warn({ limitBytes: this.deps.memory?.limitBytes() ?? null, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
+  /** Reports each OOM kill in the container while this run of the agent lives (a tool of the agent, often). */
+  private watchOomKills(pid: number): OomKillWatch | null {
+    const memory = this.deps.memory;
+    if (!memory) return null;
+    return new OomKillWatch(memory, {
+      intervalMs: this.deps.oomPollMs,
+      now: this.now,
+      onKill: ({ count, total }) => {
+        const fields = { pid, count, total, limitBytes: memory.limitBytes() };
+        this.log.warn(fields, 'oom kill');
+        this.deps.onEvent?.('oom kill', fields);
+      },
+    });
+  }
+
+  /**
+   * An end the kernel's OOM killer caused, whatever the exit code: the agent itself killed (SIGKILL), or a shell
+   * agent whose child was (it exits 137 by itself). A kill the agent lived on long after does not name its end.
+   */
+  private nameOomKill(end: AgentEnd | 'stop', oom: OomKillWatch | null): AgentEnd | 'stop' {
+    if (end === 'stop' || !oom) return end;
+    const { endedByKill, killsDuringRun } = oom.finish(end.endedAtMs);
+    if (!endedByKill) return end;
+    const fields = { code: end.code, signal: end.signal, oomKills: killsDuringRun, limitBytes: this.deps.memory?.limitBytes() ?? null };
+    this.log.warn({ ...fields, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
     return { ...end, reason: 'oom-killed' };
   }
 
@@ -254,7 +277,8 @@ export class AgentSupervisor {
     const runMs = end.endedAtMs - end.startedAtMs;
     const scrub = this.deps.scrub ?? ((text: string) => text);
     const lastLines = end.lastLines.map(scrub);
-    const cause = explainExit(lastLines);
+    // An OOM kill is certain from the kernel's counter even when the screen says nothing.
+    const cause = explainExit(lastLines) ?? (end.reason === 'oom-killed' ? 'out of memory' : null);
     this.agentPid = null;
     this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines, cause };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines }, 'agent exited');

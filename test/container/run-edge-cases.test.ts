@@ -113,6 +113,30 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
   });
 
+  it('names the end of a shell agent whose child was OOM-killed (exit 137, not a SIGKILL of the agent)', async () => {
+    const { container } = made.runAgent('oom-child', 'agent-hog-child.sh', ['--memory', '160m', '--memory-swap', '160m', '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=60000']);
+    await waitFor(() => logEvents(container, 'agent exited').length > 0, 'agent exited in the log', 60_000);
+    const [exited] = logEvents(container, 'agent exited');
+    expect(exited).toMatchObject({ code: 137, signal: null, reason: 'oom-killed', cause: 'out of memory' });
+    expect(logEvents(container, 'agent oom-killed')[0]).toMatchObject({ code: 137, oomKills: 1 });
+    expect(readyz(container).lastExit).toMatchObject({ code: 137, reason: 'oom-killed' });
+    expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
+  });
+
+  it('reports an OOM kill the agent lives on, in the log and on /events, with the count', async () => {
+    const { container } = made.runAgent('oom-live', 'agent-hog-child.sh live', ['--memory', '160m', '--memory-swap', '160m']);
+    // The hog starts with the agent: subscribe to /events first, then let the kernel kill the hog.
+    await waitFor(() => exec(container, ['test', '-r', '/tmp/agentgate/health-url']).status === 0, 'health URL written', 30_000);
+    expect(docker(['exec', '-d', container, 'sh', '-c', 'curl -sN "$(cat /tmp/agentgate/health-url)/events" > /tmp/events.txt']).status).toBe(0);
+    await waitFor(() => logEvents(container, 'oom kill').length > 0, 'oom kill in the log', 60_000);
+    expect(logEvents(container, 'oom kill')[0]).toMatchObject({ count: 1, total: expect.any(Number), limitBytes: 160 * 2 ** 20 });
+    await waitFor(() => exec(container, ['cat', '/tmp/events.txt']).stdout.includes('event: oom kill'), 'oom kill on /events', 10_000);
+    expect(exec(container, ['cat', '/tmp/events.txt']).stdout).toMatch(/event: oom kill\ndata: \{[^\n]*"count":1/);
+    // The agent lives on: no exit, no restart.
+    expect(logEvents(container, 'agent exited')).toHaveLength(0);
+    expect(readyz(container)).toMatchObject({ phase: 'running', restarts: 0 });
+  }, 90_000);
+
   it('records the agent\'s terminal in the state volume; a replay across a restart ends on the agent\'s screen', async () => {
     const state = made.workspace();
     const { container } = made.runAgent('record', 'agent-screen.sh', ['-e', 'AGENTGATE_RECORD=true', '-v', `${state}:/home/agentgate/.claude`]);
