@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
-import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
+import { join } from 'node:path';
+import { chooseHome, chooseStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './adapters/agent-state.js';
 import { findExecutable } from './adapters/find-executable.js';
 import { configureGit } from './adapters/git.js';
 import { checkWorkspace } from './adapters/workspace.js';
@@ -12,6 +13,8 @@ export interface StartupResult {
   agentEnv: Record<string, string | undefined>;
   /** python3, which starts the agent with clean signal dispositions; null when missing. */
   python: string | null;
+  /** The configuration with the state dir the agent really uses (a private one when the configured one is unwritable). */
+  config: Config;
 }
 
 /**
@@ -35,12 +38,25 @@ export async function runStartupChecks(options: {
   const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
   log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
 
-  const homeProblem = homeWarning(home, options.uid, options.gid);
-  if (homeProblem) log.warn({ path: home }, homeProblem);
-  if (options.needsTmux) checkStateDir(config.state.stateDir, options.uid);
+  // The agent gets a writable HOME and state dir, private to this container when the image's cannot be written
+  // (another uid, a root-owned tmpfs): it starts and says so once, instead of refusing.
+  const fallbackRoot = env.TMPDIR ?? tmpdir();
+  let agentHome = home;
+  let stateDir = config.state.stateDir;
+  if (options.needsTmux) {
+    const chosenHome = chooseHome(home, options.uid, options.gid, fallbackRoot);
+    agentHome = chosenHome.path;
+    if (chosenHome.warning) log.warn(chosenHome.warning.fields, chosenHome.warning.msg);
+    const chosenState = chooseStateDir({ stateDir, uid: options.uid, explicit: env.AGENTGATE_STATE_DIR !== undefined, fallbackRoot });
+    stateDir = chosenState.path;
+    if (chosenState.warning) log.warn(chosenState.warning.fields, chosenState.warning.msg);
+  } else {
+    const homeProblem = homeWarning(home, options.uid, options.gid);
+    if (homeProblem) log.warn({ path: home }, homeProblem);
+  }
   const state: StateSetupResult = { events: [], warnings: [] };
-  installCredentials({ credentialsFile: config.state.credentialsFile, stateDir: config.state.stateDir }, state);
-  installSshDir({ sshDir: config.state.sshDir, home }, state);
+  installCredentials({ credentialsFile: config.state.credentialsFile, stateDir }, state);
+  installSshDir({ sshDir: config.state.sshDir, home: agentHome }, state);
   for (const event of state.events) log.info(event.fields, event.msg);
   for (const warning of state.warnings) log.warn(warning);
 
@@ -60,12 +76,19 @@ export async function runStartupChecks(options: {
   const agentEnv: Record<string, string | undefined> = {
     ...env,
     ...git.env,
-    HOME: home,
+    HOME: agentHome,
     LANG: env.LANG ?? 'C.UTF-8',
-    CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR ?? config.state.stateDir,
+    // The image sets CLAUDE_CONFIG_DIR to its default state dir: it follows the state dir when that moved.
+    CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR === undefined || env.CLAUDE_CONFIG_DIR === config.state.stateDir ? stateDir : env.CLAUDE_CONFIG_DIR,
   };
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
   delete agentEnv.TMUX;
   delete agentEnv.TMUX_PANE;
-  return { agentEnv, python };
+  return { agentEnv, python, config: stateDir === config.state.stateDir ? config : withStateDir(config, stateDir) };
+}
+
+/** The configuration with another state dir, and the recordings that live in it. */
+function withStateDir(config: Config, stateDir: string): Config {
+  const record = config.record ? { ...config.record, dir: join(stateDir, 'agentgate-recordings') } : null;
+  return { ...config, state: { ...config.state, stateDir }, record };
 }

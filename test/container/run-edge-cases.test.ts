@@ -3,6 +3,7 @@ import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
+import { FIXTURES } from '../helpers/supervisor-process.js';
 import { HARDENING, TEST_IMAGE, docker, inspect, waitForHealth } from '../helpers/docker.js';
 import { replay } from '../helpers/asciicast.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -100,6 +101,45 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(r.status).toBe(69);
     expect(r.stdout).toContain('it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory');
     expect(r.stdout).not.toMatch(/--user 0|user: "0/);
+  });
+
+  it('starts when the fix a workspace error names is followed (--user of the owner), on a private state dir it warns of once', async () => {
+    const ws = made.workspace(4242);
+    const idle = ['-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', TEST_IMAGE];
+    const refused = docker(['run', '--name', made.name('owner-refused'), ...HARDENING, ...idle]);
+    expect(refused.status).toBe(69);
+    const fix = /run as the owner with --user (\d+:\d+)/.exec(refused.stdout)?.[1];
+    expect(fix).toBe('4242:4242');
+    const container = made.name('owner-followed');
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '--user', fix as string, '--health-interval', '1s', '--health-start-period', '0s', ...idle]).status).toBe(0);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(logEvents(container, 'state dir not writable; using a private one that lasts as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', fallback: '/tmp/agentgate-state-4242', uid: 4242, hint: expect.stringContaining('mount a volume') }),
+    ]);
+    expect(logEvents(container, 'HOME not writable; the agent gets a private one for this container')).toHaveLength(1);
+    // The agent really has them: its Claude state dir and HOME are the private ones, writable by uid 4242.
+    const pid = String(readyz(container).agentPid);
+    const environ = exec(container, ['sh', '-c', `tr '\\0' '\\n' < /proc/${pid}/environ`]).stdout;
+    expect(environ).toContain('CLAUDE_CONFIG_DIR=/tmp/agentgate-state-4242\n');
+    expect(environ).toContain('HOME=/tmp/agentgate-home-4242\n');
+  });
+
+  it('starts the hardened run with a root-owned tmpfs home, and says the state does not persist', async () => {
+    const hardening = HARDENING.map((flag) => (flag.startsWith('/home/agentgate:') ? '/home/agentgate' : flag));
+    const { container } = made.runAgent('tmpfs-home', 'agent-idle.sh', [], hardening);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(exec(container, ['stat', '-c', '%u', '/home/agentgate']).stdout.trim()).toBe('0');
+    expect(logEvents(container, 'state dir not writable; using a private one that lasts as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', fallback: '/tmp/agentgate-state-1000' }),
+    ]);
+  });
+
+  it('says once that a state dir on the tmpfs home lasts as long as the container', async () => {
+    const { container } = made.runAgent('tmpfs-state', 'agent-idle.sh');
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(logEvents(container, 'state dir is on a tmpfs: the login and history last as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', hint: expect.stringContaining('mount a volume that uid 1000 can write') }),
+    ]);
   });
 
   it('names an OOM kill of the agent, and the supervisor survives it', async () => {
