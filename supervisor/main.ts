@@ -81,7 +81,9 @@ async function main(): Promise<number> {
     if (invocation.kind === 'proxy') return await runProxy(config, log);
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
-    const { agentEnv, python } = await runStartupChecks({ config, env, uid, gid, needsTmux: mode === 'agent', log });
+    const started = await runStartupChecks({ config, env, uid, gid, needsTmux: mode === 'agent', log });
+    const { agentEnv, python } = started;
+    config = started.config; // the state dir the agent really uses
 
     if (invocation.kind === 'command') {
       const code = await runCommand({ argv: invocation.argv, cwd: config.workspace.path, env: agentEnv, signals: process, log });

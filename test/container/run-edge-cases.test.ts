@@ -105,7 +105,7 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
 
   it('starts when the fix a workspace error names is followed (--user of the owner), on a private state dir it warns of once', async () => {
     const ws = made.workspace(4242);
-    const idle = ['-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', TEST_IMAGE];
+    const idle = ['-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', '-e', 'AGENTGATE_RECORD=true', TEST_IMAGE];
     const refused = docker(['run', '--name', made.name('owner-refused'), ...HARDENING, ...idle]);
     expect(refused.status).toBe(69);
     const fix = /run as the owner with --user (\d+:\d+)/.exec(refused.stdout)?.[1];
@@ -122,6 +122,9 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     const environ = exec(container, ['sh', '-c', `tr '\\0' '\\n' < /proc/${pid}/environ`]).stdout;
     expect(environ).toContain('CLAUDE_CONFIG_DIR=/tmp/agentgate-state-4242\n');
     expect(environ).toContain('HOME=/tmp/agentgate-home-4242\n');
+    // And the supervisor keeps what belongs in the state dir there too: the recordings.
+    const file = String(logEvents(container, 'recording started')[0]?.file);
+    expect(exec(container, ['ls', '/tmp/agentgate-state-4242/agentgate-recordings']).stdout.split('\n')).toContain(file);
   });
 
   it('starts the hardened run with a root-owned tmpfs home, and says the state does not persist', async () => {
