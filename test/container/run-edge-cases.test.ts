@@ -56,6 +56,22 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(asRoot.stderr).toContain(`attach as that user: docker exec -it -u 1000 ${id} agentgate attach`);
   });
 
+  it('lets root attach where Docker\'s default capabilities let it reach the socket (a plain docker run); the session still runs as 1000', async () => {
+    // The README's first `docker run`: Docker's default capabilities (DAC_OVERRIDE among them), and no
+    // no-new-privileges (with it, an exec'd root has no capabilities at all, as with --cap-drop ALL).
+    const { container } = made.runAgent('root-attach', 'agent-idle.sh', [], ['--network', 'none']);
+    await waitForHealth(container, 'healthy', 30_000);
+    const client = spawn('script', ['-qfec', `docker exec -it -u 0 ${container} agentgate attach`, '/dev/null'], { env: { ...process.env, TERM: 'xterm' }, stdio: 'pipe' });
+    try {
+      await waitFor(() => exec(container, ['tmux', 'list-clients', '-F', '#{client_uid} #{client_session}']).stdout.trim() === '0 agent', 'root attached', 20_000);
+      // Attaching as root gives no root inside: the tmux server, and all it runs, is uid 1000's.
+      const serverPid = exec(container, ['tmux', 'display-message', '-p', '#{pid}']).stdout.trim();
+      expect(exec(container, ['ps', '-o', 'uid=', '-p', serverPid]).stdout.trim()).toBe('1000');
+    } finally {
+      client.kill('SIGKILL');
+    }
+  });
+
   it('runs two agents on the host network: the second moves off the busy health port and both are healthy', async () => {
     const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
     const first = made.runAgent('hostnet-1', 'agent-idle.sh', [], [...hostNet, '--network', 'host']);
