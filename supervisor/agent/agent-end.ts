@@ -1,4 +1,3 @@
-import type { MemoryCgroup } from '../runtime/memory-cgroup.js';
 import type { PaneEvents } from '../tmux/pane-events.js';
 import type { TmuxServer } from '../tmux/tmux-server.js';
 import type { ExitReason } from './events.js';
@@ -47,11 +46,4 @@ export async function waitForAgentEnd(options: {
       lastLines: [],
     };
   }
-}
-
-/** An agent killed by SIGKILL while the cgroup's OOM-kill counter went up was killed for memory. */
-export function isOomKill(end: AgentEnd, memory: MemoryCgroup | undefined, oomKillsBefore: number | null): boolean {
-  if (end.signal !== 'SIGKILL' || oomKillsBefore === null) return false;
-  const after = memory?.oomKills() ?? null;
-  return after !== null && after > oomKillsBefore;
 }

@@ -32,6 +32,8 @@ export type AgentEvent =
   | AgentExited
   | { type: 'crash-loop'; restartsInWindow: number; windowMs: number }
   | { type: 'stopping'; pid: number; graceMs: number }
+  /** The container's OOM-kill counter rose while the agent ran: `count` this time, `total` this run. */
+  | { type: 'oom-kill'; pid: number; count: number; total: number; limitBytes: number | null }
   /** What the agent's pane printed, as tmux piped it. */
   | { type: 'output'; chunk: Buffer; atMs: number }
   | { type: 'hook'; event: HookEvent; body: Record<string, unknown> };

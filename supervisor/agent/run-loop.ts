@@ -9,7 +9,8 @@ import { StopRequest, sleepUnless } from '../runtime/stop-request.js';
 import { RUN_MARKER } from '../tmux/clean-exec.js';
 import { PaneEvents } from '../tmux/pane-events.js';
 import type { TmuxServer } from '../tmux/tmux-server.js';
-import { type AgentEnd, isOomKill, waitForAgentEnd } from './agent-end.js';
+import { type AgentEnd, waitForAgentEnd } from './agent-end.js';
+import { nameOomKill, watchRunOomKills } from './oom-watch.js';
 import { type AgentEvents, isFailedEnd } from './events.js';
 import { type FirstPrompt, shellQuote } from './first-prompt.js';
 import { RestartPolicy } from './restart-policy.js';
@@ -32,8 +33,10 @@ export interface AgentSupervisorDeps {
   workspaceRetryMs?: number;
   /** Removes secret values from text that leaves the supervisor (the agent's screen lines in health). */
   scrub?: (text: string) => string;
-  /** The container's memory cgroup, to tell an OOM kill from any other SIGKILL. */
+  /** The container's memory cgroup: its OOM kills are reported while the agent runs and name the end they cause. */
   memory?: MemoryCgroup;
+  /** How often the OOM-kill counter is read while the agent runs (default OOM_POLL_MS). */
+  oomPollMs?: number;
   /** The first prompt, appended to the agent's command line on its first start only. */
   firstPrompt?: FirstPrompt | null;
   /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
@@ -110,9 +113,10 @@ export class AgentSupervisor {
       const events = new PaneEvents(this.tmux, channel);
       const unwatch = this.tmux.watchForLostExit(pid);
       const marker = { name: RUN_MARKER, value: runId };
-      const oomKillsBefore = this.deps.memory?.oomKills() ?? null;
-      const end = await waitForAgentEnd({ tmux: this.tmux, session: this.config.sessionName, pid, events, startedAtMs, stopped: this.stop.stopped, now: this.now });
-      if (end === 'stop') {
+      const oom = watchRunOomKills({ memory: this.deps.memory, pid, now: this.now, log: this.log, events: this.deps.events, intervalMs: this.deps.oomPollMs });
+      const waited = await waitForAgentEnd({ tmux: this.tmux, session: this.config.sessionName, pid, events, startedAtMs, stopped: this.stop.stopped, now: this.now });
+      if (waited === 'stop') {
+        oom?.finish(this.now());
         this.phase = 'stopping';
         this.log.info({ pid, graceMs: this.config.stopGraceMs, budgetMs: this.config.stopBudgetMs }, 'stopping');
         this.deps.events.emit({ type: 'stopping', pid, graceMs: this.config.stopGraceMs });
@@ -124,10 +128,7 @@ export class AgentSupervisor {
       }
       unwatch();
       events.close();
-      if (isOomKill(end, this.deps.memory, oomKillsBefore)) {
-        this.log.warn({ limitBytes: this.deps.memory?.limitBytes() ?? null, runMs: end.endedAtMs - end.startedAtMs }, 'agent oom-killed');
-        end.reason = 'oom-killed';
-      }
+      const end = nameOomKill(waited, oom, this.deps.memory, this.log);
       await this.recordExit(pid, end, marker);
       const decision = this.policy.decide(end);
       if (decision.action === 'exit') {
@@ -221,7 +222,8 @@ export class AgentSupervisor {
     const runMs = end.endedAtMs - end.startedAtMs;
     const scrub = this.deps.scrub ?? ((text: string) => text);
     const lastLines = end.lastLines.map(scrub);
-    const cause = this.deps.profile.explainExit(lastLines);
+    // An OOM kill is certain from the kernel's counter even when the screen says nothing.
+    const cause = this.deps.profile.explainExit(lastLines) ?? (end.reason === 'oom-killed' ? 'out of memory' : null);
     this.agentPid = null;
     this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines, cause };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines }, 'agent exited');

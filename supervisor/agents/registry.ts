@@ -27,8 +27,8 @@ export function profileFor(config: Config, scrub: (text: string) => string): Age
  * Where every known agent keeps its state, for any process the supervisor starts (the agent, or one command:
  * `docker run img claude -p ...` must find the login kept in the state volume, whatever AGENTGATE_AGENT says).
  */
-export function agentStateEnv(config: Config, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return { ...claudeStateEnv(config.state.stateDir, env) };
+export function agentStateEnv(config: Config, env: Readonly<Record<string, string | undefined>>, configuredStateDir = config.state.stateDir): Record<string, string> {
+  return { ...claudeStateEnv(config.state.stateDir, env, configuredStateDir) };
 }
 
 /** Whether the agent continues its conversation after a restart when AGENTGATE_RESUME is unset: the agents that can. */

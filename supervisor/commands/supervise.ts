@@ -33,7 +33,9 @@ export async function supervise(runtime: Runtime, invocation: SupervisedInvocati
     if (invocation.kind === 'proxy') return await runProxy(runtime, config, log);
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
-    const { agentEnv, python } = await runStartupChecks({ config, env: runtime.env, uid: runtime.uid, gid: runtime.gid, needsTmux: mode === 'agent', log });
+    const started = await runStartupChecks({ config, env: runtime.env, uid: runtime.uid, gid: runtime.gid, needsTmux: mode === 'agent', log });
+    const { agentEnv, python } = started;
+    config = started.config; // the state dir the agent really uses
     if (invocation.kind === 'command') {
       const code = await runCommand({ argv: invocation.argv, cwd: config.workspace.path, env: agentEnv, signals: runtime.signals, log });
       log.debug({ exitCode: code }, 'command exited');

@@ -9,6 +9,7 @@ export interface WireEventData {
   'agent exited': { pid: number; code: number | null; signal: string | null; runMs: number; reason: string; cause: ExitRecord['cause']; lastLines: string[]; at: string };
   'crash loop': { restartsInWindow: number; windowMs: number; at: string };
   stopping: { pid: number; graceMs: number; at: string };
+  'oom kill': { pid: number; count: number; total: number; limitBytes: number | null; at: string };
   state: { state: string; previous: string; cause: string; at: string };
 }
 

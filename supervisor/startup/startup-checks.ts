@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { agentStateEnv } from '../agents/registry.js';
-import { checkStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
+import { chooseHome, chooseStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
 import { findExecutable } from '../runtime/find-executable.js';
 import { configureGit } from './git.js';
 import { checkWorkspace } from './workspace.js';
@@ -13,6 +14,8 @@ export interface StartupResult {
   agentEnv: Record<string, string | undefined>;
   /** python3, which starts the agent with clean signal dispositions; null when missing. */
   python: string | null;
+  /** The configuration with the state dir the agent really uses (a private one when the configured one is unwritable). */
+  config: Config;
 }
 
 /**
@@ -36,12 +39,25 @@ export async function runStartupChecks(options: {
   const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
   log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
 
-  const homeProblem = homeWarning(home, options.uid, options.gid);
-  if (homeProblem) log.warn({ path: home }, homeProblem);
-  if (options.needsTmux) checkStateDir(config.state.stateDir, options.uid);
+  // The agent gets a writable HOME and state dir, private to this container when the image's cannot be written
+  // (another uid, a root-owned tmpfs): it starts and says so once, instead of refusing.
+  const fallbackRoot = env.TMPDIR ?? tmpdir();
+  let agentHome = home;
+  let stateDir = config.state.stateDir;
+  if (options.needsTmux) {
+    const chosenHome = chooseHome(home, options.uid, options.gid, fallbackRoot);
+    agentHome = chosenHome.path;
+    if (chosenHome.warning) log.warn(chosenHome.warning.fields, chosenHome.warning.msg);
+    const chosenState = chooseStateDir({ stateDir, uid: options.uid, explicit: env.AGENTGATE_STATE_DIR !== undefined, fallbackRoot });
+    stateDir = chosenState.path;
+    if (chosenState.warning) log.warn(chosenState.warning.fields, chosenState.warning.msg);
+  } else {
+    const homeProblem = homeWarning(home, options.uid, options.gid);
+    if (homeProblem) log.warn({ path: home }, homeProblem);
+  }
   const state: StateSetupResult = { events: [], warnings: [] };
-  installCredentials({ credentialsFile: config.state.credentialsFile, stateDir: config.state.stateDir }, state);
-  installSshDir({ sshDir: config.state.sshDir, home }, state);
+  installCredentials({ credentialsFile: config.state.credentialsFile, stateDir }, state);
+  installSshDir({ sshDir: config.state.sshDir, home: agentHome }, state);
   for (const event of state.events) log.info(event.fields, event.msg);
   for (const warning of state.warnings) log.warn(warning);
 
@@ -61,12 +77,19 @@ export async function runStartupChecks(options: {
   const agentEnv: Record<string, string | undefined> = {
     ...env,
     ...git.env,
-    HOME: home,
+    HOME: agentHome,
     LANG: env.LANG ?? 'C.UTF-8',
-    ...agentStateEnv(config, env),
+    // The image sets CLAUDE_CONFIG_DIR and the like to its default state dir: they follow the state dir when that moved.
+    ...agentStateEnv(withStateDir(config, stateDir), env, config.state.stateDir),
   };
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
   delete agentEnv.TMUX;
   delete agentEnv.TMUX_PANE;
-  return { agentEnv, python };
+  return { agentEnv, python, config: stateDir === config.state.stateDir ? config : withStateDir(config, stateDir) };
+}
+
+/** The configuration with another state dir, and the recordings that live in it. */
+function withStateDir(config: Config, stateDir: string): Config {
+  const record = config.record ? { ...config.record, dir: join(stateDir, 'agentgate-recordings') } : null;
+  return { ...config, state: { ...config.state, stateDir }, record };
 }

@@ -1,6 +1,7 @@
-import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../errors.js';
+import { isOnTmpfs, privateDir, writeProblem } from './private-dir.js';
 
 export interface StateSetupResult {
   /** What happened, one stable event per fact, for the log. Never a file's content. */
@@ -88,27 +89,55 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
   }
 }
 
+/** A warning for the log: a stable event name, the facts, and the advice. */
+export interface StartupWarning {
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
 /**
- * The agent's state (login, settings, history) must be writable, or a login is lost at the next restart while
- * health says all is well. Creates the directory when missing; throws a StartupError naming the fix.
+ * The agent's state (login, settings, history) must be writable, or the agent fails at its first write. A state
+ * dir named by AGENTGATE_STATE_DIR that cannot be written is refused (the user asked for state there). The
+ * image's default one, unwritable because the container runs as another uid or its home is a root-owned tmpfs,
+ * gives way to a private one under `fallbackRoot`, with one warning: the state then lasts as long as the
+ * container. A state dir on a tmpfs is warned about the same way.
  */
-export function checkStateDir(stateDir: string, uid: number): void {
-  const probe = join(stateDir, `.agentgate-probe-${process.pid}`);
-  try {
-    mkdirSync(stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(probe, '');
-    rmSync(probe, { force: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const owner = statOrNull(stateDir)?.uid;
-    const whose = owner === undefined ? '' : `it belongs to uid ${owner}, the agent runs as uid ${uid}: `;
-    throw new StartupError(
-      `state dir ${stateDir} (AGENTGATE_STATE_DIR) is not writable by uid ${uid} (${code}): ${whose}` +
-        `compose prepares its state volume for AGENTGATE_UID (docker compose up runs state-init); with docker run, ` +
-        `mount a volume that uid ${uid} can write${owner === undefined ? '' : `, chown it to ${uid}, or run as uid ${owner}`}`,
-      { cause: error },
-    );
+export function chooseStateDir(options: { stateDir: string; uid: number; explicit: boolean; fallbackRoot: string }): { path: string; warning: StartupWarning | null } {
+  const { stateDir, uid } = options;
+  const code = writeProblem(stateDir);
+  const keep = `mount a volume that uid ${uid} can write at ${stateDir} (compose does this for AGENTGATE_UID)`;
+  if (code === null) {
+    if (!isOnTmpfs(stateDir)) return { path: stateDir, warning: null };
+    return { path: stateDir, warning: { msg: 'state dir is on a tmpfs: the login and history last as long as the container', fields: { path: stateDir, hint: keep } } };
   }
+  const owner = statOrNull(stateDir)?.uid as number | undefined;
+  const fallback = options.explicit ? null : privateDir(options.fallbackRoot, `agentgate-state-${uid}`, uid);
+  if (fallback === null) throw stateDirError(stateDir, uid, code, owner);
+  const fields = { path: stateDir, fallback, uid, code, ownerUid: owner ?? null, hint: `to keep the login across re-creation, ${keep}` };
+  return { path: fallback, warning: { msg: 'state dir not writable; using a private one that lasts as long as the container', fields } };
+}
+
+function stateDirError(stateDir: string, uid: number, code: string, owner: number | undefined): StartupError {
+  const whose = owner === undefined ? '' : `it belongs to uid ${owner}, the agent runs as uid ${uid}: `;
+  return new StartupError(
+    `state dir ${stateDir} (AGENTGATE_STATE_DIR) is not writable by uid ${uid} (${code}): ${whose}` +
+      `compose prepares its state volume for AGENTGATE_UID (docker compose up runs state-init); with docker run, ` +
+      `mount a volume that uid ${uid} can write${owner === undefined ? '' : `, chown it to ${uid}, or run as uid ${owner}`}`,
+  );
+}
+
+/**
+ * The agent's HOME: the given one when writable, else a private one under `fallbackRoot` (the agent and its
+ * tools keep files there), with one warning. Null and the warning when neither can be written.
+ */
+export function chooseHome(home: string, uid: number, gid: number, fallbackRoot: string): { path: string; warning: StartupWarning | null } {
+  const problem = homeWarning(home, uid, gid);
+  if (problem === null) return { path: home, warning: null };
+  const fallback = privateDir(fallbackRoot, `agentgate-home-${uid}`, uid);
+  if (fallback === null) return { path: home, warning: { msg: problem, fields: { path: home } } };
+  const owner = statOrNull(home)?.uid;
+  const fields = { path: home, fallback, uid, ownerUid: owner ?? null, hint: `mount a tmpfs owned by uid ${uid} there (--tmpfs ${home}:uid=${uid},gid=${gid})` };
+  return { path: fallback, warning: { msg: 'HOME not writable; the agent gets a private one for this container', fields } };
 }
 
 /** A warning when HOME cannot be written: the agent and its tools keep files there (ssh keys, caches). */

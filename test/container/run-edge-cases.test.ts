@@ -3,6 +3,7 @@ import { chmodSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
+import { FIXTURES } from '../helpers/supervisor-process.js';
 import { HARDENING, TEST_IMAGE, docker, inspect, waitForHealth } from '../helpers/docker.js';
 import { replay } from '../helpers/asciicast.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -55,6 +56,22 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(asRoot.stderr).toContain(`attach as that user: docker exec -it -u 1000 ${id} agentgate attach`);
   });
 
+  it('lets root attach where Docker\'s default capabilities let it reach the socket (a plain docker run); the session still runs as 1000', async () => {
+    // The README's first `docker run`: Docker's default capabilities (DAC_OVERRIDE among them), and no
+    // no-new-privileges (with it, an exec'd root has no capabilities at all, as with --cap-drop ALL).
+    const { container } = made.runAgent('root-attach', 'agent-idle.sh', [], ['--network', 'none']);
+    await waitForHealth(container, 'healthy', 30_000);
+    const client = spawn('script', ['-qfec', `docker exec -it -u 0 ${container} agentgate attach`, '/dev/null'], { env: { ...process.env, TERM: 'xterm' }, stdio: 'pipe' });
+    try {
+      await waitFor(() => exec(container, ['tmux', 'list-clients', '-F', '#{client_uid} #{client_session}']).stdout.trim() === '0 agent', 'root attached', 20_000);
+      // Attaching as root gives no root inside: the tmux server, and all it runs, is uid 1000's.
+      const serverPid = exec(container, ['tmux', 'display-message', '-p', '#{pid}']).stdout.trim();
+      expect(exec(container, ['ps', '-o', 'uid=', '-p', serverPid]).stdout.trim()).toBe('1000');
+    } finally {
+      client.kill('SIGKILL');
+    }
+  });
+
   it('runs two agents on the host network: the second moves off the busy health port and both are healthy', async () => {
     const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
     const first = made.runAgent('hostnet-1', 'agent-idle.sh', [], [...hostNet, '--network', 'host']);
@@ -102,6 +119,48 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(r.stdout).not.toMatch(/--user 0|user: "0/);
   });
 
+  it('starts when the fix a workspace error names is followed (--user of the owner), on a private state dir it warns of once', async () => {
+    const ws = made.workspace(4242);
+    const idle = ['-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '-e', 'AGENTGATE_AGENT=/fixtures/agent-idle.sh', '-e', 'AGENTGATE_RECORD=true', TEST_IMAGE];
+    const refused = docker(['run', '--name', made.name('owner-refused'), ...HARDENING, ...idle]);
+    expect(refused.status).toBe(69);
+    const fix = /run as the owner with --user (\d+:\d+)/.exec(refused.stdout)?.[1];
+    expect(fix).toBe('4242:4242');
+    const container = made.name('owner-followed');
+    expect(docker(['run', '-d', '--name', container, ...HARDENING, '--user', fix as string, '--health-interval', '1s', '--health-start-period', '0s', ...idle]).status).toBe(0);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(logEvents(container, 'state dir not writable; using a private one that lasts as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', fallback: '/tmp/agentgate-state-4242', uid: 4242, hint: expect.stringContaining('mount a volume') }),
+    ]);
+    expect(logEvents(container, 'HOME not writable; the agent gets a private one for this container')).toHaveLength(1);
+    // The agent really has them: its Claude state dir and HOME are the private ones, writable by uid 4242.
+    const pid = String(readyz(container).agentPid);
+    const environ = exec(container, ['sh', '-c', `tr '\\0' '\\n' < /proc/${pid}/environ`]).stdout;
+    expect(environ).toContain('CLAUDE_CONFIG_DIR=/tmp/agentgate-state-4242\n');
+    expect(environ).toContain('HOME=/tmp/agentgate-home-4242\n');
+    // And the supervisor keeps what belongs in the state dir there too: the recordings.
+    const file = String(logEvents(container, 'recording started')[0]?.file);
+    expect(exec(container, ['ls', '/tmp/agentgate-state-4242/agentgate-recordings']).stdout.split('\n')).toContain(file);
+  });
+
+  it('starts the hardened run with a root-owned tmpfs home, and says the state does not persist', async () => {
+    const hardening = HARDENING.map((flag) => (flag.startsWith('/home/agentgate:') ? '/home/agentgate' : flag));
+    const { container } = made.runAgent('tmpfs-home', 'agent-idle.sh', [], hardening);
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(exec(container, ['stat', '-c', '%u', '/home/agentgate']).stdout.trim()).toBe('0');
+    expect(logEvents(container, 'state dir not writable; using a private one that lasts as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', fallback: '/tmp/agentgate-state-1000' }),
+    ]);
+  });
+
+  it('says once that a state dir on the tmpfs home lasts as long as the container', async () => {
+    const { container } = made.runAgent('tmpfs-state', 'agent-idle.sh');
+    await waitForHealth(container, 'healthy', 30_000);
+    expect(logEvents(container, 'state dir is on a tmpfs: the login and history last as long as the container')).toEqual([
+      expect.objectContaining({ level: 'warn', path: '/home/agentgate/.claude', hint: expect.stringContaining('mount a volume that uid 1000 can write') }),
+    ]);
+  });
+
   it('names an OOM kill of the agent, and the supervisor survives it', async () => {
     const { container } = made.runAgent('oom', 'agent-hog.sh', ['--memory', '112m', '--memory-swap', '112m', '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=60000']);
     await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"agent oom-killed"'), 'agent oom-killed in the log', 60_000);
@@ -112,6 +171,30 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     expect(report.lastExit).toMatchObject({ signal: 'SIGKILL', reason: 'oom-killed' });
     expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
   });
+
+  it('names the end of a shell agent whose child was OOM-killed (exit 137, not a SIGKILL of the agent)', async () => {
+    const { container } = made.runAgent('oom-child', 'agent-hog-child.sh', ['--memory', '160m', '--memory-swap', '160m', '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=60000']);
+    await waitFor(() => logEvents(container, 'agent exited').length > 0, 'agent exited in the log', 60_000);
+    const [exited] = logEvents(container, 'agent exited');
+    expect(exited).toMatchObject({ code: 137, signal: null, reason: 'oom-killed', cause: 'out of memory' });
+    expect(logEvents(container, 'agent oom-killed')[0]).toMatchObject({ code: 137, oomKills: 1 });
+    expect(readyz(container).lastExit).toMatchObject({ code: 137, reason: 'oom-killed' });
+    expect(exec(container, ['agentgate', 'status']).stdout).toContain('last exit: was killed by the kernel for memory (OOM)');
+  });
+
+  it('reports an OOM kill the agent lives on, in the log and on /events, with the count', async () => {
+    const { container } = made.runAgent('oom-live', 'agent-hog-child.sh live', ['--memory', '160m', '--memory-swap', '160m']);
+    // The hog starts with the agent: subscribe to /events first, then let the kernel kill the hog.
+    await waitFor(() => exec(container, ['test', '-r', '/tmp/agentgate/health-url']).status === 0, 'health URL written', 30_000);
+    expect(docker(['exec', '-d', container, 'sh', '-c', 'curl -sN "$(cat /tmp/agentgate/health-url)/events" > /tmp/events.txt']).status).toBe(0);
+    await waitFor(() => logEvents(container, 'oom kill').length > 0, 'oom kill in the log', 60_000);
+    expect(logEvents(container, 'oom kill')[0]).toMatchObject({ count: 1, total: expect.any(Number), limitBytes: 160 * 2 ** 20 });
+    await waitFor(() => exec(container, ['cat', '/tmp/events.txt']).stdout.includes('event: oom kill'), 'oom kill on /events', 10_000);
+    expect(exec(container, ['cat', '/tmp/events.txt']).stdout).toMatch(/event: oom kill\ndata: \{[^\n]*"count":1/);
+    // The agent lives on: no exit, no restart.
+    expect(logEvents(container, 'agent exited')).toHaveLength(0);
+    expect(readyz(container)).toMatchObject({ phase: 'running', restarts: 0 });
+  }, 90_000);
 
   it('records the agent\'s terminal in the state volume; a replay across a restart ends on the agent\'s screen', async () => {
     const state = made.workspace();

@@ -33,14 +33,15 @@ export function queryName(packet: Buffer): string | null {
 }
 
 /**
- * A resolver of the test's own on `address`:53 (UDP): it remembers every name asked and answers NXDOMAIN, or
- * nothing with `answer: false` (where a query's source may be an address this machine cannot route back to).
+ * A resolver of the test's own on `address`:53 (UDP): it remembers every name asked and answers NXDOMAIN (or
+ * `rcode`: 2 is SERVFAIL, what getaddrinfo reports as EAI_AGAIN), or nothing with `answer: false` (where a
+ * query's source may be an address this machine cannot route back to).
  */
 export class RecordingResolver {
   readonly names: string[] = [];
   private socket: Socket | null = null;
 
-  constructor(private readonly options: { answer: boolean } = { answer: true }) {}
+  constructor(private readonly options: { answer: boolean; rcode?: number } = { answer: true }) {}
 
   async start(address: string): Promise<void> {
     const socket = createSocket('udp4');
@@ -50,10 +51,10 @@ export class RecordingResolver {
       if (!name) return;
       this.names.push(name);
       if (!this.options.answer) return;
-      // The query sent back as a response (QR set), with no records and RCODE 3: the name does not exist.
+      // The query sent back as a response (QR set), with no records and RCODE 3 (the name does not exist) or the one asked.
       const reply = Buffer.from(packet);
       reply[2] = ((reply[2] as number) | 0x80) & 0xf9;
-      reply[3] = 0x83;
+      reply[3] = 0x80 | (this.options.rcode ?? 3);
       socket.send(reply, from.port, from.address);
     });
     await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseMemoryLimit, parseOomKills } from '../../supervisor/runtime/memory-cgroup-text.js';
+import { OomKillTracker } from '../../supervisor/runtime/oom-kills.js';
 
 describe('memory cgroup files', () => {
   it('reads the OOM-kill counter of cgroup v2 memory.events and v1 memory.oom_control', () => {
@@ -13,5 +14,28 @@ describe('memory cgroup files', () => {
     expect(parseMemoryLimit('max\n')).toBeNull();
     expect(parseMemoryLimit('9223372036854771712\n')).toBeNull();
     expect(parseMemoryLimit('')).toBeNull();
+  });
+});
+
+describe('OOM kills over one run of the agent', () => {
+  it('counts each rise once while the agent lives', () => {
+    const t = new OomKillTracker(3);
+    expect(t.observe(3, 1000)).toBe(0);
+    expect(t.observe(5, 2000)).toBe(2);
+    expect(t.observe(5, 3000)).toBe(0);
+    expect(t.killsDuringRun(6)).toBe(3);
+  });
+
+  it('names the end when a kill came after the last reading, whatever the exit code', () => {
+    const t = new OomKillTracker(0);
+    expect(t.endedByKill(1, 10_000, 10_000)).toBe(true);
+    expect(new OomKillTracker(2).endedByKill(2, 10_000, 10_000)).toBe(false);
+  });
+
+  it('names the end when the timer read the kill just before it, not when the agent lived on long after', () => {
+    const t = new OomKillTracker(0);
+    t.observe(1, 5_000);
+    expect(t.endedByKill(1, 9_000, 10_000)).toBe(true);
+    expect(t.endedByKill(1, 60_000, 10_000)).toBe(false);
   });
 });

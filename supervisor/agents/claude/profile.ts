@@ -8,9 +8,13 @@ import { TranscriptTail } from './transcript-tail.js';
 /** What Claude Code's last screen lines say for certain, beyond what every agent's say. */
 const CLAUDE_CAUSES: Array<[RegExp, string]> = [];
 
-/** Claude keeps its login, settings and conversations in the state dir (unless CLAUDE_CONFIG_DIR says otherwise). */
-export function claudeStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  return { CLAUDE_CONFIG_DIR: env.CLAUDE_CONFIG_DIR ?? stateDir };
+/**
+ * Claude keeps its login, settings and conversations in the state dir, unless CLAUDE_CONFIG_DIR names another
+ * place; the image's own CLAUDE_CONFIG_DIR (the configured state dir) follows a state dir that had to move.
+ */
+export function claudeStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {
+  const given = env.CLAUDE_CONFIG_DIR;
+  return { CLAUDE_CONFIG_DIR: given === undefined || given === configuredStateDir ? stateDir : given };
 }
 
 /** Why Claude exited, when its last screen lines say so for certain. */

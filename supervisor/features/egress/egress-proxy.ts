@@ -7,6 +7,8 @@ import { type AllowRule, classifyAddress, matchRule } from './allowlist.js';
 export interface EgressCounts {
   allowed: number;
   denied: number;
+  /** Allowed by the list, but the destination failed before the proxy could connect (it does not resolve). */
+  upstreamFailed: number;
 }
 
 /**
@@ -15,10 +17,11 @@ export interface EgressCounts {
  * name that resolves to loopback, private, link-local (a cloud's metadata at 169.254.169.254) or unspecified
  * addresses is refused even when listed, unless the address itself is listed. The connection then uses the
  * very addresses that were checked (proxy-chain's dnsLookup), so a second lookup cannot swap them. Each
- * denial is one JSON log line with host, port, method and reason, and a 403 that says why.
+ * denial is one JSON log line with host, port, method and reason, and a 403 that says why. An allowed name
+ * that does not resolve is no denial: it is `egress upstream failed` and a 502, so that nobody edits the list.
  */
 export class EgressProxy {
-  readonly counts: EgressCounts = { allowed: 0, denied: 0 };
+  readonly counts: EgressCounts = { allowed: 0, denied: 0, upstreamFailed: 0 };
   private rules: AllowRule[];
   private server: ProxyServer | null = null;
 
@@ -61,7 +64,7 @@ export class EgressProxy {
     try {
       addresses = await this.resolve(host);
     } catch (error) {
-      return this.deny(host, port, method, `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      return this.failUpstream(host, port, method, `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
     const inner = addresses.map((a) => ({ ...a, kind: classifyAddress(a.address) })).find((a) => a.kind !== 'public');
     if (inner) return this.deny(host, port, method, `resolves to a ${inner.kind} address (${inner.address}); list the address itself to allow it`);
@@ -76,6 +79,12 @@ export class EgressProxy {
   private allow(host: string, port: number, method: string): void {
     this.counts.allowed += 1;
     this.log.debug({ host, port, method }, 'egress allowed');
+  }
+
+  private failUpstream(host: string, port: number, method: string, reason: string): never {
+    this.counts.upstreamFailed += 1;
+    this.log.warn({ host, port, method, reason }, 'egress upstream failed');
+    throw new RequestError(`agentgate egress proxy: ${host}:${port} is allowed, but it failed upstream: ${reason}\n`, 502);
   }
 
   private deny(host: string, port: number, method: string, reason: string): never {

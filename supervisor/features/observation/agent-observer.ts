@@ -101,5 +101,7 @@ function toWire(event: Exclude<AgentEvent, { type: 'output' | 'hook' }>): [WireE
       return ['crash loop', { restartsInWindow: event.restartsInWindow, windowMs: event.windowMs }];
     case 'stopping':
       return ['stopping', { pid: event.pid, graceMs: event.graceMs }];
+    case 'oom-kill':
+      return ['oom kill', { pid: event.pid, count: event.count, total: event.total, limitBytes: event.limitBytes }];
   }
 }
