@@ -5,6 +5,7 @@
 // Exit codes: 0 listed (also when there are none), 1 the engine did not answer.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { describeAgent } from './ls-agent-column.mjs';
 
 const run = promisify(execFile);
 const FIELDS = [
@@ -42,18 +43,18 @@ async function describe(line) {
   const attach = project
     ? `docker compose -p ${project} exec agent agentgate attach`
     : `docker exec -it ${name} agentgate attach`;
-  const state = health?.agentState?.state ?? '-';
+  const { agent, why } = describeAgent(health);
   return {
     name: project || task || name,
     kind: project ? 'compose' : service ? 'swarm' : 'container',
     container: name,
     health: dockerHealth,
-    agent: health?.needsLogin ? 'needs-login' : health?.startError ? 'start-failed' : state,
+    agent,
     phase: health?.phase ?? '-',
     restarts: health?.restarts ?? '-',
     workspace: workspace ? (workspace.Type === 'bind' ? workspace.Source : `volume ${workspace.Name}`) : '-',
     attach,
-    ...(health?.startError ? { why: health.startError } : {}),
+    ...(why ? { why } : {}),
   };
 }
 
