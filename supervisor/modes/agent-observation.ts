@@ -42,7 +42,8 @@ export async function observeAgent(
   paneSize: () => Promise<{ width: number; height: number }>,
 ): Promise<AgentObservation> {
   const isClaude = config.agent.program === 'claude';
-  const events = new EventStream(scrub);
+  // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
+  const events = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
   const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
   const observer = new AgentObserver({
     hooks: isClaude,
