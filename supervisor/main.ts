@@ -157,7 +157,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const attachCommand = execCommand(env, hostname(), 'agentgate attach');
   const sshServer: { current: SshServer | null } = { current: null };
   const scrub = (text: string) => scrubSecrets(text, SECRETS);
-  const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName));
+  const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName), SECRETS);
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,

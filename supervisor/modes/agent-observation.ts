@@ -40,6 +40,8 @@ export async function observeAgent(
   runtimeDir: string,
   /** The pane's size now, for resizes in recordings. */
   paneSize: () => Promise<{ width: number; height: number }>,
+  /** The secret values `scrub` removes: recordings scrub them from a stream, across its chunks. */
+  secrets: readonly string[] = [],
 ): Promise<AgentObservation> {
   const isClaude = config.agent.program === 'claude';
   // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
@@ -53,7 +55,7 @@ export async function observeAgent(
     webhook,
     identity: { container: hostname(), session: config.sessionName },
   });
-  const recorder = openRecorder(config, log);
+  const recorder = openRecorder(config, log, secrets);
   const sizes = recorder ? new SizeWatch(paneSize, (size) => recorder.resize(size, Date.now())) : null;
   const opened = await PaneOutput.open(runtimeDir, (chunk) => {
     observer.screenActive();
@@ -132,10 +134,10 @@ class SizeWatch {
   }
 }
 
-function openRecorder(config: Config, log: Logger): Recorder | null {
+function openRecorder(config: Config, log: Logger, secrets: readonly string[]): Recorder | null {
   if (!config.record) return null;
   try {
-    const recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes });
+    const recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes, secrets });
     log.info({ dir: config.record.dir, maxBytes: config.record.maxBytes }, 'recording the agent\'s terminal');
     return recorder;
   } catch (error) {
