@@ -16,7 +16,7 @@ export interface RecorderOptions {
  * pane's output as tmux pipes it: a header line, then `[seconds, "o", text]` per chunk. A run starts on a
  * fresh screen (tmux clears a respawned pane), so replaying a file ends on the agent's last screen. The
  * header holds only the size, time and TERM: never the environment. Secret values are scrubbed, also when
- * one is split over two chunks. Files are capped (exactly: an event that does not fit ends the file) and rotated.
+ * one is split over two chunks. Files are capped exactly (the output that reaches the cap is cut there) and rotated.
  */
 export class Recorder {
   private stream: WriteStream | null = null;
@@ -92,15 +92,31 @@ export class Recorder {
     this.pendingBytes = 0;
   }
 
-  /** One asciicast event, if it fits under the file's cap whole; the first that does not ends the file. */
+  /**
+   * One asciicast event, within the file's cap: the output that does not fit whole is cut where the cap is
+   * reached (JSON can make an event six times its output), and nothing follows it in this run's file.
+   */
   private event(nowMs: number, kind: 'o' | 'r', data: string): void {
     if (this.capped) return;
-    const line = `${JSON.stringify([Number(((nowMs - this.startedAtMs) / 1000).toFixed(6)), kind, data])}\n`;
-    if (this.bytes + Buffer.byteLength(line) > this.maxFileBytes) {
-      this.capped = true;
-      return;
+    const room = this.maxFileBytes - this.bytes;
+    const line = this.line(nowMs, kind, data);
+    if (Buffer.byteLength(line) <= room) return this.write(line);
+    this.capped = true;
+    if (kind !== 'o') return;
+    // The longest start of the output whose event fits (an event's size grows with its output's length).
+    let [fits, fitsNot] = [0, data.length];
+    while (fitsNot - fits > 1) {
+      const middle = (fits + fitsNot) >> 1;
+      if (Buffer.byteLength(this.line(nowMs, kind, data.slice(0, middle))) <= room) fits = middle;
+      else fitsNot = middle;
     }
-    this.write(line);
+    // Never half of a surrogate pair.
+    if (fits > 0 && /[\uD800-\uDBFF]/.test(data.charAt(fits - 1))) fits -= 1;
+    if (fits > 0) this.write(this.line(nowMs, kind, data.slice(0, fits)));
+  }
+
+  private line(nowMs: number, kind: 'o' | 'r', data: string): string {
+    return `${JSON.stringify([Number(((nowMs - this.startedAtMs) / 1000).toFixed(6)), kind, data])}\n`;
   }
 
   private write(line: string): void {

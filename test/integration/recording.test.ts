@@ -81,18 +81,20 @@ describe('recordings (AGENTGATE_RECORD)', () => {
     const agent = 'sh -c "head -c 700000 /dev/zero | tr \'\\0\' \'\\1\'; exit 1"';
     // No restart during the test: a new run's start rotates a full file away.
     sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_BACKOFF_INITIAL_MS: '60000', AGENTGATE_AGENT: agent, AGENTGATE_RECORD: 'true', AGENTGATE_RECORD_MAX_MB: '1' } });
-    await sup.waitForLog('agent exited', () => true, 20_000);
-    const file = recordings(sup)[0] as string;
-    // The file is complete once its size stops changing between two looks.
-    let last = -1;
+    const file = await waitFor(() => recordings(sup)[0], 'a recording');
+    // The output reaching the cap is cut there: the file ends within one event's frame (about 30 bytes) of
+    // 512 KiB (half of the budget). Once it is that close it is done; an event written over the cap shows.
+    const cap = 512 * 1024;
     const size = await waitFor(() => {
       const now = statSync(file).size;
-      const settled = now === last && now > 0;
-      last = now;
-      return settled && now;
-    }, 'the recording to be written out');
-    // One run may take half of the budget: 512 KiB, to the byte; and it was filled up to its last event.
-    expect(size).toBeLessThanOrEqual(512 * 1024);
-    expect(size).toBeGreaterThan(400 * 1024);
+      return now >= cap - 64 && now;
+    }, 'the recording to reach its cap', 20_000);
+    expect(size).toBeLessThanOrEqual(cap);
+    await sup.waitForLog('agent exited');
+    expect(statSync(file).size).toBeLessThanOrEqual(cap);
+    // Every line is still a whole asciicast event.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
   });
 });
