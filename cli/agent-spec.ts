@@ -53,7 +53,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
     StopTimeout: Math.ceil(stopTimeoutMs / 1000),
     Labels: {
       [LABEL.name]: spec.name,
-      [LABEL.workspace]: spec.workspace.kind === 'bind' ? spec.workspace.path : `volume:${spec.workspace.volume}`,
+      [LABEL.workspace]: spec.workspace.kind === 'bind' ? spec.workspace.path : `volume ${spec.workspace.volume}`,
       [LABEL.stateVolume]: stateVolumeName(spec.name),
       [LABEL.createdBy]: CREATED_BY_CLI,
       [LABEL.attach]: `agentgate attach ${spec.name}`,

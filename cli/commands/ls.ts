@@ -6,7 +6,7 @@ import { type AgentContainer, listAgents } from '../engine/agents.js';
 import { readReport } from '../engine/health.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
 import { shortDuration, table } from '../format/table.js';
-import { type Urgency, byUrgency, urgencyOf } from '../format/urgency.js';
+import { type Urgency, byUrgency, reasonOf, urgencyOf } from '../format/urgency.js';
 
 export interface AgentRow {
   name: string;
@@ -20,6 +20,10 @@ export interface AgentRow {
   attach: string;
   kind: AgentContainer['kind'];
   container: string;
+  /** Docker's own health status (healthy, unhealthy, starting) or the container's state. */
+  health: string;
+  /** The supervisor's phase (running, backoff, failed, ...), when it answers. */
+  phase: string | null;
   /** Why, when the state has a reason: the failed start's message, the last exit's cause. */
   why: string | null;
 }
@@ -44,7 +48,7 @@ export async function agentRows(docker: Docker): Promise<AgentRow[]> {
 
 function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number | null): AgentRow {
   const state = urgencyOf(report, a.running);
-  const why = report?.phase === 'failed' ? report.checks.start.reason : (report?.lastExit?.cause ?? (state === 'crash-loop' ? (report?.checks.crashLoop.reason ?? null) : null));
+  const why = reasonOf(report, state);
   return {
     name: a.name,
     state,
@@ -56,6 +60,8 @@ function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number
     attach: a.attach,
     kind: a.kind,
     container: a.container,
+    health: a.health,
+    phase: report?.phase ?? null,
     why,
   };
 }

@@ -87,7 +87,7 @@ export async function up(context: HostContext, args: readonly string[]): Promise
 
   if (values.name === undefined && values.worktrees === undefined && targets[0]) {
     // One agent per directory: without --name, the agent already on this workspace is the one meant.
-    const label = targets[0].workspace.kind === 'bind' ? targets[0].workspace.path : `volume:${targets[0].workspace.volume}`;
+    const label = targets[0].workspace.kind === 'bind' ? targets[0].workspace.path : `volume ${targets[0].workspace.volume}`;
     const same = (await listAgents(docker)).find((a) => a.kind === 'agentgate' && a.workspace === label);
     if (same) targets[0].name = same.name;
   }
@@ -125,7 +125,7 @@ function defaultPublicKey(home: string): string {
 async function upOne(context: HostContext, docker: Docker, spec: AgentSpec, timeoutMs: number): Promise<number> {
   const workspaceText = spec.workspace.kind === 'bind' ? spec.workspace.path : `volume ${spec.workspace.volume}`;
   const existing = (await listAgents(docker)).filter((a) => a.name === spec.name || a.container === containerName(spec.name));
-  const workspaceLabel = spec.workspace.kind === 'bind' ? spec.workspace.path : `volume:${spec.workspace.volume}`;
+  const workspaceLabel = spec.workspace.kind === 'bind' ? spec.workspace.path : `volume ${spec.workspace.volume}`;
   for (const agent of existing) {
     if (agent.workspace !== null && agent.workspace !== workspaceLabel) {
       throw new CliError(

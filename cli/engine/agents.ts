@@ -11,8 +11,10 @@ export interface AgentContainer {
   container: string;
   kind: 'agentgate' | 'compose' | 'swarm' | 'container';
   running: boolean;
-  /** Docker's own state: running, exited, ... and health when it has one. */
+  /** Docker's own status line: "Up 3 minutes (healthy)", "Exited (0) ...". */
   dockerState: string;
+  /** Docker's health status when the container has one (healthy, unhealthy, starting), else its state. */
+  health: string;
   workspace: string | null;
   stateVolume: string | null;
   attach: string;
@@ -46,7 +48,7 @@ function describe(c: Docker.ContainerInfo, fromImage: Record<string, string>): A
   const cliName = own(LABEL.name);
   const kind = cliName ? 'agentgate' : project ? 'compose' : own(LABEL.swarmService) ? 'swarm' : 'container';
   const mount = c.Mounts.find((m) => m.Destination === '/workspace');
-  const workspace = own(LABEL.workspace) ?? (mount ? (mount.Type === 'bind' ? mount.Source : `volume:${mount.Name}`) : null);
+  const workspace = own(LABEL.workspace) ?? (mount ? (mount.Type === 'bind' ? mount.Source : `volume ${mount.Name}`) : null);
   const attach = cliName
     ? `agentgate attach ${cliName}`
     : project
@@ -59,6 +61,7 @@ function describe(c: Docker.ContainerInfo, fromImage: Record<string, string>): A
     kind,
     running: c.State === 'running',
     dockerState: c.Status,
+    health: /\((healthy|unhealthy|health: starting)\)/.exec(c.Status)?.[1]?.replace('health: ', '') ?? c.State,
     workspace,
     stateVolume: own(LABEL.stateVolume) ?? c.Mounts.find((m) => m.Destination === '/home/agentgate/.claude')?.Name ?? null,
     attach,

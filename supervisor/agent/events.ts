@@ -30,7 +30,7 @@ export interface AgentExited {
 export type AgentEvent =
   | { type: 'started'; pid: number; restarts: number; size: { width: number; height: number } | null }
   | AgentExited
-  | { type: 'crash-loop'; restartsInWindow: number; windowMs: number }
+  | { type: 'crash-loop'; restartsInWindow: number; restartsSinceStableRun: number; windowMs: number; cause: string | null }
   | { type: 'stopping'; pid: number; graceMs: number }
   /** The container's OOM-kill counter rose while the agent ran: `count` this time, `total` this run. */
   | { type: 'oom-kill'; pid: number; count: number; total: number; limitBytes: number | null }

@@ -40,16 +40,29 @@ export function exitCodeOf(exit: Pick<AgentExit, 'code' | 'signalNumber'>): numb
 export class RestartPolicy {
   private attempt = 0;
   private restartTimesMs: number[] = [];
+  /**
+   * Set when the threshold is reached within the window, and ended only by a stable run: a backoff that has
+   * grown longer than the window spreads the restarts out, and must not make a crash loop look healthy.
+   */
+  private looping = false;
+  private runStartedAtMs: number | null = null;
 
   constructor(
     private readonly options: RestartPolicyOptions,
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** A run of the agent began: once it has lasted `stableRunMs`, a crash loop is over. */
+  runStarted(nowMs: number): void {
+    this.runStartedAtMs = nowMs;
+  }
+
   decide(exit: AgentExit): RestartDecision {
+    this.runStartedAtMs = null;
     if (exit.endedAtMs - exit.startedAtMs >= this.options.stableRunMs) {
       this.attempt = 0;
       this.restartTimesMs = [];
+      this.looping = false;
     }
     // A killed session or a dead tmux server is not the agent's choice: always recover from it.
     if (!exit.infrastructure) {
@@ -58,7 +71,9 @@ export class RestartPolicy {
       if (this.options.policy === 'on-failure' && exitCode === 0) return { action: 'exit', exitCode };
     }
     this.attempt += 1;
-    this.restartTimesMs.push(exit.endedAtMs);
+    // Only the window's restarts count: an agent that crashes forever must not grow this list forever.
+    this.restartTimesMs = [...this.restartTimesMs.filter((t) => t > exit.endedAtMs - this.options.crashLoopWindowMs), exit.endedAtMs];
+    if (this.recentRestarts(exit.endedAtMs) >= this.options.crashLoopRestarts) this.looping = true;
     return { action: 'restart', delayMs: nextBackoffMs(this.attempt, this.options.backoff, this.random), attempt: this.attempt };
   }
 
@@ -68,7 +83,14 @@ export class RestartPolicy {
     return this.restartTimesMs.filter((t) => t > since).length;
   }
 
+  /** Restarts since the last stable run (the backoff's attempt). */
+  get restartsSinceStableRun(): number {
+    return this.attempt;
+  }
+
+  /** In a crash loop from the threshold on, until a run (ended or still going at `nowMs`) has been stable. */
   isCrashLooping(nowMs: number): boolean {
-    return this.recentRestarts(nowMs) >= this.options.crashLoopRestarts;
+    const stableNow = this.runStartedAtMs !== null && nowMs - this.runStartedAtMs >= this.options.stableRunMs;
+    return this.looping && !stableNow;
   }
 }

@@ -85,6 +85,7 @@ export class AgentSupervisor {
       crashLoop: {
         looping: this.policy.isCrashLooping(nowMs),
         restartsInWindow: this.policy.recentRestarts(nowMs),
+        restartsSinceStableRun: this.policy.restartsSinceStableRun,
         threshold: this.config.restart.crashLoopRestarts,
         windowMs: this.config.restart.crashLoopWindowMs,
       },
@@ -101,6 +102,7 @@ export class AgentSupervisor {
       const runId = `${process.pid}-${this.generation}-${this.now()}`;
       const pid = await this.launchAgent(channel, runId);
       const startedAtMs = this.now();
+      this.policy.runStarted(startedAtMs);
       this.phase = 'running';
       this.agentPid = pid;
       this.sessionAlive = true;
@@ -141,7 +143,13 @@ export class AgentSupervisor {
       this.backoff = { attempt: decision.attempt, delayMs: decision.delayMs, restartAtMs: this.now() + decision.delayMs };
       this.log.info({ inMs: decision.delayMs, attempt: decision.attempt }, 'restart scheduled');
       if (this.policy.isCrashLooping(this.now())) {
-        const fields = { restartsInWindow: this.policy.recentRestarts(this.now()), windowMs: this.config.restart.crashLoopWindowMs };
+        const fields = {
+          restartsInWindow: this.policy.recentRestarts(this.now()),
+          restartsSinceStableRun: this.policy.restartsSinceStableRun,
+          windowMs: this.config.restart.crashLoopWindowMs,
+          // Why it keeps failing, when its screen said so: every view of the loop names the real cause.
+          cause: this.lastExit?.cause ?? null,
+        };
         this.log.warn(fields, 'crash loop');
         this.deps.events.emit({ type: 'crash-loop', ...fields });
       }

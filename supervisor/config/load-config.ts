@@ -2,7 +2,8 @@ import { AGENT_PRESETS, resumesByDefault } from '../agents/registry.js';
 import { ConfigError } from '../errors.js';
 import type { BackoffOptions } from '../agent/backoff.js';
 import type { RestartPolicyOptions } from '../agent/restart-policy.js';
-import { backoffRangeSchema, describeIssue, envSchema, pickPrefixed } from './schema.js';
+import { backoffRangeProblem } from './backoff-range.js';
+import { describeIssue, envSchema, pickPrefixed } from './schema.js';
 import { unknownVariableWarnings } from './unknown-names.js';
 
 /**
@@ -66,9 +67,10 @@ export interface Config {
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const raw = pickPrefixed(env);
   const parsed = envSchema.safeParse(raw);
-  // The range schema re-reports field errors the main schema already has: keep only its own check.
-  const rangeIssues = backoffRangeSchema.safeParse(raw).error?.issues.filter((i) => i.code === 'custom') ?? [];
-  const problems = [...(parsed.error?.issues ?? []), ...rangeIssues].map((issue) => describeIssue(issue, raw));
+  const problems = (parsed.error?.issues ?? []).map((issue) => describeIssue(issue, raw));
+  // Checked on its own: zod skips object-level refinements once any field has failed, and every problem is reported at once.
+  const range = backoffRangeProblem(raw);
+  if (range) problems.push(range);
   const c = parsed.data;
   const stop = c ? resolveStop(c.STOP_GRACE_MS, c.STOP_TIMEOUT_MS) : null;
   if (typeof stop === 'string') problems.push(stop);

@@ -89,20 +89,6 @@ export const envSchema = z.object({
  */
 export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID', 'HOOK_URL', 'HOOK_TOKEN'] as const;
 
-/**
- * Checked on its own: zod skips object-level refinements once a field has failed to parse,
- * and every problem must be reported at once.
- */
-export const backoffRangeSchema = z
-  .pick(envSchema, { BACKOFF_INITIAL_MS: true, BACKOFF_MAX_MS: true })
-  .check(
-    // zod runs this even when a field failed, with the raw string in it: compare only two parsed numbers.
-    z.refine((c) => typeof c.BACKOFF_MAX_MS !== 'number' || typeof c.BACKOFF_INITIAL_MS !== 'number' || c.BACKOFF_MAX_MS >= c.BACKOFF_INITIAL_MS, {
-      path: ['BACKOFF_MAX_MS'],
-      message: 'a number >= AGENTGATE_BACKOFF_INITIAL_MS',
-    }),
-  );
-
 export type RawConfig = z.infer<typeof envSchema>;
 
 /** Picks the AGENTGATE_* variables out of the environment, without the prefix; empty means unset. */

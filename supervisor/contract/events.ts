@@ -7,7 +7,7 @@ import type { ExitRecord } from './health-report.js';
 export interface WireEventData {
   'agent started': { pid: number; restarts: number; width?: number; height?: number; at: string };
   'agent exited': { pid: number; code: number | null; signal: string | null; runMs: number; reason: string; cause: ExitRecord['cause']; lastLines: string[]; at: string };
-  'crash loop': { restartsInWindow: number; windowMs: number; at: string };
+  'crash loop': { restartsInWindow: number; restartsSinceStableRun: number; windowMs: number; cause: string | null; at: string };
   stopping: { pid: number; graceMs: number; at: string };
   'oom kill': { pid: number; count: number; total: number; limitBytes: number | null; at: string };
   state: { state: string; previous: string; cause: string; at: string };

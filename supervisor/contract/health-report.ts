@@ -25,7 +25,8 @@ export interface HealthSnapshot {
   restarts: number;
   lastExit: ExitRecord | null;
   backoff: { attempt: number; delayMs: number; restartAtMs: number } | null;
-  crashLoop: { looping: boolean; restartsInWindow: number; threshold: number; windowMs: number };
+  /** A crash loop starts at `threshold` restarts within `windowMs` and lasts until a stable run. */
+  crashLoop: { looping: boolean; restartsInWindow: number; restartsSinceStableRun?: number; threshold: number; windowMs: number };
   /** Why the start failed (phase `failed`): the same message the log has. */
   startError?: string | null;
   /** The agent has no credential: it waits at its login prompt (null when its profile cannot tell). */
@@ -76,10 +77,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
         : { ok: false, reason: 'tmux session is not running' },
     agent: keepAlive ? { ok: true, reason: 'keep-alive mode: no agent' } : agentCheck(s, nowMs),
     crashLoop: s.crashLoop.looping
-      ? {
-          ok: false,
-          reason: `crash loop: ${s.crashLoop.restartsInWindow} restarts within ${formatDuration(s.crashLoop.windowMs)} (threshold ${s.crashLoop.threshold})`,
-        }
+      ? { ok: false, reason: crashLoopReason(s.crashLoop) }
       : { ok: true, reason: `${s.crashLoop.restartsInWindow} restarts within the last ${formatDuration(s.crashLoop.windowMs)}` },
     ...(s.egress ? { egress: s.egress } : {}),
   };
@@ -112,10 +110,24 @@ function agentCheck(s: HealthSnapshot, nowMs: number): Check {
   return { ok: false, reason: `agent not running (phase ${s.phase})` };
 }
 
+/**
+ * Still a crash loop when a backoff longer than the window has spread the restarts out: then it counts the
+ * restarts since the last stable run.
+ */
+function crashLoopReason(c: HealthSnapshot['crashLoop']): string {
+  const window = formatDuration(c.windowMs);
+  if (c.restartsInWindow >= c.threshold || c.restartsSinceStableRun === undefined) {
+    return `crash loop: ${c.restartsInWindow} restarts within ${window} (threshold ${c.threshold})`;
+  }
+  return `crash loop: ${c.restartsSinceStableRun} restarts without a stable run (threshold ${c.threshold} within ${window})`;
+}
+
 /** The first failing check's reason, or a one-line summary when healthy: what `health` prints. */
 export function summarizeHealth(report: HealthReport): string {
   const failing = Object.entries(report.checks).find(([, c]) => !c.ok);
   if (report.status === 'ok') return `healthy: ${report.checks.agent.reason}, ${report.restarts} restarts`;
+  // A crash loop's count says nothing of why: the last exit does (`cannot reach its API`).
+  if (failing?.[0] === 'crashLoop' && report.lastExit) return `unhealthy: crashLoop: ${failing[1].reason}; last exit: ${describeExit(report.lastExit)}`;
   if (failing) return `unhealthy: ${failing[0]}: ${failing[1].reason}`;
   return `unhealthy: supervisor is ${report.phase}`;
 }

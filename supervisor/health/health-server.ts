@@ -21,6 +21,15 @@ export interface HookRoute {
 
 /** The largest hook body read: hook inputs are small JSON objects. */
 const HOOK_BODY_MAX_BYTES = 256 * 1024;
+/** All hook bodies being read at once, together: many concurrent posts must not add up without end. */
+const HOOK_BODIES_MAX_TOTAL_BYTES = 2 * 1024 * 1024;
+/**
+ * A hook's `type` (a Notification's kind: `permission_prompt`, `idle_prompt`, ...): Claude's are snake_case
+ * words. It goes into the state's cause, so into log lines and events: anything else is refused.
+ */
+const HOOK_TYPE = /^[a-z][a-z_]{0,39}$/;
+/** Hooks and probes are small: a client that takes longer to send its request is let go. */
+const REQUEST_TIMEOUT_MS = 10_000;
 
 /**
  * Serves /livez (the supervisor's event loop answers) and /readyz (the whole health report, 200 or 503)
@@ -35,13 +44,14 @@ export async function startHealthServer(options: {
   hooks?: HookRoute;
   events?: { stream: EventStream; current: () => unknown };
 }): Promise<HealthServer> {
-  const server = createServer((req, res) => {
+  const bodies = { bytes: 0 };
+  const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
     const [path, query = ''] = (req.url ?? '/').split('?') as [string, string?];
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(`${JSON.stringify(body)}\n`);
     };
-    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, send).catch(() => send(500, { error: 'hook not read' }));
+    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, bodies, send).catch(() => send(500, { error: 'hook not read' }));
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'only GET and HEAD' });
     if (path === '/events' && options.events) return options.events.stream.attach(res, { name: 'state', data: options.events.current() });
     if (path === '/livez') {
@@ -71,7 +81,13 @@ export async function startHealthServer(options: {
   return { server, url: healthBaseUrl(options.host, port), busyPort };
 }
 
-async function receiveHook(req: IncomingMessage, query: string, route: HookRoute, send: (status: number, body: unknown) => void): Promise<void> {
+async function receiveHook(
+  req: IncomingMessage,
+  query: string,
+  route: HookRoute,
+  bodies: { bytes: number },
+  send: (status: number, body: unknown) => void,
+): Promise<void> {
   if (req.method !== 'POST') return send(405, { error: 'POST only' });
   // Loaded on the first hook: node:crypto costs memory in every supervisor whose agent has none.
   const { timingSafeEqual } = await import('node:crypto');
@@ -81,21 +97,39 @@ async function receiveHook(req: IncomingMessage, query: string, route: HookRoute
   const params = new URLSearchParams(query);
   const name = params.get('event') ?? '';
   if (!/^[A-Za-z]{1,40}$/.test(name)) return send(400, { error: 'expected ?event=<hook event name>' });
-  let size = 0;
+  const type = params.get('type') || undefined;
+  if (type !== undefined && !HOOK_TYPE.test(type)) return send(400, { error: 'expected &type=<notification type>: lowercase letters and "_", at most 40' });
+  // What this request holds of the shared budget; a body over either cap is dropped (read, not kept), and
+  // the event still counts: a hook body we cannot read still tells us which event happened.
+  let held = 0;
+  let dropped = false;
   const chunks: Buffer[] = [];
+  const release = () => {
+    bodies.bytes -= held;
+    held = 0;
+    chunks.length = 0;
+  };
   req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size <= HOOK_BODY_MAX_BYTES) chunks.push(chunk);
+    if (dropped) return;
+    if (held + chunk.length > HOOK_BODY_MAX_BYTES || bodies.bytes + chunk.length > HOOK_BODIES_MAX_TOTAL_BYTES) {
+      dropped = true;
+      return release();
+    }
+    chunks.push(chunk);
+    held += chunk.length;
+    bodies.bytes += chunk.length;
   });
+  req.on('close', release);
   req.on('end', () => {
     let body: Record<string, unknown> = {};
     try {
-      const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const parsed: unknown = dropped ? null : JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
       if (parsed && typeof parsed === 'object') body = parsed as Record<string, unknown>;
     } catch {
-      // a hook body we cannot read still tells us which event happened
+      // unreadable: the event alone
     }
-    route.onHook({ name, notificationType: params.get('type') || undefined }, body);
+    release();
+    route.onHook({ name, notificationType: type }, body);
     send(204, {});
   });
 }

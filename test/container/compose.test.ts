@@ -88,7 +88,7 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
     const touch = docker(['exec', b, 'sh', '-c', 'id -u && touch "$HOME/x" "$HOME/.claude/x" && echo ok']);
     expect(touch.stdout.trim().split('\n'), touch.stderr).toEqual(['501', 'ok']);
     // One command lists them both, with health, what the agent does, the workspace and how to attach.
-    const ls = spawnSync('node', ['scripts/agentgate-ls.mjs', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+    const ls = spawnSync('node', ['dist/agentgate.cjs', 'ls', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
     expect(ls.status, ls.stderr).toBe(0);
     const rows = JSON.parse(ls.stdout) as Array<Record<string, string>>;
     for (const [env, ws] of [[envA, first], [envB, second]] as const) {
@@ -97,13 +97,13 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
         kind: 'compose',
         health: 'healthy',
         phase: 'running',
-        agent: expect.stringMatching(/^(starting|working|idle|unknown)$/),
+        state: expect.stringMatching(/^(starting|working|idle|unknown|needs-login)$/),
         workspace: ws,
         attach: `docker compose -p ${name} exec agent agentgate attach`,
       });
     }
-    const table = spawnSync('node', ['scripts/agentgate-ls.mjs'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).stdout;
-    expect(table.split('\n')[0]).toMatch(/^NAME +HEALTH +AGENT +RESTARTS +WORKSPACE +ATTACH$/);
+    const table = spawnSync('node', ['dist/agentgate.cjs', 'ls'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).stdout;
+    expect(table.split('\n')[0]).toMatch(/^NAME +STATE +FOR +AGENT +RESTARTS +MEMORY +WORKSPACE +ATTACH$/);
     expect(table).toContain(`docker compose -p ${envA.COMPOSE_PROJECT_NAME} exec agent agentgate attach`);
   });
 

@@ -42,7 +42,7 @@ describe.skipIf(!reachable)('the Swarm stack (compose/stack.yaml), on a one-node
     expect(volumeAt(one, '/workspace')).toBe(`${stack.service}-workspace-1`);
     expect(exec(one, ['sh', '-c', 'echo slot-one-work > /workspace/work.txt']).status).toBe(0);
     expect(exec(two, ['test', '-e', '/workspace/work.txt']).status).toBe(1);
-    const ls = JSON.parse(spawnSync('node', ['scripts/agentgate-ls.mjs', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).stdout) as Array<Record<string, string>>;
+    const ls = JSON.parse(spawnSync('node', ['dist/agentgate.cjs', 'ls', '--json'], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 }).stdout) as Array<Record<string, string>>;
     const listed = ls.filter((r) => r.kind === 'swarm' && String(r.name).startsWith(`${stack.service}.`));
     expect(listed.map((r) => [r.health, r.workspace])).toEqual([
       ['healthy', `volume ${stack.service}-workspace-1`],

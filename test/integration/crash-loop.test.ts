@@ -1,7 +1,8 @@
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SupervisorProcess } from '../helpers/supervisor-process.js';
+import { BUNDLE, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let sup: SupervisorProcess;
@@ -60,5 +61,44 @@ describe('crash loop', () => {
     });
     await sup.waitForLog('agent started', (l) => l.restarts === 20, 20_000);
     expect(sup.logsOf('agent exited').slice(0, 20).every((l) => l.code === 1)).toBe(true);
+  });
+
+  it('stays unhealthy, naming the cause, when the backoff outgrows the window, until a stable run (issue 17 #9)', async () => {
+    // Runs of 1 s, restarts after 50, 200, 800, then 3000 ms: after the fourth restart fewer than the threshold
+    // fall within the window, and the agent runs (its own check passes) while the loop goes on.
+    sup = await SupervisorProcess.start({
+      env: {
+        AGENTGATE_AGENT: 'agent-api-down.sh 1',
+        AGENTGATE_BACKOFF_INITIAL_MS: '50',
+        AGENTGATE_BACKOFF_FACTOR: '4',
+        AGENTGATE_BACKOFF_MAX_MS: '3000',
+        AGENTGATE_BACKOFF_JITTER: '0',
+        AGENTGATE_CRASH_LOOP_RESTARTS: '2',
+        AGENTGATE_CRASH_LOOP_WINDOW_MS: '2500',
+        AGENTGATE_STABLE_RUN_MS: '2000',
+      },
+    });
+    expect(await sup.waitForLog('crash loop')).toMatchObject({ cause: 'cannot reach its API' });
+    // The run after the 3000 ms backoff: no restart within the window, the agent is running.
+    await sup.waitForLog('agent started', (l) => Number(l.restarts) === 4, 30_000);
+    const running = await sup.health();
+    expect(running.body.phase).toBe('running');
+    expect(running.body.checks.agent.ok).toBe(true);
+    expect(running.status).toBe(503);
+    expect(running.body.checks.crashLoop).toEqual({ ok: false, reason: expect.stringMatching(/^crash loop: 4 restarts without a stable run \(threshold 2 within .+\)$/) });
+    expect(running.body.lastExit.cause).toBe('cannot reach its API');
+    const line = spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' });
+    expect(line.status).toBe(1);
+    expect(line.stdout).toContain('last exit: exited with code 1: cannot reach its API');
+
+    // The API comes back: once a run has lasted the stable-run time, the loop is over.
+    writeFileSync(join(sup.workspace, '.api-up'), '');
+    await sup.waitForLog('agent started', (l) => Number(l.restarts) >= 5, 30_000);
+    expect((await sup.health()).status).toBe(503); // running, not yet for the stable-run time
+    const healthy = await waitFor(async () => {
+      const h = await sup.health();
+      return h.status === 200 && h;
+    }, 'healthy after a stable run', 10_000);
+    expect(healthy.body.checks.crashLoop.ok).toBe(true);
   });
 });

@@ -59,4 +59,42 @@ describe('recordings (AGENTGATE_RECORD)', () => {
     expect(recordings(sup).length).toBeLessThan(8);
     expect(recordings(sup).length).toBeGreaterThanOrEqual(1);
   });
+
+  it('scrubs the secret values the agent prints, also one split over two chunks of output (issue 17 #15)', async () => {
+    const secret = 'sk-ant-api03-recording-secret-value';
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-print-secret.sh', AGENTGATE_RECORD: 'true', ANTHROPIC_API_KEY: secret } });
+    await sup.waitForLog('recording started');
+    const file = await waitFor(() => recordings(sup)[0], 'a recording');
+    const text = await waitFor(() => {
+      const t = readFileSync(file, 'utf8');
+      return t.includes('done printing') && t;
+    }, 'the agent\'s output in the recording', 10_000);
+    expect(text).not.toContain(secret);
+    expect(text).not.toContain(secret.slice(12));
+    // Both places it was printed: `env`, and the split one.
+    expect(text).toContain('ANTHROPIC_API_KEY=[redacted]');
+    expect((await replay(file)).screen.join('\n')).toContain('the key, split: [redacted]');
+  });
+
+  it('holds each recording to its cap exactly, however much an event grows in JSON (issue 17 #15)', async () => {
+    // Control characters become six bytes each in JSON (\u0001): an event is several times its output.
+    const agent = 'sh -c "head -c 700000 /dev/zero | tr \'\\0\' \'\\1\'; exit 1"';
+    // No restart during the test: a new run's start rotates a full file away.
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_BACKOFF_INITIAL_MS: '60000', AGENTGATE_AGENT: agent, AGENTGATE_RECORD: 'true', AGENTGATE_RECORD_MAX_MB: '1' } });
+    const file = await waitFor(() => recordings(sup)[0], 'a recording');
+    // The output reaching the cap is cut there: the file ends within one event's frame (about 30 bytes) of
+    // 512 KiB (half of the budget). Once it is that close it is done; an event written over the cap shows.
+    const cap = 512 * 1024;
+    const size = await waitFor(() => {
+      const now = statSync(file).size;
+      return now >= cap - 64 && now;
+    }, 'the recording to reach its cap', 20_000);
+    expect(size).toBeLessThanOrEqual(cap);
+    await sup.waitForLog('agent exited');
+    expect(statSync(file).size).toBeLessThanOrEqual(cap);
+    // Every line is still a whole asciicast event.
+    const lines = readFileSync(file, 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+  });
 });

@@ -133,6 +133,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ AGENTGATE_BACKOFF_MAX_MS: '9007199254740993' })).toEqual(['AGENTGATE_BACKOFF_MAX_MS="9007199254740993": expected a number <= 3600000']);
   });
 
+  it('blames only the variables the user set: a first delay beyond its own range is one line, not also the unset cap', () => {
+    expect(problemsOf({ AGENTGATE_BACKOFF_INITIAL_MS: '99999999999999999999' })).toEqual(['AGENTGATE_BACKOFF_INITIAL_MS="99999999999999999999": expected a number <= 3600000']);
+    expect(problemsOf({ AGENTGATE_BACKOFF_INITIAL_MS: '120000' })).toEqual(['AGENTGATE_BACKOFF_INITIAL_MS="120000": expected a number <= AGENTGATE_BACKOFF_MAX_MS (unset: 60000)']);
+    expect(problemsOf({ AGENTGATE_BACKOFF_INITIAL_MS: '120000', AGENTGATE_BACKOFF_MAX_MS: 'x' })).toEqual(['AGENTGATE_BACKOFF_MAX_MS="x": expected an integer (decimal digits only)']);
+    expect(problemsOf({ AGENTGATE_BACKOFF_MAX_MS: '500' })).toEqual(['AGENTGATE_BACKOFF_MAX_MS="500": expected a number >= AGENTGATE_BACKOFF_INITIAL_MS']);
+  });
+
   it('refuses blank values and invisible surrounding spaces, saying what was expected', () => {
     expect(problemsOf({ AGENTGATE_AGENT: '   ' })).toEqual(['AGENTGATE_AGENT="   ": expected "claude", "none" or a command line (it is blank)']);
     expect(problemsOf({ AGENTGATE_HEALTH_HOST: ' ' })).toEqual(['AGENTGATE_HEALTH_HOST=" ": expected a host name or IP address, without spaces']);

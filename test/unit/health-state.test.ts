@@ -42,6 +42,14 @@ describe('evaluateHealth', () => {
     expect(report.checks.crashLoop.reason).toBe('crash loop: 5 restarts within 1 minute (threshold 5)');
   });
 
+  it('a crash loop spread out by a long backoff still fails, counting the restarts since the last stable run, and the summary names the cause', () => {
+    const lastExit = { code: 1, signal: null, runMs: 400, atMs: 1500, reason: 'exited', lastLines: ['Unable to connect to Anthropic services'], cause: 'cannot reach its API' };
+    const report = evaluateHealth({ ...running, restarts: 11, lastExit, crashLoop: { looping: true, restartsInWindow: 3, restartsSinceStableRun: 11, threshold: 5, windowMs: 300_000 } }, 2000);
+    expect(report.status).toBe('fail');
+    expect(report.checks.crashLoop.reason).toBe('crash loop: 11 restarts without a stable run (threshold 5 within 5 minutes)');
+    expect(summarizeHealth(report)).toBe('unhealthy: crashLoop: crash loop: 11 restarts without a stable run (threshold 5 within 5 minutes); last exit: exited with code 1: cannot reach its API');
+  });
+
   it('fails when the workspace or the session is gone', () => {
     expect(evaluateHealth({ ...running, workspace: { ok: false, reason: '/workspace: ENOENT' } }, 2000).checks.workspace.ok).toBe(false);
     const noSession = evaluateHealth({ ...running, sessionAlive: false }, 2000);

@@ -64,7 +64,7 @@ describe('RestartPolicy', () => {
     expect(policy.decide({ ...crashAt(1000), code: null, infrastructure: true }).action).toBe('restart');
   });
 
-  it('reports a crash loop at the threshold within the window, and forgets it as the window passes', () => {
+  it('reports a crash loop at the threshold within the window, and keeps it as the window passes without a stable run', () => {
     const policy = new RestartPolicy(options({ crashLoopRestarts: 3, crashLoopWindowMs: 30_000 }));
     policy.decide(crashAt(1000));
     policy.decide(crashAt(2000));
@@ -72,7 +72,8 @@ describe('RestartPolicy', () => {
     policy.decide(crashAt(3000));
     expect(policy.isCrashLooping(3000)).toBe(true);
     expect(policy.recentRestarts(3000)).toBe(3);
-    expect(policy.isCrashLooping(31_500)).toBe(false);
+    // Issue 17 #9: the window passing alone no longer ends a crash loop (it did, and a long backoff looked healthy).
+    expect(policy.isCrashLooping(31_500)).toBe(true);
     expect(policy.recentRestarts(32_500)).toBe(1);
   });
 
@@ -84,6 +85,54 @@ describe('RestartPolicy', () => {
     policy.decide(crashAt(5000, 2000));
     expect(policy.recentRestarts(5000)).toBe(1);
     expect(policy.isCrashLooping(5000)).toBe(false);
+  });
+});
+
+describe('RestartPolicy: a crash loop lasts until a stable run', () => {
+  // The default-like shape of issue 17 #9: a backoff that outgrows the window spreads the restarts out.
+  const slow = options({ backoff: { initialMs: 1000, maxMs: 120_000, factor: 2, jitter: 0 }, crashLoopRestarts: 5, crashLoopWindowMs: 300_000, stableRunMs: 60_000 });
+
+  /** Crashes the agent `count` times, each run `runMs` long, each restart after its backoff: returns the fake clock. */
+  function crashLoop(policy: RestartPolicy, count: number, runMs = 500, fromMs = 0): number {
+    let now = fromMs;
+    for (let i = 0; i < count; i++) {
+      policy.runStarted(now);
+      now += runMs;
+      const decision = policy.decide(crashAt(now, runMs));
+      if (decision.action !== 'restart') throw new Error('expected a restart');
+      now += decision.delayMs;
+    }
+    return now;
+  }
+
+  it('stays in a crash loop when the backoff has grown longer than the window, restart after restart', () => {
+    const policy = new RestartPolicy(slow);
+    let now = crashLoop(policy, 5);
+    expect(policy.isCrashLooping(now)).toBe(true);
+    // Eleven restarts: the delays are now 64 s and 120 s, fewer than five fall within five minutes.
+    now = crashLoop(policy, 6, 500, now);
+    expect(policy.recentRestarts(now)).toBeLessThan(5);
+    expect(policy.isCrashLooping(now)).toBe(true);
+    expect(policy.restartsSinceStableRun).toBe(11);
+    // Running, but not yet for the stable-run time: still a loop.
+    policy.runStarted(now);
+    expect(policy.isCrashLooping(now + 59_999)).toBe(true);
+  });
+
+  it('ends with a run that has lasted the stable-run time, while it runs and after it ends', () => {
+    const policy = new RestartPolicy(slow);
+    const now = crashLoop(policy, 5);
+    policy.runStarted(now);
+    expect(policy.isCrashLooping(now + 60_000)).toBe(false);
+    expect(policy.decide(crashAt(now + 70_000, 70_000))).toMatchObject({ attempt: 1, delayMs: 1000 });
+    expect(policy.isCrashLooping(now + 70_000)).toBe(false);
+    expect(policy.restartsSinceStableRun).toBe(1);
+  });
+
+  it('is not a crash loop below the threshold, however long it goes on', () => {
+    const policy = new RestartPolicy(options({ crashLoopRestarts: 5, crashLoopWindowMs: 10_000, backoff: { initialMs: 20_000, maxMs: 20_000, factor: 1, jitter: 0 } }));
+    const now = crashLoop(policy, 20);
+    expect(policy.isCrashLooping(now)).toBe(false);
   });
 });
 

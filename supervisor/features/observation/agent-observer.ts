@@ -98,7 +98,7 @@ function toWire(event: Exclude<AgentEvent, { type: 'output' | 'hook' }>): [WireE
     case 'exited':
       return ['agent exited', { pid: event.pid, code: event.code, signal: event.signal, runMs: event.runMs, reason: event.reason, cause: event.cause, lastLines: event.lastLines }];
     case 'crash-loop':
-      return ['crash loop', { restartsInWindow: event.restartsInWindow, windowMs: event.windowMs }];
+      return ['crash loop', { restartsInWindow: event.restartsInWindow, restartsSinceStableRun: event.restartsSinceStableRun, windowMs: event.windowMs, cause: event.cause }];
     case 'stopping':
       return ['stopping', { pid: event.pid, graceMs: event.graceMs }];
     case 'oom-kill':

@@ -8,7 +8,8 @@ import { WebhookNotifier } from './webhook.js';
  * events) in health, on `/events` and, when someone is needed, through the webhook.
  */
 export const observeAgentState: FeatureFactory = ({ config, runtime, log, scrub, events, profile }) => {
-  const stream = new EventStream(scrub);
+  // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
+  const stream = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
   const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
   const observer = new AgentObserver({
     hooks: profile.hooks,

@@ -3,11 +3,12 @@ import { Recorder } from './recorder.js';
 import { SizeWatch } from './size-watch.js';
 
 /** AGENTGATE_RECORD: each run of the agent's terminal as an asciicast v2 file in the state dir. */
-export const recordTerminal: FeatureFactory = ({ config, log, events, paneSize }) => {
+export const recordTerminal: FeatureFactory = ({ config, runtime, log, events, paneSize }) => {
   if (!config.record) return null;
   let recorder: Recorder;
   try {
-    recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes });
+    // The secret values are scrubbed from the stream, across its chunks.
+    recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes, secrets: runtime.secrets });
   } catch (error) {
     log.warn({ dir: config.record.dir, code: (error as NodeJS.ErrnoException).code }, 'recording off: its directory cannot be made');
     return null;
