@@ -11,6 +11,7 @@ import { sendSignal } from './adapters/process-tree.js';
 import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
 import { TmuxServer } from './adapters/tmux.js';
 import { probeWorkspace } from './adapters/workspace.js';
+import { AGENT_FORWARDED_SIGNALS } from './agent-forwarded-signals.js';
 import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
 import { type Config, loadConfig } from './config/load-config.js';
 import { scrubSecrets, secretValues } from './config/secret-names.js';
@@ -31,8 +32,6 @@ import { execCommand } from './policy/exec-hint.js';
 import { VERSION } from './version.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
-/** Agent mode passes these on to the agent's process group; the stop signals start a graceful stop instead. */
-const AGENT_FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2'];
 const HEALTH_PROBE_TIMEOUT_MS = 1800;
 const ATTACH_WAIT_MS = 10_000;
 /** Below these memory limits the agent is likely to be OOM-killed at work (Claude Code alone holds ~300 MiB). */
