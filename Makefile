@@ -127,20 +127,28 @@ shell: build check-project ## A bash shell in the running agent container
 	docker exec -it agentgate-$(AGENT_NAME) bash
 
 .PHONY: test
-test: build ## All tests: unit, integration (root) and container (when an engine is reachable)
-	npx vitest run
+test: build ## All tests but multinode: unit, integration, deploy and container (when an engine is reachable)
+	npx vitest run --project '!multinode'
 
 .PHONY: test-unit
-test-unit: deps ## Unit tests only
-	npx vitest run test/unit
+test-unit: deps ## Unit tests only (pure logic, seconds)
+	npx vitest run --project unit
+
+.PHONY: test-integration
+test-integration: build ## Integration tests only: the real bundle, tmux, git and sshd on this machine
+	npx vitest run --project integration
+
+.PHONY: test-deploy
+test-deploy: deps ## Deploy tests only: the Helm chart and the release plan
+	npx vitest run --project deploy
 
 .PHONY: test-container
-test-container: build ## Container tests only (needs a Docker engine)
-	npx vitest run test/container
+test-container: build ## Container tests only (needs a Docker engine; builds the test image first)
+	npx vitest run --project container
 
 .PHONY: test-swarm-nodes
 test-swarm-nodes: build ## The Swarm stack on two Docker-in-Docker nodes: spread, drain (privileged containers, minutes)
-	npx vitest run --config vitest.multinode.config.ts
+	npx vitest run --project multinode
 
 .PHONY: lint
 lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate compose

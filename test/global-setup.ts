@@ -2,13 +2,12 @@ import { resolve } from 'node:path';
 import { NODE_IMAGE, TEST_IMAGE, dockerAsync, engineReachable } from './helpers/docker.js';
 
 /**
- * Builds the test image once for every container test file (they then run side by side). Skipped when no
- * engine answers (the container files report themselves skipped, or fail under CI=true) and for runs of
- * the unit or integration tests alone.
+ * Builds the test image once before the container (or multinode) tier's files, which then run side by side.
+ * vitest.config.ts names it only for those tiers, and vitest runs a tier's global setup only when that tier
+ * has files to run. Skipped when no engine answers (the container files report themselves skipped, or fail
+ * under CI=true).
  */
 export default async function buildTestImage(): Promise<void> {
-  const paths = process.argv.slice(2).filter((a) => a.startsWith('test/'));
-  if (paths.length > 0 && !paths.some((p) => p.startsWith('test/container'))) return;
   if (!engineReachable()) return;
   const started = Date.now();
   const build = await dockerAsync(

@@ -1,4 +1,5 @@
 import { AgentEvents } from '../agent/events.js';
+import { AGENT_FORWARDED_SIGNALS } from '../agent/forwarded-signals.js';
 import { openHookChannel } from '../agent/hook-channel.js';
 import { AgentSupervisor } from '../agent/run-loop.js';
 import { profileFor } from '../agents/registry.js';
@@ -20,9 +21,6 @@ import { PaneOutput } from '../tmux/pane-output.js';
 import { TmuxServer } from '../tmux/tmux-server.js';
 import { VERSION } from '../version.js';
 import { readFirstPrompt } from '../agent/first-prompt-file.js';
-
-/** Agent mode passes these on to the agent's process group; the stop signals start a graceful stop instead. */
-const AGENT_FORWARDED_SIGNALS: readonly NodeJS.Signals[] = ['SIGUSR1', 'SIGUSR2'];
 
 /**
  * Agent mode: the agent kept alive in tmux by the run loop, its profile and every feature attached to its

@@ -25,16 +25,12 @@ export async function runCommand(options: {
   log: Logger;
 }): Promise<number> {
   const [file, ...args] = options.argv as [string, ...string[]];
-  const child = execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-    stdio: 'inherit',
-    reject: false,
-    forceKillAfterDelay: false,
-  });
-  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  // The handlers go in before the command starts: one that came between its start and their install would
+  // kill the supervisor (or be lost, for the signals Node ignores). They run on a later tick, once `child` is set.
+  let child: ReturnType<typeof startCommand> | undefined;
+  const forward = (signal: NodeJS.Signals) => child?.kill(signal);
   for (const signal of FORWARDED_SIGNALS) options.signals.on(signal, forward);
+  child = startCommand(file, args, options);
   options.log.debug({ pid: child.pid, file }, 'command started');
   const result = await child;
   for (const signal of FORWARDED_SIGNALS) options.signals.off(signal, forward);
@@ -48,4 +44,15 @@ export async function runCommand(options: {
   }
   options.log.error({ file, code }, 'command could not be executed');
   return EXIT.CANNOT_EXECUTE;
+}
+
+function startCommand(file: string, args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) {
+  return execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: false,
+    stdio: 'inherit',
+    reject: false,
+    forceKillAfterDelay: false,
+  });
 }

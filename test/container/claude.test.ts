@@ -79,7 +79,7 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     const again = await runClaude('claude-again', state, ws, ['-e', 'AGENTGATE_PROMPT=first prompt from agentgate']);
     await waitFor(() => docker(['logs', again]).stdout.includes('"msg":"resuming the conversation"'), 'resume after re-creation', 30_000);
     expect(docker(['logs', again]).stdout).not.toContain('"msg":"first prompt given"');
-  }, 180_000);
+  });
 
   it('says when Claude needs permission, and goes back to work once it is given', async () => {
     const ws = made.workspace();
@@ -98,5 +98,5 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // the first choice: yes
     await waitFor(() => states(container).slice(states(container).lastIndexOf('permission')).includes('waiting'), 'the turn ends', 60_000, screen);
     expect(exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status).toBe(0);
-  }, 180_000);
+  });
 });

@@ -179,5 +179,5 @@ describe.skipIf(!reachable)('compose, as a new user meets it', () => {
       hostService.close();
       docker(['rm', '-f', target]); // before compose down, which removes the network it is on
     }
-  }, 240_000);
+  });
 });

@@ -23,11 +23,11 @@ beforeAll(async () => {
   await resolver.start(gateway);
   // compose's secret files are bind mounts from the repository: the engine must see them where compose says.
   await nodes.start('engine', { upstream: gateway, shared: [join(ROOT, 'compose')] });
-}, 900_000);
+});
 afterAll(() => {
   resolver.stop();
   if (reachable) nodes.remove();
-}, 180_000);
+});
 
 describe.skipIf(!reachable)('the agent behind the egress proxy, on an engine whose upstream resolver is the test\'s', () => {
   it('sends none of the agent\'s lookups to the engine\'s upstream, while a normal container\'s reach it', async () => {
@@ -56,5 +56,5 @@ describe.skipIf(!reachable)('the agent behind the egress proxy, on an engine who
     lookup(`control-after-${id}.example`, `${project}_agentgate-outer`);
     await waitFor(() => resolver.names.includes(`control-after-${id}.example`), 'the second control query', 30_000);
     expect([...new Set(resolver.names.filter((n) => n.includes(id)))].sort()).toEqual([`control-after-${id}.example`, `control-before-${id}.example`]);
-  }, 600_000);
+  });
 });

@@ -21,10 +21,10 @@ beforeAll(async () => {
   await nodes.start('engine', { iptables: true, shared: [join(ROOT, 'compose')] });
   // A service of the engine's host (the node's own network namespace), on every address it has.
   nodes.exec('engine', ['node', '-e', `require('http').createServer((q, r) => r.end('host service')).listen(${HOST_SERVICE_PORT}, '0.0.0.0')`], true);
-}, 900_000);
+});
 afterAll(() => {
   if (reachable) nodes.remove();
-}, 180_000);
+});
 
 describe.skipIf(!reachable)('the egress variant on an engine with iptables', () => {
   it('closes what internal: true alone leaves open (the host\'s own services), and the proxy still lets the listed target through', async () => {
@@ -62,5 +62,5 @@ describe.skipIf(!reachable)('the egress variant on an engine with iptables', () 
     // And the agent's own self-test agrees.
     const check = () => JSON.parse(on(['exec', agent, 'agentgate', 'health', '--json']).stdout || '{}').checks?.egress;
     await waitFor(() => check()?.ok === true, 'the self-test says isolated', 60_000, () => JSON.stringify(check()));
-  }, 600_000);
+  });
 });

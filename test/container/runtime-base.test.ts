@@ -38,5 +38,6 @@ describe.skipIf(!reachable || !glibcBuilder)('the image on another runtime base 
     await waitForHealth(container, 'healthy', 60_000);
     expect(exec(container, ['sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status']).stdout).toMatch(/CapEff:\s+0{16}\nNoNewPrivs:\s+1/);
     expect(exec(container, ['agentgate', 'health']).stdout).toMatch(/^healthy: agent running/);
+    // Longer than the container tier's 600 s: two image builds of their own, with deadlines of 300 s and 600 s.
   }, 900_000);
 });

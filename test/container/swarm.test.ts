@@ -11,13 +11,13 @@ let swarm: { leave: () => void } = { leave: () => undefined };
 
 beforeAll(() => {
   if (reachable) swarm = joinSwarm();
-}, 90_000);
+});
 afterAll(async () => {
   if (!reachable) return;
   await stack.remove();
   await hostStack.remove();
   swarm.leave();
-}, 180_000);
+});
 
 const volumeAt = (container: string, path: string) => inspect(container, `{{range .Mounts}}{{if eq .Destination "${path}"}}{{.Name}}{{end}}{{end}}`);
 
@@ -65,7 +65,7 @@ describe.skipIf(!reachable)('the Swarm stack (compose/stack.yaml), on a one-node
     expect(stack.env()).toContain('AGENTGATE_AGENT=sleep infinity');
     const rolledBack = await stack.healthyReplicas(2);
     expect(exec(rolledBack.get(1) as string, ['cat', '/workspace/work.txt']).stdout).toBe('slot-one-work\n');
-  }, 600_000);
+  });
 
   it('runs replicas on the host network (compose/stack-host-network.yaml) side by side, each on a health port of its own', async () => {
     await hostStack.deploy({ AGENTGATE_AGENT: 'sleep infinity', AGENTGATE_REPLICAS: '2' }, ['compose/stack-host-network.yaml']);
@@ -77,5 +77,5 @@ describe.skipIf(!reachable)('the Swarm stack (compose/stack.yaml), on a one-node
       expect(inspect(c, '{{.HostConfig.NetworkMode}}')).toBe('host');
       expect(exec(c, ['agentgate', 'health']).stdout).toMatch(/^healthy: agent running/);
     }
-  }, 300_000);
+  });
 });

@@ -80,9 +80,15 @@ export class DnsCapture {
     const child = spawn('tcpdump', ['-i', 'any', '-n', '-l', '-U', '-s', '0', '-A', 'port 53'], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let err = '';
+    // tcpdump missing (spawn ENOENT) is then the probe's error in waitFor's message, not an uncaught exception.
+    let failed: Error | null = null;
+    child.on('error', (error) => (failed = error));
     child.stdout?.on('data', (d: Buffer) => (this.text += d.toString('latin1')));
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    await waitFor(() => err.includes('listening on'), 'tcpdump listening', 10_000, () => err);
+    await waitFor(() => {
+      if (failed) throw failed;
+      return err.includes('listening on');
+    }, 'tcpdump listening', 10_000, () => err);
   }
 
   /** Everything captured so far, as text (names appear in the packets' printable bytes). */

@@ -122,6 +122,12 @@ export class SupervisorProcess {
     return waitFor(() => Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(' ')[0]) || undefined, 'tini pid', 5000);
   }
 
+  /** The supervisor itself (node, tini's only child), as the host sees it. */
+  async supervisorPid(): Promise<number> {
+    const init = await this.initPid();
+    return waitFor(() => Number(readFileSync(`/proc/${init}/task/${init}/children`, 'utf8').trim().split(' ')[0]) || undefined, 'supervisor pid', 5000);
+  }
+
   /** Sends a signal to PID 1 (tini), as `docker stop` and `docker kill` do. */
   async signal(signal: NodeJS.Signals): Promise<void> {
     process.kill(await this.initPid(), signal);

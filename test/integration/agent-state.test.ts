@@ -62,6 +62,7 @@ describe('agent state from Claude Code hooks', () => {
     });
     await sup.waitForLog('agent started');
     const stream = await watchEvents(sup);
+    const letGoAtMs = Date.now();
     writeFileSync(join(sup.workspace, '.go'), '');
     await waitFor(() => stream.events.some((e) => e.name === 'state' && e.data.state === 'permission'), 'permission on /events');
     stream.stop();
@@ -74,9 +75,14 @@ describe('agent state from Claude Code hooks', () => {
       ['waiting', 'Stop'],
       ['permission', 'Notification permission_prompt'],
     ]);
+    const askedAtMs = Date.now();
     const health = (await sup.health()).body;
+    const answeredAtMs = Date.now();
     expect(health.agentState).toMatchObject({ state: 'permission' });
-    expect(health.agentState.forMs).toBeGreaterThanOrEqual(0);
+    // The prompt came after the agent was let go, and forMs is the time since then when health was asked.
+    expect(health.agentState.sinceMs).toBeGreaterThanOrEqual(letGoAtMs);
+    expect(health.agentState.forMs).toBeGreaterThanOrEqual(askedAtMs - health.agentState.sinceMs);
+    expect(health.agentState.forMs).toBeLessThanOrEqual(answeredAtMs - health.agentState.sinceMs);
     await waitFor(() => received.length >= 3, 'three webhooks');
     const bodies = received.map((r) => JSON.parse(r.body));
     expect(bodies.map((b) => b.event)).toEqual(['agent waiting for input', 'agent waiting for input', 'agent needs permission']);

@@ -8,9 +8,10 @@ import { BUNDLE, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 let sup: SupervisorProcess;
-const cleanups: Array<() => void> = [];
+// Each undo is awaited in turn: a supervisor's cleanup ends its process tree before the next undo (an unmount) runs.
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
-  for (const undo of cleanups.splice(0).reverse()) undo();
+  for (const undo of cleanups.splice(0).reverse()) await undo();
   await sup?.cleanup();
 });
 
@@ -42,7 +43,7 @@ describe('startup checks', () => {
     cleanups.push(() => spawnSync('umount', [ro]));
     execFileSync('mount', ['-o', 'remount,ro,bind', ro]);
     const s = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE: ro, AGENTGATE_AGENT: 'agent-idle.sh' } });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
     expect(errorLine(s)?.msg).toMatch(/is not writable by uid 0 \(EROFS\): it is mounted read-only: mount it read-write/);
   });
@@ -54,7 +55,7 @@ describe('startup checks', () => {
     mkdirSync(foreign, { mode: 0o755 });
     chownSync(foreign, 4242, 4343);
     const s = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_WORKSPACE: foreign, AGENTGATE_AGENT: 'agent-idle.sh' } });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
     expect(errorLine(s)?.msg).toContain(
       `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4343 (compose: AGENTGATE_UID=4242 AGENTGATE_GID=4343)`,
@@ -74,7 +75,7 @@ describe('startup checks', () => {
     expect((await sup.exited).code).toBe(0);
     expect(sup.logs.find((l) => l.level === 'warn' && String(l.msg).includes('is not a mount point'))).toBeDefined();
     const strict = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE_STRICT: 'true' }, args: ['true'] });
-    cleanups.push(() => void strict.cleanup());
+    cleanups.push(() => strict.cleanup());
     expect((await strict.exited).code).toBe(69);
     expect(errorLine(strict)?.msg).toMatch(/not a mount point.*\(AGENTGATE_WORKSPACE_STRICT is on\)/);
   });
@@ -116,7 +117,7 @@ describe('startup checks', () => {
     const firstUrl = readFileSync(urlFile, 'utf8');
     // A second container on the same /tmp (a pod's shared emptyDir), told to wait on start errors as compose does.
     const second = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: join(sup.root, 'tmux'), AGENTGATE_ON_START_ERROR: 'wait' } });
-    cleanups.push(() => void second.cleanup());
+    cleanups.push(() => second.cleanup());
     expect((await second.exited).code).toBe(69);
     expect(errorLine(second)?.msg).toMatch(/^another tmux server already listens on .*\/tmux-\d+\/default: another supervisor \(or tmux\) shares this \/tmp\. Give each agent container its own \/tmp/);
     expect(second.logsOf('agent started')).toHaveLength(0);
@@ -134,7 +135,7 @@ describe('startup checks', () => {
     const socketDir = readdirSync(tmpDir).find((d) => d.startsWith('tmux-')) as string;
     expect(existsSync(join(tmpDir, socketDir, 'default'))).toBe(true);
     const again = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: tmpDir } });
-    cleanups.push(() => void again.cleanup());
+    cleanups.push(() => again.cleanup());
     await again.waitForLog('agent started');
   });
 
@@ -162,7 +163,7 @@ describe('startup checks', () => {
       env: { HOME: home, TMPDIR: tmp },
       args: ['sh', '-c', 'echo "global=$GIT_CONFIG_GLOBAL"; git config --global --get-all safe.directory; git config alias.st'],
     });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(0);
     expect(s.raw.find((l) => l.startsWith('global='))).toMatch(/^global=.+\/agentgate-git\/gitconfig$/);
     expect(s.raw).toContain(s.workspace);
@@ -192,7 +193,7 @@ describe('startup checks', () => {
     });
     expect((await sup.exited).code).toBe(78);
     const running = await SupervisorProcess.start({ env: { ANTHROPIC_API_KEY: secret, AGENTGATE_AGENT: `agent-idle.sh ${secret}`, AGENTGATE_LOG_LEVEL: 'trace' } });
-    cleanups.push(() => void running.cleanup());
+    cleanups.push(() => running.cleanup());
     await running.waitForLog('agent started');
     await running.signal('SIGTERM');
     await running.exited;
@@ -211,7 +212,7 @@ describe('startup checks', () => {
     writeFileSync(secretFile, '{"token":"from-secret"}', { mode: 0o444 });
     const state = join(sup.root, 'state');
     const first = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state, AGENTGATE_LOG_LEVEL: 'info' }, args: ['true'] });
-    cleanups.push(() => void first.cleanup());
+    cleanups.push(() => first.cleanup());
     expect((await first.exited).code).toBe(0);
     const copy = join(state, '.credentials.json');
     expect(readFileSync(copy, 'utf8')).toBe('{"token":"from-secret"}');
@@ -221,7 +222,7 @@ describe('startup checks', () => {
     writeFileSync(copy, '{"token":"refreshed"}');
     utimesSync(secretFile, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const second = await SupervisorProcess.start({ env: { AGENTGATE_CREDENTIALS_FILE: secretFile, AGENTGATE_STATE_DIR: state, AGENTGATE_LOG_LEVEL: 'info' }, args: ['true'] });
-    cleanups.push(() => void second.cleanup());
+    cleanups.push(() => second.cleanup());
     await second.exited;
     expect(readFileSync(copy, 'utf8')).toBe('{"token":"refreshed"}');
     expect(second.logsOf('credentials kept')).toHaveLength(1);
@@ -241,7 +242,7 @@ describe('startup checks', () => {
       env: { AGENTGATE_SSH_DIR: hostSsh, AGENTGATE_LOG_LEVEL: 'info' },
       args: ['sh', '-c', 'stat -c "%n %a %u" "$HOME/.ssh" "$HOME/.ssh/id_ed25519" "$HOME/.ssh/id_ed25519.pub"; cat "$HOME/.ssh/id_ed25519"'],
     });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(0);
     const home = join(s.root, 'home');
     expect(s.raw).toEqual(expect.arrayContaining([`${home}/.ssh 700 1000`, `${home}/.ssh/id_ed25519 600 1000`, `${home}/.ssh/id_ed25519.pub 644 1000`, 'PRIVATE KEY']));

@@ -7,9 +7,10 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const fast = { AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_MAX_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', AGENTGATE_CRASH_LOOP_RESTARTS: '1000' };
 let sup: SupervisorProcess;
-const cleanups: Array<() => void> = [];
+// Each undo is awaited in turn: a supervisor's cleanup ends its process tree before the next undo (an unmount) runs.
+const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
-  for (const undo of cleanups.splice(0).reverse()) undo();
+  for (const undo of cleanups.splice(0).reverse()) await undo();
   await sup?.cleanup();
 });
 
@@ -43,7 +44,7 @@ describe('workspace trouble while running', () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
     cleanups.push(() => spawnSync('umount', ['-l', small]));
     const s = await SupervisorProcess.start({ workspace: small, env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     await waitFor(async () => (await s.health()).status === 200, 'healthy');
     spawnSync('dd', ['if=/dev/zero', `of=${join(small, 'fill')}`, 'bs=4k'], { stdio: 'ignore' });
     const full = await waitFor(async () => {
@@ -64,7 +65,7 @@ describe('another uid', () => {
     chownSync(hostSsh, 501, 20);
     chownSync(join(hostSsh, 'id_ed25519'), 501, 20);
     const s = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_SSH_DIR: hostSsh } });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     await s.waitForLog('agent started');
     const warning = s.logs.find((l) => l.level === 'warn' && String(l.msg).startsWith(`ssh keys from ${hostSsh} not installed`));
     expect(warning?.msg).toMatch(/not readable by uid 1000 \(EACCES, owner uid 501\): run as its owner \(AGENTGATE_UID=501\)/);
@@ -78,7 +79,7 @@ describe('another uid', () => {
     mkdirSync(state, { mode: 0o700 });
     chownSync(state, 1000, 1000);
     const s = await SupervisorProcess.start({ uid: 501, env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_STATE_DIR: state } });
-    cleanups.push(() => void s.cleanup());
+    cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
     const error = s.logs.find((l) => l.level === 'error');
     expect(error?.msg).toMatch(new RegExp(`^state dir ${state} \\(AGENTGATE_STATE_DIR\\) is not writable by uid 501 \\(EACCES\\): it belongs to uid 1000, the agent runs as uid 501: .*chown it to 501, or run as uid 1000$`));
