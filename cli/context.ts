@@ -1,7 +1,6 @@
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import { connectEngine } from './engine/connect.js';
 
 /** The host's facts, read once by main.ts and handed to every command. */
 export interface HostContext {
@@ -36,7 +35,8 @@ export function readHostContext(proc: NodeJS.Process): HostContext {
     stderr: proc.stderr,
     stdin: proc.stdin,
     signals: proc,
-    engine: () => (engine ??= connectEngine(env)),
+    // Loaded on first use: the engine client is most of this command's code, and --version or help need none of it.
+    engine: () => (engine ??= import('./engine/connect.js').then(({ connectEngine }) => connectEngine(env))),
   };
 }
 

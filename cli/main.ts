@@ -1,7 +1,10 @@
 import { VERSION } from '../supervisor/version.js';
 import { attach } from './commands/attach.js';
 import { exec } from './commands/exec.js';
-import { prune, rm, start, stop } from './commands/lifecycle.js';
+import { prune } from './commands/prune.js';
+import { rm } from './commands/rm.js';
+import { start } from './commands/start.js';
+import { stop } from './commands/stop.js';
 import { logs } from './commands/logs.js';
 import { ls } from './commands/ls.js';
 import { status } from './commands/status.js';

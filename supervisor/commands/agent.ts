@@ -1,4 +1,5 @@
 import { AgentEvents } from '../agent/events.js';
+import { forComponent } from '../log/component.js';
 import { AGENT_FORWARDED_SIGNALS } from '../agent/forwarded-signals.js';
 import { openHookChannel } from '../agent/hook-channel.js';
 import { AgentSupervisor } from '../agent/run-loop.js';
@@ -31,7 +32,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   const scrub = (text: string) => scrubSecrets(text, runtime.secrets);
   const events = new AgentEvents((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const profile = profileFor(config, scrub);
-  const tmux = new TmuxServer(runtime.tmuxTmpDir, log.child({ component: 'tmux' }));
+  const tmux = new TmuxServer(runtime.tmuxTmpDir, forComponent(log, 'tmux'));
   const memory = openMemoryCgroup();
   warnOnSmallMemory(memory.limitBytes(), profile.memoryFloorBytes, log);
   const attachCommand = execCommand(runtime.env, runtime.hostname, 'agentgate attach');

@@ -1,5 +1,6 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
 import { scrubSecrets } from '../config/secret-names.js';
+import { forComponent } from './component.js';
 import { formatPrettyLine } from './pretty-line.js';
 
 export type { Logger };
@@ -26,13 +27,14 @@ export function createLogger(options: LoggerOptions): Logger {
       write(options.format === 'pretty' ? formatPrettyLine(safe) : safe);
     },
   };
-  return pino(
+  const root = pino(
     {
       level: options.level,
-      base: { component: 'supervisor' },
+      base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },
     stream,
   );
+  return forComponent(root, 'supervisor');
 }

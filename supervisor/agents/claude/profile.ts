@@ -1,4 +1,5 @@
 import type { Config } from '../../config/load-config.js';
+import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
 import { claudeHasCredentials, loginHint } from './login.js';
 import { ResumePolicy } from './resume-policy.js';
@@ -45,7 +46,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
     loginSummary: 'Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)',
     explainExit: explainClaudeExit,
     attach: (events, log) => {
-      const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, log.child({ component: 'transcript' })) : null;
+      const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, forComponent(log, 'transcript')) : null;
       const unsubscribe = events.subscribe((event) => {
         if (event.type === 'hook') {
           transcript?.onHook(event.body);

@@ -1,4 +1,5 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
+import { forComponent } from '../../log/component.js';
 import { type Server, createServer } from 'node:http';
 import { EgressProxy } from './egress-proxy.js';
 import type { Config } from '../../config/load-config.js';
@@ -21,7 +22,7 @@ export interface ProxyMode {
 export async function startProxyMode(config: Config, log: Logger): Promise<ProxyMode> {
   const initial = readRules(config);
   if (initial.problems.length > 0) throw new ConfigError(initial.problems.map((p) => `AGENTGATE_EGRESS_ALLOW / ${config.proxy.allowFile}: ${p}`));
-  const proxy = new EgressProxy(initial.rules, log.child({ component: 'proxy' }));
+  const proxy = new EgressProxy(initial.rules, forComponent(log, 'proxy'));
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const health = await serveProxyHealth(config.health, () => ({ status: 'ok', mode: 'proxy', rules: proxy.ruleCount, ...proxy.counts }));

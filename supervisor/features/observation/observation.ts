@@ -1,4 +1,5 @@
 import type { FeatureFactory } from '../feature.js';
+import { forComponent } from '../../log/component.js';
 import { AgentObserver } from './agent-observer.js';
 import { EventStream } from './event-stream.js';
 import { WebhookNotifier } from './webhook.js';
@@ -10,7 +11,7 @@ import { WebhookNotifier } from './webhook.js';
 export const observeAgentState: FeatureFactory = ({ config, runtime, log, scrub, events, profile }) => {
   // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
   const stream = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
-  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, log.child({ component: 'webhook' })) : null;
+  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, forComponent(log, 'webhook')) : null;
   const observer = new AgentObserver({
     hooks: profile.hooks,
     idleMs: config.idleMs,

@@ -1,4 +1,5 @@
 import type { FeatureFactory } from '../feature.js';
+import { forComponent } from '../../log/component.js';
 import { SshServer } from './ssh-server.js';
 
 /** AGENTGATE_SSH_PORT: SSH straight into the agent's session, for as long as the supervisor runs. */
@@ -25,7 +26,7 @@ export const serveSsh: FeatureFactory = ({ config, runtime, log, events, stoppin
         readOnlyKeysFile: ssh.readOnlyKeysFile,
         sessionCommand,
         env: { ...agentEnv },
-        log: log.child({ component: 'ssh' }),
+        log: forComponent(log, 'ssh'),
       });
       await server.start();
     },

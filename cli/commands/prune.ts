@@ -1,0 +1,19 @@
+import { parseCommandArgs } from '../args.js';
+import { type HostContext, say } from '../context.js';
+import { listAgents } from '../engine/agents.js';
+import { CLI_EXIT, UsageError } from '../errors.js';
+
+/** `agentgate prune [--volumes]`: removes every stopped agent (and with --volumes, their state volumes). */
+export async function prune(context: HostContext, args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('prune', args, { volumes: { type: 'boolean' } });
+  if (positionals.length > 0) throw new UsageError(`prune takes no NAME, got ${JSON.stringify(positionals[0])}`);
+  const docker = await context.engine();
+  const stopped = (await listAgents(docker)).filter((a) => !a.running);
+  for (const agent of stopped) {
+    await docker.getContainer(agent.id).remove({ force: true });
+    if (values.volumes && agent.stateVolume) await docker.getVolume(agent.stateVolume).remove().catch(() => undefined);
+    say(context, `removed ${agent.name}${values.volumes && agent.stateVolume ? ` and ${agent.stateVolume}` : ''}`);
+  }
+  say(context, stopped.length === 0 ? 'no stopped agents' : `${stopped.length} stopped agent(s) removed${values.volumes ? ' with their state' : '; state volumes kept (--volumes removes them)'}`);
+  return CLI_EXIT.OK;
+}

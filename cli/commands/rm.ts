@@ -1,0 +1,19 @@
+import { type HostContext, say } from '../context.js';
+import { findAgent } from '../engine/agents.js';
+import { CLI_EXIT } from '../errors.js';
+import { oneName } from './one-name.js';
+
+/** `agentgate rm NAME [--volumes]`: removes the agent's container; its state volume only with --volumes. */
+export async function rm(context: HostContext, args: readonly string[]): Promise<number> {
+  const { name, values } = oneName('rm', args, { volumes: { type: 'boolean' } });
+  const docker = await context.engine();
+  const agent = await findAgent(docker, name);
+  await docker.getContainer(agent.id).remove({ force: true });
+  if (values.volumes && agent.stateVolume) {
+    await docker.getVolume(agent.stateVolume).remove();
+    say(context, `${agent.name} removed, with its state volume ${agent.stateVolume} (its login and conversations are gone)`);
+  } else {
+    say(context, `${agent.name} removed; its state volume ${agent.stateVolume ?? '(none)'} is kept (agentgate rm --volumes removes it too)`);
+  }
+  return CLI_EXIT.OK;
+}
