@@ -26,6 +26,8 @@ export interface AgentSpec {
   ssh: { port: number; authorizedKeys: string } | null;
   gpu: boolean;
   agentLabel: string;
+  /** Behind the allowlist proxy (agentgate up --egress): its variables, its network, no resolver. */
+  egress: { env: string[]; network: string; dns: string[] } | null;
 }
 
 /** The container `up` creates: compose's hardening, the workspace, the state volume, the labels ls reads. */
@@ -43,7 +45,9 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
     ...(spec.workspace.kind === 'bind' ? [`AGENTGATE_PROJECT_DIR=${spec.workspace.path}`] : []),
     ...(spec.ssh ? ['AGENTGATE_SSH_PORT=2222'] : []),
     ...(spec.env.some((e) => e.startsWith('AGENTGATE_STOP_TIMEOUT_MS=')) ? [] : [`AGENTGATE_STOP_TIMEOUT_MS=${DEFAULT_STOP_TIMEOUT_MS}`]),
+    ...(spec.egress?.env ?? []),
   ];
+  const network = spec.egress?.network ?? spec.network;
   return {
     name: containerName(spec.name),
     Image: spec.image,
@@ -58,6 +62,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
       [LABEL.createdBy]: CREATED_BY_CLI,
       [LABEL.attach]: `agentgate attach ${spec.name}`,
       [LABEL.agent]: spec.agentLabel,
+      ...(spec.egress ? { 'agentgate.egress': 'true' } : {}),
     },
     ...(spec.ssh ? { ExposedPorts: { '2222/tcp': {} } } : {}),
     HostConfig: {
@@ -71,7 +76,8 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
       Tmpfs: { '/tmp': HARDENING.tmpfs['/tmp'], '/home/agentgate': HARDENING.tmpfs.home(spec.uid, spec.gid) },
       Ulimits: HARDENING.ulimits.map((u) => ({ ...u })),
       RestartPolicy: { Name: HARDENING.restart },
-      ...(spec.network ? { NetworkMode: spec.network } : {}),
+      ...(network ? { NetworkMode: network } : {}),
+      ...(spec.egress ? { Dns: spec.egress.dns } : {}),
       ...(spec.ssh ? { PortBindings: { '2222/tcp': [{ HostIp: '127.0.0.1', HostPort: String(spec.ssh.port) }] } } : {}),
       ...(spec.gpu ? { DeviceRequests: [{ Driver: 'nvidia', Count: -1, Capabilities: [['gpu']] }] } : {}),
     },

@@ -1,6 +1,7 @@
 import { parseCommandArgs } from '../args.js';
 import { type HostContext, say } from '../context.js';
 import { listAgents } from '../engine/agents.js';
+import { removeEgressIfUnused } from '../engine/egress.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
 
 /** `agentgate prune [--volumes]`: removes every stopped agent (and with --volumes, their state volumes). */
@@ -15,5 +16,6 @@ export async function prune(context: HostContext, args: readonly string[]): Prom
     say(context, `removed ${agent.name}${values.volumes && agent.stateVolume ? ` and ${agent.stateVolume}` : ''}`);
   }
   say(context, stopped.length === 0 ? 'no stopped agents' : `${stopped.length} stopped agent(s) removed${values.volumes ? ' with their state' : '; state volumes kept (--volumes removes them)'}`);
+  if (await removeEgressIfUnused(docker)) say(context, 'the egress proxy and its networks were removed with the last agent behind them');
   return CLI_EXIT.OK;
 }

@@ -1,5 +1,6 @@
 import { type HostContext, say } from '../context.js';
 import { findAgent } from '../engine/agents.js';
+import { removeEgressIfUnused } from '../engine/egress.js';
 import { CLI_EXIT } from '../errors.js';
 import { oneName } from './one-name.js';
 
@@ -15,5 +16,6 @@ export async function rm(context: HostContext, args: readonly string[]): Promise
   } else {
     say(context, `${agent.name} removed; its state volume ${agent.stateVolume ?? '(none)'} is kept (agentgate rm --volumes removes it too)`);
   }
+  if (await removeEgressIfUnused(docker)) say(context, 'the egress proxy and its networks were removed with the last agent behind them');
   return CLI_EXIT.OK;
 }

@@ -5,6 +5,7 @@ import { type AgentSpec, containerOptions } from '../agent-spec.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { type HostContext, say } from '../context.js';
 import { listAgents } from '../engine/agents.js';
+import { egressAgentSettings, ensureEgress } from '../engine/egress.js';
 import { ensureImage } from '../engine/image.js';
 import { prepareStateVolume } from '../engine/state-volume.js';
 import { waitUntilHealthy } from '../engine/wait-healthy.js';
@@ -26,6 +27,7 @@ export const UP_USAGE = `agentgate up [DIR | GIT-URL] [options]   run an agent o
   --ssh PORT         SSH into the session on 127.0.0.1:PORT (--ssh-key FILE: the public keys, default ~/.ssh/id_*.pub)
   --record           record the agent's terminal (AGENTGATE_RECORD)
   --gpu              every GPU of the host (NVIDIA container toolkit)
+  --egress           behind the allowlist proxy: only the agent's API and login hosts (--allow HOST,... more)
   --network NAME     a network to join (default: the engine's default)
   --image IMAGE      the agent image (default agentgate/agent:latest; built when missing)
   --timeout SECONDS  how long to wait until healthy (default 180)`;
@@ -44,6 +46,8 @@ const OPTIONS = {
   'ssh-key': { type: 'string' },
   record: { type: 'boolean' },
   gpu: { type: 'boolean' },
+  egress: { type: 'boolean' },
+  allow: { type: 'string', multiple: true },
   network: { type: 'string' },
   image: { type: 'string' },
   timeout: { type: 'string' },
@@ -84,6 +88,10 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     targets = dirs.map((d) => ({ name: d.name, workspace: { kind: 'bind', path: d.path }, ...ownerOf(d.path, context) }));
   }
   if ((await ensureImage(docker, { image, repoRoot: context.repoRoot, env: context.env, progress })) === 'built') progress(`built ${image}`);
+  if (values.allow && !values.egress) throw new UsageError('up --allow needs --egress (the list is the egress proxy\'s)');
+  if (values.egress && values.network) throw new UsageError('up --egress and --network: the agent behind the proxy joins the proxy\'s network only; give one of them');
+  const allow = (values.allow ?? []).flatMap((a) => a.split(',')).map((h) => h.trim()).filter(Boolean);
+  if (values.egress) await ensureEgress(docker, { image, allow, progress });
 
   if (values.name === undefined && values.worktrees === undefined && targets[0]) {
     // One agent per directory: without --name, the agent already on this workspace is the one meant.
@@ -104,6 +112,7 @@ export async function up(context: HostContext, args: readonly string[]): Promise
       ssh: sshPort === null ? null : { port: sshPort, authorizedKeys: values['ssh-key'] ?? defaultPublicKey(context.home) },
       gpu: Boolean(values.gpu),
       agentLabel: values.agent ?? 'claude',
+      egress: values.egress ? egressAgentSettings() : null,
     };
     const code = await upOne(context, docker, spec, timeoutMs);
     if (code === CLI_EXIT.INTERRUPTED) return code;

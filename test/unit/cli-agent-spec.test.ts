@@ -17,6 +17,7 @@ const spec = (overrides: Partial<AgentSpec> = {}): AgentSpec => ({
   ssh: null,
   gpu: false,
   agentLabel: 'claude',
+  egress: null,
   ...overrides,
 });
 

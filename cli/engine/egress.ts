@@ -1,0 +1,102 @@
+import type Docker from 'dockerode';
+import profile from '../../deploy/hardening.json' with { type: 'json' };
+import { DEFAULT_AGENT_EGRESS } from '../../supervisor/agents/egress-defaults.js';
+import { CliError } from '../errors.js';
+import { LABEL } from '../labels.js';
+import { parseMemory } from '../hardening.js';
+import { execCapture } from './exec.js';
+
+/**
+ * `agentgate up --egress`: as compose/egress.yaml does it, the agent on an internal network whose only way out
+ * is the allowlist proxy, which alone also sits on an outer network. One proxy and its two networks serve every
+ * agent that asks for them; `rm` removes them with the last such agent.
+ */
+export const EGRESS = {
+  inner: 'agentgate-egress-inner',
+  outer: 'agentgate-egress-outer',
+  proxy: 'agentgate-egress',
+  alias: 'egress',
+  port: 3128,
+  /** The label on an agent that uses them. */
+  label: 'agentgate.egress',
+  allowLabel: 'agentgate.egress-allow',
+} as const;
+
+/** What the agent's container gets to use the proxy (and nothing else). */
+export function egressAgentSettings(): { env: string[]; network: string; dns: string[] } {
+  const proxy = `http://${EGRESS.alias}:${EGRESS.port}`;
+  return {
+    env: [
+      `HTTPS_PROXY=${proxy}`,
+      `HTTP_PROXY=${proxy}`,
+      `https_proxy=${proxy}`,
+      `http_proxy=${proxy}`,
+      'NO_PROXY=localhost,127.0.0.1,::1',
+      'no_proxy=localhost,127.0.0.1,::1',
+      'AGENTGATE_EGRESS_SELFTEST=on',
+    ],
+    network: EGRESS.inner,
+    // No resolver at all: names resolve only through the proxy.
+    dns: ['127.0.0.1'],
+  };
+}
+
+/** The networks and the proxy, made or kept; a proxy whose list lacks `allow` is made again with the union. */
+export async function ensureEgress(docker: Docker, options: { image: string; allow: readonly string[]; progress: (line: string) => void }): Promise<void> {
+  for (const [name, internal] of [[EGRESS.inner, true], [EGRESS.outer, false]] as const) {
+    const exists = await docker.getNetwork(name).inspect().then(() => true, () => false);
+    if (exists) continue;
+    await docker.createNetwork({
+      Name: name,
+      Driver: 'bridge',
+      Internal: internal,
+      // The inner bridge has no IPv4 address for the host: the agent cannot reach the host's services either.
+      Options: internal ? { 'com.docker.network.bridge.inhibit_ipv4': 'true' } : {},
+      Labels: { [LABEL.role]: 'egress-network' },
+    });
+  }
+  const existing = await docker.getContainer(EGRESS.proxy).inspect().catch(() => null);
+  const had = (existing?.Config.Labels?.[EGRESS.allowLabel] ?? '').split(',').filter(Boolean);
+  const allow = [...new Set([...had, ...options.allow])].sort();
+  if (existing && existing.State.Running && allow.every((h) => had.includes(h))) return;
+  if (existing) await docker.getContainer(EGRESS.proxy).remove({ force: true });
+  options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}`);
+  const list = [DEFAULT_AGENT_EGRESS.hosts, ...allow].join(', ');
+  const proxy = await docker.createContainer({
+    name: EGRESS.proxy,
+    Image: options.image,
+    Cmd: ['proxy'],
+    User: `${profile.user.uid}:${profile.user.gid}`,
+    Env: [`AGENTGATE_EGRESS_ALLOW=${list}`],
+    Labels: { [LABEL.role]: 'egress-proxy', [EGRESS.allowLabel]: allow.join(',') },
+    HostConfig: {
+      NetworkMode: EGRESS.outer,
+      ReadonlyRootfs: profile.readOnlyRoot,
+      CapDrop: profile.capDrop,
+      SecurityOpt: ['no-new-privileges:true'],
+      Memory: parseMemory(profile.proxy.limits.memory) ?? undefined,
+      PidsLimit: profile.proxy.limits.pids,
+      Tmpfs: { '/tmp': `mode=${profile.proxy.tmpfs['/tmp'].mode},size=${profile.proxy.tmpfs['/tmp'].size}` },
+      RestartPolicy: { Name: 'unless-stopped' },
+    },
+  });
+  await docker.getNetwork(EGRESS.inner).connect({ Container: proxy.id, EndpointConfig: { Aliases: [EGRESS.alias] } });
+  await proxy.start();
+  const until = Date.now() + 30_000;
+  while (Date.now() < until) {
+    const r = await execCapture(docker, proxy.id, ['curl', '-fsS', '-m', '2', '-o', '/dev/null', 'http://127.0.0.1:7433/readyz'], 5000).catch(() => null);
+    if (r?.code === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new CliError('the egress proxy did not become ready within 30 s', 1, `see its log: docker logs ${EGRESS.proxy}`);
+}
+
+/** Removes the proxy and its networks once no agent uses them. */
+export async function removeEgressIfUnused(docker: Docker): Promise<boolean> {
+  const users = await docker.listContainers({ all: true, filters: { label: [`${EGRESS.label}=true`] } });
+  if (users.length > 0) return false;
+  const proxy = await docker.getContainer(EGRESS.proxy).inspect().catch(() => null);
+  if (proxy) await docker.getContainer(EGRESS.proxy).remove({ force: true });
+  for (const name of [EGRESS.inner, EGRESS.outer]) await docker.getNetwork(name).remove().catch(() => undefined);
+  return proxy !== null;
+}
