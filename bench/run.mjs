@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureScale, measureSshAndRecording } from './lib/container.mjs';
+import { measureCli, measureLs } from './lib/cli.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
@@ -113,6 +114,13 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   const extras = await measureSshAndRecording(image);
   rows.push(row({ figure: 'SSH: sshd RSS, idle (AGENTGATE_SSH_PORT)', ours: extras.sshdMiB, unit: 'MiB', baselineName: 'the supervisor beside it', baseline: extras.supervisorWithSshMiB }));
   rows.push(row({ figure: 'Recording: supervisor RSS after 8 MiB of agent output', ours: extras.recordingMiB, unit: 'MiB', baselineName: 'the same, recording off', baseline: extras.noRecordingMiB }));
+  progress(`the host command: --version, up, ls with 20 agents (${RUNS} runs each)`);
+  const cli = await measureCli(image, RUNS);
+  rows.push(row({ figure: '`agentgate --version` (the host command\'s own start)', ours: cli.version, unit: 'ms', baselineName: '`node -e 0`', baseline: cli.node }));
+  rows.push(row({ figure: '`agentgate up` on a built image until healthy', ours: cli.up, unit: 'ms', baselineName: '`docker run` of the same hardened container until healthy', baseline: cli.run,
+    goal: '<= 1.3x', met: median(cli.up) <= 1.3 * median(cli.run) }));
+  const listed = await measureLs(image, 20, RUNS);
+  rows.push(row({ figure: '`agentgate ls` with 20 agents', ours: listed.ls, unit: 'ms', baselineName: '`docker ps` with the same filter', baseline: listed.ps, goal: '< 1 s', met: median(listed.ls) < 1000 }));
   spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
 }
 
