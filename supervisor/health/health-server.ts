@@ -24,7 +24,7 @@ const HOOK_BODY_MAX_BYTES = 256 * 1024;
 /** All hook bodies being read at once, together: many concurrent posts must not add up without end. */
 const HOOK_BODIES_MAX_TOTAL_BYTES = 2 * 1024 * 1024;
 /**
- * A hook's `type` (a Notification's kind: `permission_prompt`, `idle_prompt`, ...): Claude's are snake_case
+ * A hook's `type` (a Notification's kind: `permission_prompt`, `idle_prompt`, ...): the agents' are snake_case
  * words. It goes into the state's cause, so into log lines and events: anything else is refused.
  */
 const HOOK_TYPE = /^[a-z][a-z_]{0,39}$/;

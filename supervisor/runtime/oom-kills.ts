@@ -1,7 +1,7 @@
 /**
  * Follows the memory cgroup's `oom_kill` counter over one run of the agent. The kernel counts every process it
  * kills in the container, not only the agent's own: a shell whose child was killed exits 137 by itself, and
- * Claude whose Bash tool was killed lives on. Pure, so the decisions are unit-tested without a kernel.
+ * an agent whose tool (a test suite it ran) was killed lives on. Pure, so the decisions are unit-tested without a kernel.
  */
 export class OomKillTracker {
   private seen: number;

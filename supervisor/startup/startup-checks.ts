@@ -79,7 +79,7 @@ export async function runStartupChecks(options: {
     ...git.env,
     HOME: agentHome,
     LANG: env.LANG ?? 'C.UTF-8',
-    // The image sets CLAUDE_CONFIG_DIR and the like to its default state dir: they follow the state dir when that moved.
+    // The image points the agents' config-dir variables at its default state dir: they follow the state dir when that moved.
     ...agentStateEnv(withStateDir(config, stateDir), env, config.state.stateDir),
   };
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
