@@ -228,12 +228,12 @@ export interface OtherVariable {
   meaning: string;
 }
 
-/** Read by compose, the Makefile or the stack on the host; the supervisor knows their names (no misspelling warning). */
+/** Read on the host by compose, the Makefile, the stack or the agentgate command; the supervisor knows the AGENTGATE_ ones (no misspelling warning). */
 export const HOST_VARIABLES: readonly OtherVariable[] = [
-  { name: 'AGENTGATE_UID', defaultText: '`1000`', meaning: "The uid the agent runs as: the owner of your project's files. The home (a tmpfs) and the state volume follow it; SSH works only for 1000." },
+  { name: 'AGENTGATE_UID', defaultText: '`1000`', meaning: "Compose: the uid the agent runs as, the owner of your project's files. The home (a tmpfs) and the state volume follow it; SSH works only for 1000. (`agentgate up` runs the agent as the directory's owner by itself.)" },
   { name: 'AGENTGATE_GID', defaultText: '`1000`', meaning: 'The gid the agent runs as.' },
-  { name: 'AGENTGATE_CPUS', defaultText: '`1` (`make up`: up to 2, never more than the host has)', meaning: 'CPU limit; Docker refuses more than the host has.' },
-  { name: 'AGENTGATE_MEMORY', defaultText: '`4g`', meaning: 'Memory limit. Below 512 MiB for Claude (128 MiB for other agents) the supervisor warns at start.' },
+  { name: 'AGENTGATE_CPUS', defaultText: '`1` (the Makefile: up to 2, never more than the host has)', meaning: "Compose's CPU limit; Docker refuses more than the host has. `agentgate up` takes `--cpus` instead." },
+  { name: 'AGENTGATE_MEMORY', defaultText: '`4g`', meaning: "Compose's memory limit (`agentgate up`: `--memory`). Below 512 MiB for Claude (128 MiB for other agents) the supervisor warns at start." },
   { name: 'AGENTGATE_IMAGE', defaultText: '`agentgate/agent:latest`', meaning: 'The image compose and the stack run (`make ... IMAGE=` sets it).' },
   { name: 'AGENTGATE_NAME', defaultText: '(none)', meaning: 'Known to the supervisor so that it is not reported as a misspelling; the Makefile takes the project name from `NAME=` instead.' },
   { name: 'CLAUDE_CREDENTIALS_FILE', defaultText: '(none)', meaning: 'A credentials file (e.g. `~/.claude/.credentials.json`) given to the agent as a compose secret.' },
@@ -245,8 +245,10 @@ export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_GPUS', defaultText: '`all`', meaning: '`compose/gpu.yaml`: how many GPUs to reserve.' },
   { name: 'AGENTGATE_REPLICAS', defaultText: '`1`', meaning: '`compose/stack.yaml`: the number of agents (replicas).' },
   { name: 'NODE_IMAGE', defaultText: '`node:24-alpine` (the Makefile: `local/node:24-bookworm-slim` when that image exists)', meaning: 'The base image of the build.' },
-  { name: 'CLAUDE_CODE_VERSION', defaultText: 'the pinned version (Makefile)', meaning: 'The Claude Code CLI version built into the image.' },
+  { name: 'CLAUDE_CODE_VERSION', defaultText: "the Dockerfile's `ARG CLAUDE_CODE_VERSION`", meaning: 'The Claude Code CLI version built into the image (`none`: no Claude Code); an empty value does not override the default.' },
   { name: 'NPM_CONFIG_REGISTRY', defaultText: '`npm config get registry`', meaning: 'The npm registry the build installs from.' },
+  { name: 'AGENTGATE_HOME', defaultText: '`~/.agentgate`', meaning: 'The `agentgate` command: where `up` keeps the clones of git URLs (`repos/`) and the worktrees of `--worktrees` (`worktrees/`).' },
+  { name: 'DOCKER_HOST', defaultText: '`unix:///var/run/docker.sock`', meaning: "The `agentgate` command: the engine it talks to (`unix://`, `tcp://`, `npipe://`; Podman's Docker-compatible socket works too)." },
 ];
 
 /** Set by the supervisor in the agent's environment. */
