@@ -1,4 +1,4 @@
-/** The host command's exit codes (documented in docs/reference/cli.md). */
+/** The host command's exit codes (documented in docs/cli.md). */
 export const CLI_EXIT = {
   OK: 0,
   /** The asked thing failed: the agent did not become healthy, a name is taken, a clone failed, ... */

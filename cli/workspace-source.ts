@@ -38,7 +38,7 @@ export async function cloneRepository(url: string, reposDir: string, progress: (
   const dest = join(reposDir, name);
   if (existsSync(join(dest, '.git'))) {
     const origin = await run('git', ['-C', dest, 'remote', 'get-url', 'origin']).then((r) => r.stdout.trim(), () => '');
-    if (origin !== url) throw new CliError(`${dest} already holds a clone of ${origin || 'another repository'}`, 1, `give --name to clone ${url} beside it, or remove ${dest}`);
+    if (origin !== url) throw new CliError(`${dest} already holds a clone of ${origin || 'another repository'}`, 1, `remove ${dest}, or clone ${url} yourself and run agentgate up <that directory>`);
     progress(`using the clone in ${dest}`);
     return dest;
   }

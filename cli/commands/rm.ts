@@ -9,6 +9,8 @@ export async function rm(context: HostContext, args: readonly string[]): Promise
   const { name, values } = oneName('rm', args, { volumes: { type: 'boolean' } });
   const docker = await context.engine();
   const agent = await findAgent(docker, name);
+  // A graceful stop first, within the supervisor's budget (the container's stop timeout): nothing the agent is writing is cut.
+  if (agent.running) await docker.getContainer(agent.id).stop().catch(() => undefined);
   await docker.getContainer(agent.id).remove({ force: true });
   if (values.volumes && agent.stateVolume) {
     await docker.getVolume(agent.stateVolume).remove();

@@ -24,7 +24,7 @@ export const UP_USAGE = `agentgate up [DIR | GIT-URL] [options]   run an agent o
   --env NAME=VALUE   any documented variable (repeatable)
   --memory SIZE      memory limit (default ${HARDENING.memory})     --cpus N   CPU limit (default: up to ${HARDENING.maxCpus})
   --ssh-keys         the host's ~/.ssh, read-only, for git over SSH
-  --ssh PORT         SSH into the session on 127.0.0.1:PORT (--ssh-key FILE: the public keys, default ~/.ssh/id_*.pub)
+  --ssh PORT         SSH into the session on 127.0.0.1:PORT (--ssh-key FILE: the public keys, default ~/.ssh/id_ed25519.pub)
   --record           record the agent's terminal (AGENTGATE_RECORD)
   --gpu              every GPU of the host (NVIDIA container toolkit)
   --egress           behind the allowlist proxy: only the agent's API and login hosts (--allow HOST,... more)
