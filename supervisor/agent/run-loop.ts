@@ -15,6 +15,7 @@ import { type AgentEvents, isFailedEnd } from './events.js';
 import { type FirstPrompt, shellQuote } from './first-prompt.js';
 import { RestartPolicy } from './restart-policy.js';
 import { stopAgent } from './stop-agent.js';
+import { waitForWorkspace } from './workspace-wait.js';
 
 export interface AgentSupervisorDeps {
   /** Where the run loop tells what happens (started, exited, crash loop, stopping). */
@@ -167,24 +168,17 @@ export class AgentSupervisor {
     return { config: this.config, tmux: this.tmux, log: this.log, stop: this.stop, now: this.now };
   }
 
-  /**
-   * An agent must never start outside its workspace: while the workspace is unusable (unreadable, gone),
-   * the supervisor waits in phase `waiting`, health says why, and the agent starts once it is usable.
-   * Resolves false when a stop came first.
-   */
+  /** An agent never starts outside its workspace: phase `waiting` while it is unusable; false when a stop came first. */
   private async waitForWorkspace(): Promise<boolean> {
-    let check = this.deps.probeWorkspace();
-    if (check.ok) return true;
     const phaseBefore = this.phase;
-    this.phase = 'waiting';
-    this.log.warn({ path: this.config.workspace.path, reason: check.reason }, 'workspace unusable; agent waits');
-    while (!check.ok) {
-      if (!(await sleepUnless(this.deps.workspaceRetryMs ?? 1000, this.stop.stopped))) return false;
-      check = this.deps.probeWorkspace();
-    }
-    this.log.info({ path: this.config.workspace.path }, 'workspace usable again');
-    this.phase = phaseBefore;
-    return true;
+    return waitForWorkspace({
+      probe: this.deps.probeWorkspace,
+      path: this.config.workspace.path,
+      retryMs: this.deps.workspaceRetryMs ?? 1000,
+      stopped: this.stop.stopped,
+      log: this.log,
+      onWaiting: (waiting) => (this.phase = waiting ? 'waiting' : phaseBefore),
+    });
   }
 
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
