@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { PaneOutput } from '../adapters/pane-output.js';
 import { Recorder } from '../adapters/recorder.js';
-import { SessionRecord } from '../adapters/session-record.js';
+import { SessionRecord, isSessionId } from '../adapters/session-record.js';
 import { TranscriptTail } from '../adapters/transcript-tail.js';
 import { WebhookNotifier } from '../adapters/webhook.js';
 import type { Config } from '../config/load-config.js';
@@ -82,9 +82,7 @@ export async function observeAgent(
         log.debug({ event: event.name, type: event.notificationType ?? null }, 'hook received');
         observer.hook(event);
         transcript?.onHook(body);
-        if (event.name === 'SessionStart' && isClaude && !record.write(body.session_id)) {
-          log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
-        }
+        if (event.name === 'SessionStart' && isClaude) noteSession(record, body.session_id, log);
       },
     },
     hookEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
@@ -96,6 +94,19 @@ export async function observeAgent(
       paneOutput?.close();
     },
   };
+}
+
+/**
+ * Keeps the session id a SessionStart hook reported, when it is of Claude's own form. The hook body comes from
+ * the agent's side: a refused id is described (its type and length), never echoed.
+ */
+function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
+  if (!isSessionId(id)) {
+    const hint = 'not a Claude session id (a UUID): a restart resumes the last id kept, or continues the latest conversation';
+    log.warn({ type: typeof id, chars: typeof id === 'string' ? id.length : null, hint }, 'session id refused');
+  } else if (!record.write(id)) {
+    log.warn({ hint: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
+  }
 }
 
 /**

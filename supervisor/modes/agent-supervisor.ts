@@ -259,8 +259,7 @@ export class AgentSupervisor {
     this.lastExit = { code: end.code, signal: end.signal, runMs, atMs: end.endedAtMs, reason: end.reason, lastLines, cause };
     this.log.info({ pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines }, 'agent exited');
     this.deps.onEvent?.('agent exited', { pid, code: end.code, signal: end.signal, runMs, reason: end.reason, cause, lastLines });
-    const failed = end.code !== 0 || end.signal !== null;
-    if (end.reason !== 'stopped' && this.deps.resume?.policy.noteExit(runMs, failed)) {
+    if (end.reason !== 'stopped' && this.deps.resume?.policy.noteExit(runMs)) {
       this.log.warn({ runMs, code: end.code }, 'resume failed; starting a fresh session');
     }
   }
