@@ -9,6 +9,7 @@ import { testEgressIsolation } from './adapters/egress-selftest.js';
 import { SshServer } from './adapters/ssh-server.js';
 import { sendSignal } from './adapters/process-tree.js';
 import { readHealthUrl, writeHealthUrl } from './adapters/runtime-file.js';
+import { PaneTyping } from './adapters/pane-typing.js';
 import { TmuxServer } from './adapters/tmux.js';
 import { probeWorkspace } from './adapters/workspace.js';
 import { type Invocation, parseInvocation, USAGE } from './cli-args.js';
@@ -22,12 +23,14 @@ import { createLogger, type Logger } from './log/logger.js';
 import { formatErrorForPeople, formatFatalLine } from './log/people-error.js';
 import { observeAgent } from './modes/agent-observation.js';
 import { AgentSupervisor } from './modes/agent-supervisor.js';
+import { FirstPromptTyping } from './modes/first-prompt-typing.js';
 import { attachToSession } from './modes/attach.js';
 import { runCommand } from './modes/command-mode.js';
 import type { startProxyMode as StartProxyMode } from './modes/proxy-mode.js';
 import { runStartupChecks } from './startup.js';
 import { StopRequest } from './stop-request.js';
 import { execCommand } from './policy/exec-hint.js';
+import { promptScrubber } from './policy/prompt-scrub.js';
 import { VERSION } from './version.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
@@ -157,19 +160,24 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
   const attachCommand = execCommand(env, hostname(), 'agentgate attach');
   const sshServer: { current: SshServer | null } = { current: null };
   const scrub = (text: string) => scrubSecrets(text, SECRETS);
-  const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName));
+  const prompt = await readFirstPrompt(config);
+  const typing = prompt ? new FirstPromptTyping({ prompt, keys: new PaneTyping(tmux, config.sessionName), hooks: config.agent.program === 'claude', log }) : null;
+  const observation = await observeAgent(config, log, scrub, runtimeDir, () => tmux.paneSize(config.sessionName), typing);
+  // The agent's screen shows the prompt it was typed: its last lines are scrubbed of it, like a secret.
+  const scrubPrompt = prompt ? promptScrubber(prompt.secret) : (text: string) => text;
   const supervisor = new AgentSupervisor(config, tmux, log, {
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python,
     memory,
-    firstPrompt: await readFirstPrompt(config),
-    scrub,
+    scrub: (text) => scrubPrompt(scrub(text)),
     resume: observation.resume,
     pipeCommand: observation.paneOutput?.pipeCommand() ?? null,
     paneSizeOnStart: observation.recorder !== null,
     onEvent: (name, fields) => {
       observation.observer.lifecycle(name, fields);
+      if (name === 'agent exited' || name === 'stopping') typing?.agentExited();
       if (name === 'agent started') {
+        typing?.agentStarted();
         const file = observation.recordRun(Number(fields.restarts) + 1, { width: Number(fields.width), height: Number(fields.height) });
         if (file) log.info({ file }, 'recording started');
       }
@@ -226,6 +234,7 @@ async function runAgent(config: Config, agentEnv: Record<string, string | undefi
     return exitCode;
   } finally {
     release();
+    typing?.close();
     observation.close();
     health.server.close();
   }

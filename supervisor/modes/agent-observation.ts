@@ -9,6 +9,7 @@ import type { Config } from '../config/load-config.js';
 import { EventStream } from '../health/event-stream.js';
 import type { HookRoute } from '../health/health-server.js';
 import type { Logger } from '../log/logger.js';
+import type { HookEvent } from '../policy/agent-state.js';
 import { ResumePolicy } from '../policy/resume-policy.js';
 import { AgentObserver } from './agent-observer.js';
 
@@ -40,6 +41,8 @@ export async function observeAgent(
   runtimeDir: string,
   /** The pane's size now, for resizes in recordings. */
   paneSize: () => Promise<{ width: number; height: number }>,
+  /** Told of each hook and each change of the screen too (the first prompt's typing waits on both). */
+  listener: { hook: (event: HookEvent) => void; screenActive: () => void } | null = null,
 ): Promise<AgentObservation> {
   const isClaude = config.agent.program === 'claude';
   const events = new EventStream(scrub);
@@ -56,6 +59,7 @@ export async function observeAgent(
   const sizes = recorder ? new SizeWatch(paneSize, (size) => recorder.resize(size, Date.now())) : null;
   const opened = await PaneOutput.open(runtimeDir, (chunk) => {
     observer.screenActive();
+    listener?.screenActive();
     recorder?.output(chunk, Date.now());
     sizes?.outputSeen();
   });
@@ -81,6 +85,7 @@ export async function observeAgent(
       onHook: (event, body) => {
         log.debug({ event: event.name, type: event.notificationType ?? null }, 'hook received');
         observer.hook(event);
+        listener?.hook(event);
         transcript?.onHook(body);
         if (event.name === 'SessionStart' && isClaude) noteSession(record, body.session_id, log);
       },

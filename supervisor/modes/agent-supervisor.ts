@@ -1,4 +1,4 @@
-import { type FirstPrompt, shellQuote } from '../adapters/first-prompt.js';
+import { shellQuote } from '../adapters/first-prompt.js';
 import type { MemoryCgroup } from '../adapters/memory-cgroup.js';
 import type { SessionRecord } from '../adapters/session-record.js';
 import { explainExit } from '../policy/explain-exit.js';
@@ -36,8 +36,6 @@ export interface AgentSupervisorDeps {
   scrub?: (text: string) => string;
   /** The container's memory cgroup, to tell an OOM kill from any other SIGKILL. */
   memory?: MemoryCgroup;
-  /** The first prompt, appended to the agent's command line on its first start only. */
-  firstPrompt?: FirstPrompt | null;
   /** Claude continues its conversation after a restart: the policy and the session it last reported. */
   resume?: { policy: ResumePolicy; record: SessionRecord } | null;
   /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
@@ -174,10 +172,10 @@ export class AgentSupervisor {
 
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
   private async launchAgent(channel: string, runId: string): Promise<number> {
-    const prompt = this.deps.firstPrompt?.pending() ?? null;
     const resumeArgs = this.deps.resume ? this.deps.resume.policy.argsForStart(this.deps.resume.record.read(), false) : [];
     if (resumeArgs.length > 0) this.log.info({ args: resumeArgs.join(' ') }, 'resuming the conversation');
-    const words = [this.config.agent.commandLine, ...resumeArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
+    // The first prompt is never a word here (FirstPromptTyping types it): a prompt starting with `-` would be an option.
+    const words = [this.config.agent.commandLine, ...resumeArgs.map(shellQuote)];
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
@@ -188,14 +186,7 @@ export class AgentSupervisor {
       python: this.deps.python,
       respawn: this.sessionAlive,
     };
-    const pid = await this.startInTmux(spec);
-    if (prompt !== null) {
-      // Its length only: the text can be private.
-      const failed = this.deps.firstPrompt?.markGiven();
-      if (failed) this.log.warn({ code: failed }, 'first prompt given, but not recorded in the state dir: a re-created container gives it again');
-      else this.log.info({ chars: prompt.length }, 'first prompt given');
-    }
-    return pid;
+    return this.startInTmux(spec);
   }
 
   private async startInTmux(spec: Parameters<TmuxServer['startAgent']>[0]): Promise<number> {
