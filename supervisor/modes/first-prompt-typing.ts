@@ -49,12 +49,14 @@ export class FirstPromptTyping {
     this.settleMs = options.settleMs ?? 1000;
     this.maxSettleMs = options.maxSettleMs ?? 10_000;
     this.enterRetryMs = options.enterRetryMs ?? 3000;
-    // Claude's hooks may report before the supervisor hears of the start: wait for SessionStart from the outset.
     if (options.prompt.pending() === null) {
       // Said once, so that a user who wonders why the prompt did not come learns it: the state dir says so.
       options.log.info({ chars: options.prompt.length, hint: 'not typed again: the state dir records it' }, 'first prompt already given');
       this.step = 'done';
-    } else if (options.hooks) this.step = 'ready-wait';
+    } else if (options.hooks) {
+      // Claude's hooks may report before the supervisor hears of the start: wait for SessionStart from the outset.
+      this.step = 'ready-wait';
+    }
   }
 
   /** A run of the agent started: another agent is ready now (its screen must still settle). */

@@ -81,6 +81,32 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     expect(docker(['logs', again]).stdout).not.toContain('"msg":"first prompt given"');
   }, 180_000);
 
+  it('takes a first prompt that reads as options as a prompt, once it took it, and keeps its text out of the log, events and ps', async () => {
+    const ws = made.workspace();
+    const state = preparedStateDir();
+    // On claude's command line this printed the version and exited; a Markdown list was an unknown option.
+    const prompt = '--version\n- fix the failing tests in the parser';
+    const container = await runClaude('claude-option-prompt', state, ws, ['-e', `AGENTGATE_PROMPT=${prompt}`]);
+    const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}`;
+    const reached = () => mock.conversations().some((texts) => texts.some((t) => t.includes('--version') && t.includes('fix the failing tests in the parser')));
+    await waitFor(reached, 'the whole prompt at the mock API', 90_000, screen);
+    await waitFor(() => logEvents(container, 'first prompt given').length === 1, 'first prompt given', 30_000, screen);
+    expect(logEvents(container, 'first prompt given')[0]).toMatchObject({ chars: prompt.length });
+    const commandLines = exec(container, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "']).stdout;
+    expect(commandLines).not.toContain('fix the failing');
+    // Claude's screen shows the prompt when it dies: the exit's last lines, in the log and on /events, do not.
+    exec(container, ['pkill', '-KILL', '-x', 'claude']);
+    await waitFor(() => logEvents(container, 'agent exited').length > 0, 'the exit', 30_000);
+    expect(logEvents(container, 'agent exited')[0]?.lastLines).toEqual(expect.arrayContaining(['[prompt]']));
+    // The restart resumes the session claude reported: its id is a UUID, accepted.
+    await waitFor(() => logEvents(container, 'resuming the conversation').length > 0, 'resume on restart', 30_000);
+    expect(logEvents(container, 'resuming the conversation')[0]?.args).toMatch(/^--resume [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(logEvents(container, 'session id refused')).toEqual([]);
+    const logs = docker(['logs', container]).stdout;
+    expect(logs).not.toContain('fix the failing');
+    expect(logEvents(container, 'first prompt typed')).toHaveLength(1);
+  }, 180_000);
+
   it('says when Claude needs permission, and goes back to work once it is given', async () => {
     const ws = made.workspace();
     // Ask before running tools, as Claude's default mode does, so that a tool call needs a person.
