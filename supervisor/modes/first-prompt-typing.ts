@@ -26,8 +26,10 @@ export interface FirstPromptTypingOptions {
 }
 
 const ENTER_TRIES = 3;
+/** Typings of the prompt into one run of Claude: a dialog that refused it (answered later by a person) gets it again. */
+const TYPINGS_PER_RUN = 3;
 
-type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'done';
+type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'done';
 
 /**
  * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) is typed into the agent's pane, never put on its
@@ -41,6 +43,7 @@ export class FirstPromptTyping {
   private timer: NodeJS.Timeout | null = null;
   private settleStartMs = 0;
   private enters = 0;
+  private typings = 0;
   private readonly settleMs: number;
   private readonly maxSettleMs: number;
   private readonly enterRetryMs: number;
@@ -68,12 +71,14 @@ export class FirstPromptTyping {
     if (!this.options.hooks) return;
     if (event.name === 'SessionStart' && this.step === 'ready-wait') this.settle('settle-paste');
     // Typed text was submitted: after the Enter, or by the paste itself (an agent without bracketed paste).
-    const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing';
+    const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing' || this.step === 'retype-wait';
     if (event.name === 'UserPromptSubmit' && typed) this.given();
   }
 
   /** The pane's output changed: the agent is still drawing. */
   screenActive(): void {
+    // Claude did not take the typed prompt (a dialog refused it): once its screen changed and settles, type it again.
+    if (this.step === 'retype-wait' && this.typings < TYPINGS_PER_RUN) return this.settle('settle-paste');
     if (this.step !== 'settle-paste' && this.step !== 'settle-enter') return;
     if (Date.now() - this.settleStartMs >= this.maxSettleMs) return;
     this.arm(this.settleMs);
@@ -82,9 +87,10 @@ export class FirstPromptTyping {
   /** The run ended (or the supervisor stops): nothing more is typed into it; a prompt not taken stays pending. */
   agentExited(): void {
     this.run += 1;
+    this.typings = 0;
     this.clear();
     if (this.step === 'done') return;
-    if (['settle-enter', 'pressing', 'taken-wait'].includes(this.step)) this.options.log.warn({ chars: this.textLength() }, 'first prompt not taken before the agent ended; typed again on its next start');
+    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step)) this.options.log.warn({ chars: this.textLength() }, 'first prompt not taken before the agent ended; typed again on its next start');
     this.step = this.options.hooks && this.options.prompt.pending() !== null ? 'ready-wait' : 'idle';
   }
 
@@ -125,6 +131,7 @@ export class FirstPromptTyping {
     const text = this.options.prompt.pending();
     if (text === null) return void (this.step = 'done');
     this.step = 'pasting'; // screen output from the paste must not start a second one
+    this.typings += 1;
     const pasted = await this.options.keys.paste(text);
     if (run !== this.run) return;
     if (!pasted) {
@@ -137,7 +144,11 @@ export class FirstPromptTyping {
 
   private async pressEnter(run: number): Promise<void> {
     const { log, hooks } = this.options;
-    if (this.enters >= ENTER_TRIES) return void log.warn({ chars: this.textLength(), enters: this.enters }, 'first prompt typed, but the agent did not take it');
+    if (this.enters >= ENTER_TRIES) {
+      this.step = 'retype-wait';
+      const hint = this.typings < TYPINGS_PER_RUN ? 'a dialog may hold the agent: attach and answer it; the prompt is typed again once its screen changes' : 'typed again on its next start';
+      return void log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, hint }, 'first prompt not taken');
+    }
     this.enters += 1;
     const previous = this.step;
     this.step = 'pressing';
@@ -147,7 +158,7 @@ export class FirstPromptTyping {
       this.step = previous;
       return;
     }
-    if (this.enters === 1) log.info({ chars: this.textLength() }, 'first prompt typed');
+    if (this.enters === 1) log.info({ chars: this.textLength(), typings: this.typings }, 'first prompt typed');
     if (!hooks) return this.given();
     this.step = 'taken-wait';
     this.arm(this.enterRetryMs);
