@@ -12,7 +12,7 @@ import type { TmuxServer } from '../tmux/tmux-server.js';
 import { type AgentEnd, waitForAgentEnd } from './agent-end.js';
 import { nameOomKill, watchRunOomKills } from './oom-watch.js';
 import { type AgentEvents, isFailedEnd } from './events.js';
-import { type FirstPrompt, shellQuote } from './first-prompt.js';
+import { shellQuote } from './shell-quote.js';
 import { RestartPolicy } from './restart-policy.js';
 import { stopAgent } from './stop-agent.js';
 import { waitForWorkspace } from './workspace-wait.js';
@@ -38,8 +38,6 @@ export interface AgentSupervisorDeps {
   memory?: MemoryCgroup;
   /** How often the OOM-kill counter is read while the agent runs (default OOM_POLL_MS). */
   oomPollMs?: number;
-  /** The first prompt, appended to the agent's command line on its first start only. */
-  firstPrompt?: FirstPrompt | null;
   /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
   pipeCommand?: string | null;
   /** Put the pane's size into `started` (a recording starts at that size). */
@@ -183,28 +181,20 @@ export class AgentSupervisor {
 
   /** Starts the agent; a tmux server that died or stopped answering is replaced once before giving up. */
   private async launchAgent(channel: string, runId: string): Promise<number> {
-    const prompt = this.deps.firstPrompt?.pending() ?? null;
     const startArgs = this.deps.profile.startArgs();
     if (startArgs.length > 0) this.log.info({ args: startArgs.join(' ') }, 'resuming the conversation');
-    const words = [this.config.agent.commandLine, ...startArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
+    // The first prompt is never a word here (the first-prompt feature types it): a prompt starting with `-` would be an option.
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
-      commandLine: words.join(' '),
+      commandLine: [this.config.agent.commandLine, ...startArgs.map(shellQuote)].join(' '),
       pipeCommand: this.deps.pipeCommand ?? null,
       channel,
       runId,
       python: this.deps.python,
       respawn: this.sessionAlive,
     };
-    const pid = await this.startInTmux(spec);
-    if (prompt !== null) {
-      // Its length only: the text can be private.
-      const failed = this.deps.firstPrompt?.markGiven();
-      if (failed) this.log.warn({ code: failed }, 'first prompt given, but not recorded in the state dir: a re-created container gives it again');
-      else this.log.info({ chars: prompt.length }, 'first prompt given');
-    }
-    return pid;
+    return this.startInTmux(spec);
   }
 
   private async startInTmux(spec: Parameters<TmuxServer['startAgent']>[0]): Promise<number> {

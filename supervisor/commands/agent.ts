@@ -21,7 +21,6 @@ import { probeWorkspace } from '../startup/workspace.js';
 import { PaneOutput } from '../tmux/pane-output.js';
 import { TmuxServer } from '../tmux/tmux-server.js';
 import { VERSION } from '../version.js';
-import { readFirstPrompt } from '../agent/first-prompt-file.js';
 
 /**
  * Agent mode: the agent kept alive in tmux by the run loop, its profile and every feature attached to its
@@ -42,7 +41,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
 
   const unattachProfile = profile.attach(events, log);
   const stop = new StopRequest();
-  const context: FeatureContext = { config, runtime, log, scrub, events, profile, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
+  const context: FeatureContext = { config, runtime, log, scrub, events, profile, tmux, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
   const features: AgentFeature[] = [];
   for (const attach of AGENT_FEATURES) {
     const feature = await attach(context);
@@ -59,8 +58,8 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     probeWorkspace: () => probeWorkspace(config.workspace.path),
     python: started.python,
     memory,
-    firstPrompt: await readFirstPrompt(config, runtime.uid),
-    scrub,
+    // The secrets, then what features know to be private (the first prompt) out of the agent's screen lines.
+    scrub: (text) => features.reduce((t, f) => f.scrub?.(t) ?? t, scrub(text)),
     pipeCommand: typeof paneOutput === 'string' ? null : paneOutput.pipeCommand(),
     paneSizeOnStart: features.some((f) => f.needsPaneSize),
   });

@@ -5,6 +5,7 @@ import type { HealthSnapshot } from '../contract/health-report.js';
 import type { EventStream } from './observation/event-stream.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
+import type { TmuxServer } from '../tmux/tmux-server.js';
 
 /** What every feature is given: it subscribes to `events` and reads the rest; it changes none of it. */
 export interface FeatureContext {
@@ -17,6 +18,8 @@ export interface FeatureContext {
   profile: AgentProfile;
   /** The pane's size now (one tmux command). */
   paneSize: () => Promise<{ width: number; height: number }>;
+  /** The agent's tmux server (to type into its pane); it runs once the agent starts. */
+  tmux: TmuxServer;
   /** Settles when a stop begins. */
   stopping: Promise<void>;
 }
@@ -27,6 +30,8 @@ export interface AgentFeature {
   report?: () => Partial<HealthSnapshot>;
   /** The `/events` stream it serves on the health server. */
   eventStream?: { stream: EventStream; current: () => unknown };
+  /** Removes what it knows to be private from the agent's screen lines (the exit's last lines), beside the secrets. */
+  scrub?: (text: string) => string;
   /** It needs the pane's size in `started` (a recording's header). */
   needsPaneSize?: boolean;
   /** Runs once the health server listens and the agent's environment is complete, before the agent starts. */

@@ -248,9 +248,10 @@ export class TmuxServer {
     clearTimeout(timer);
   }
 
-  /** Runs one client command with -N and a deadline; never throws. */
-  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
+  /** Runs one client command with -N and a deadline; never throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv. */
+  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS, input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
+    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, ...stdin, reject: false });
     const timer = setTimeout(() => abandon(child), timeoutMs);
     const result = await child;
     clearTimeout(timer);

@@ -81,6 +81,54 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     expect(docker(['logs', again]).stdout).not.toContain('"msg":"first prompt given"');
   });
 
+  it('takes a first prompt that reads as options as a prompt, once it took it, and keeps its text out of the log, events and ps', async () => {
+    const ws = made.workspace();
+    const state = preparedStateDir();
+    // On claude's command line this printed the version and exited; a Markdown list was an unknown option.
+    const prompt = '--version\n- fix the failing tests in the parser';
+    const container = await runClaude('claude-option-prompt', state, ws, ['-e', `AGENTGATE_PROMPT=${prompt}`]);
+    const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}`;
+    const reached = () => mock.conversations().some((texts) => texts.some((t) => t.includes('--version') && t.includes('fix the failing tests in the parser')));
+    await waitFor(reached, 'the whole prompt at the mock API', 90_000, screen);
+    await waitFor(() => logEvents(container, 'first prompt given').length === 1, 'first prompt given', 30_000, screen);
+    expect(logEvents(container, 'first prompt given')[0]).toMatchObject({ chars: prompt.length });
+    const commandLines = exec(container, ['sh', '-c', 'cat /proc/[0-9]*/cmdline | tr "\\0" " "']).stdout;
+    expect(commandLines).not.toContain('fix the failing');
+    // Claude's screen shows the prompt when it dies: the exit's last lines, in the log and on /events, do not.
+    exec(container, ['pkill', '-KILL', '-x', 'claude']);
+    await waitFor(() => logEvents(container, 'agent exited').length > 0, 'the exit', 30_000);
+    expect(logEvents(container, 'agent exited')[0]?.lastLines).toEqual(expect.arrayContaining(['[prompt]']));
+    // The restart resumes the session claude reported: its id is a UUID, accepted.
+    await waitFor(() => logEvents(container, 'resuming the conversation').length > 0, 'resume on restart', 30_000);
+    expect(logEvents(container, 'resuming the conversation')[0]?.args).toMatch(/^--resume [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(logEvents(container, 'session id refused')).toEqual([]);
+    const logs = docker(['logs', container]).stdout;
+    expect(logs).not.toContain('fix the failing');
+    expect(logEvents(container, 'first prompt typed')).toHaveLength(1);
+  }, 180_000);
+
+  it('refuses a session id that is not of Claude\'s own form from a forged hook, and the restart resumes the real session', async () => {
+    const ws = made.workspace();
+    const state = preparedStateDir();
+    const container = await runClaude('claude-forged-session', state, ws);
+    await waitFor(() => states(container).includes('waiting'), 'claude ready (SessionStart)', 60_000);
+    // As the agent would: it holds the hook token in its environment.
+    const forged = exec(container, ['sh', '-c', [
+      'pid=$(pgrep -x claude | head -n1)',
+      'eval "$(tr "\\0" "\\n" < /proc/$pid/environ | grep -E "^AGENTGATE_HOOK_(URL|TOKEN)=" | sed "s/^/export /")"',
+      'curl -s -o /dev/null -w "%{http_code}" -H "x-agentgate-token: $AGENTGATE_HOOK_TOKEN" --data \'{"session_id":"--version"}\' "$AGENTGATE_HOOK_URL?event=SessionStart"',
+    ].join('; ')]);
+    expect(forged.stdout).toMatch(/^20\d$/);
+    await waitFor(() => logEvents(container, 'session id refused').length === 1, 'the forged id refused', 10_000);
+    expect(logEvents(container, 'session id refused')[0]).toMatchObject({ type: 'string', chars: 9 });
+    exec(container, ['pkill', '-KILL', '-x', 'claude']);
+    await waitFor(() => logEvents(container, 'resuming the conversation').length > 0, 'resume on restart', 30_000);
+    expect(logEvents(container, 'resuming the conversation')[0]?.args).toMatch(/^--resume [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    await waitFor(() => states(container).slice(-1)[0] === 'waiting', 'the resumed session waits', 60_000);
+    expect(exec(container, ['cat', '/home/agentgate/.claude/.agentgate-session']).stdout).not.toContain('--version');
+    expect(docker(['logs', container]).stdout).not.toContain('"--version"');
+  }, 180_000);
+
   it('says when Claude needs permission, and goes back to work once it is given', async () => {
     const ws = made.workspace();
     // Ask before running tools, as Claude's default mode does, so that a tool call needs a person.
@@ -92,7 +140,15 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
         .map((r) => `${r.path} tools=${Array.isArray(r.body.tools) ? r.body.tools.length : '-'} last=${JSON.stringify(r.body.messages?.at(-1)).slice(0, 400)}`)
         .join('\n');
     const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}\n${lastRequests()}`;
-    await waitFor(() => states(container).includes('permission'), 'permission needed', 60_000, screen);
+    // Claude may first offer auto mode in a dialog that refuses typed input (the first prompt included, which
+    // the supervisor types again once the screen changes): a person answers it, keeping manual mode.
+    let answeredAtMs = 0;
+    const answerOffer = () => {
+      if (Date.now() - answeredAtMs < 2000 || !exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('Make auto mode your default')) return;
+      answeredAtMs = Date.now();
+      exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Down', 'Enter']);
+    };
+    await waitFor(() => (answerOffer(), states(container).includes('permission')), 'permission needed', 60_000, screen);
     const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
     expect(report.agentState.state).toBe('permission');
     exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // the first choice: yes

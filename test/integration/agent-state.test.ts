@@ -1,17 +1,22 @@
 import { createHmac } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import { join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXTURES, SupervisorProcess, freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const claudePreset = { PATH: `${join(FIXTURES, 'fake-claude')}:${FIXTURES}:/usr/local/bin:/usr/bin:/bin` };
+/** The session id the fixture claude reports for FAKE_SESSION=42: of Claude's own form, a UUID. */
+const SESSION_42 = '00000000-0000-4000-8000-000000000042';
 let sup: SupervisorProcess;
 const servers: Server[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) s.close();
   await sup?.cleanup();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Reads /events as a client would, collecting `event:`/`data:` pairs. */
@@ -107,8 +112,43 @@ describe('agent state from Claude Code hooks', () => {
     await waitFor(() => sup.readWorkspaceFile('.claude-args').split('\n').length >= 3, 'a restart');
     const starts = sup.readWorkspaceFile('.claude-args').split('\n');
     expect(starts[0]).toBe('');
-    expect(starts[1]).toBe('--resume sess-42');
-    expect(sup.logsOf('resuming the conversation')[0]).toMatchObject({ args: '--resume sess-42' });
+    expect(starts[1]).toBe(`--resume ${SESSION_42}`);
+    expect(sup.logsOf('resuming the conversation')[0]).toMatchObject({ args: `--resume ${SESSION_42}` });
+  });
+
+  it('refuses a session id that is not of Claude\'s own form: it never reaches the command line nor the log', async () => {
+    sup = await SupervisorProcess.start({
+      env: { ...claudePreset, ANTHROPIC_API_KEY: 'sk-ant-x', AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', FAKE_SESSION_ID: '--version' },
+      files: { '.claude-script': 'SessionStart\n', '.go': '', '.crash': '' },
+    });
+    await waitFor(() => sup.readWorkspaceFile('.claude-args').split('\n').length >= 3, 'a restart');
+    expect(sup.readWorkspaceFile('.claude-args').split('\n')[1]).toBe('--continue');
+    expect(sup.logsOf('session id refused')).toEqual([expect.objectContaining({ type: 'string', chars: 9 })]);
+    expect(sup.output).not.toContain('--version');
+    expect(existsSync(join(sup.env.AGENTGATE_STATE_DIR as string, '.agentgate-session'))).toBe(false);
+  });
+
+  it('ignores a bad session id already in the state dir (kept by an older supervisor)', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'agentgate-state-'));
+    dirs.push(state);
+    writeFileSync(join(state, '.agentgate-session'), '--version\n');
+    sup = await SupervisorProcess.start({
+      env: { ...claudePreset, ANTHROPIC_API_KEY: 'sk-ant-x', AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', AGENTGATE_STATE_DIR: state },
+      files: { '.crash': '' },
+    });
+    await waitFor(() => sup.readWorkspaceFile('.claude-args').split('\n').length >= 3, 'a restart');
+    expect(sup.readWorkspaceFile('.claude-args').split('\n').slice(0, 2)).toEqual(['', '--continue']);
+  });
+
+  it('starts a fresh session after a resumed run that ends at once, with exit 0 too', async () => {
+    sup = await SupervisorProcess.start({
+      env: { ...claudePreset, ANTHROPIC_API_KEY: 'sk-ant-x', AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', FAKE_SESSION: '42' },
+      files: { '.claude-script': 'SessionStart\n', '.go': '', '.crash': '0' },
+    });
+    await waitFor(() => sup.readWorkspaceFile('.claude-args').split('\n').length >= 5, 'four starts');
+    const starts = sup.readWorkspaceFile('.claude-args').split('\n').slice(0, 4);
+    expect(starts).toEqual(['', `--resume ${SESSION_42}`, '', `--resume ${SESSION_42}`]);
+    expect(sup.logsOf('resume failed; starting a fresh session')[0]).toMatchObject({ code: 0 });
   });
 });
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE, FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -14,15 +14,65 @@ afterEach(async () => {
 });
 const starts = (s: SupervisorProcess) => s.readWorkspaceFile('.claude-args').split('\n').slice(0, -1);
 
+/** The prompts the fixture claude took from its terminal (typed, not on its command line). */
+const prompts = (s: SupervisorProcess, file = '.claude-prompts') => {
+  const text = s.readWorkspaceFile(file);
+  return text === '' ? [] : text.split('\n--\n').slice(0, -1);
+};
+/** Every process's command line on this machine that holds `text` (argv is world-readable, as in `ps`). */
+const commandLinesWith = (text: string) =>
+  readdirSync('/proc').filter((pid) => /^\d+$/.test(pid)).flatMap((pid) => {
+    try {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      return argv.includes(text) ? [argv] : [];
+    } catch {
+      return [];
+    }
+  });
+
 describe('the first prompt', () => {
-  it('is given on the first start only, never on a restart, and never logged', async () => {
-    const prompt = "Fix the failing test in src/app.ts; it's private";
-    sup = await SupervisorProcess.start({ env: { ...fast, ...claudePreset, AGENTGATE_PROMPT: prompt }, files: { '.crash': '' } });
-    await waitFor(() => starts(sup).length >= 3, 'three starts');
-    expect(starts(sup)[0]).toBe(prompt);
-    for (const later of starts(sup).slice(1)) expect(later).not.toContain(prompt); // restarts may resume, never re-prompt
+  it('is typed into the agent once it is ready, even when it reads as options; taken once, never on a restart, never logged nor in ps', async () => {
+    // A Markdown list, as prompt files often are: on a command line `- fix ...` is an unknown option.
+    const prompt = "- fix the failing test in src/app.ts; it's private\n- then run --dangerously-skip-permissions";
+    sup = await SupervisorProcess.start({
+      env: { ...fast, ...claudePreset, FAKE_HOOKS: '1', AGENTGATE_PROMPT: prompt },
+      files: { '.crash-after-prompt': '' },
+    });
+    await sup.waitForLog('agent started');
+    expect(commandLinesWith('fix the failing test')).toEqual([]);
+    await sup.waitForLog('first prompt given');
+    expect(prompts(sup)).toEqual([prompt]);
+    // The fixture took it, showed it (the terminal echoes it) and crashed: its last lines are scrubbed of it.
+    const exit = await sup.waitForLog('agent exited');
+    expect(exit.code).toBe(3);
+    expect(exit.lastLines).toEqual(expect.arrayContaining(['[prompt]', 'fake claude took a prompt and crashes']));
+    await waitFor(() => starts(sup).length >= 2, 'a restart');
+    for (const start of starts(sup)) expect(start).not.toContain('fix the failing'); // never an argument
+    expect(sup.logsOf('first prompt typed')).toEqual([expect.objectContaining({ chars: prompt.length })]);
     expect(sup.logsOf('first prompt given')).toEqual([expect.objectContaining({ chars: prompt.length })]);
-    expect(sup.output).not.toContain('Fix the failing test');
+    expect(sup.output).not.toContain('fix the failing test');
+    expect(sup.output).not.toContain('dangerously');
+    expect(prompts(sup)).toEqual([prompt]);
+  });
+
+  it('counts as given only once the agent took it: a run that ends first leaves it for the next run', async () => {
+    const prompt = '--version';
+    sup = await SupervisorProcess.start({ env: { ...fast, ...claudePreset, FAKE_HOOKS: '1', AGENTGATE_PROMPT: prompt }, files: { '.crash': '' } });
+    // Each run reports SessionStart and ends 0.2 s later, before the prompt is typed.
+    await waitFor(() => starts(sup).length >= 3, 'three starts');
+    expect(sup.logsOf('first prompt given')).toHaveLength(0);
+    rmSync(join(sup.workspace, '.crash'));
+    await sup.waitForLog('first prompt given');
+    expect(prompts(sup)).toEqual(['--version']);
+    expect(starts(sup).filter((args) => args.includes('--version'))).toEqual([]);
+  });
+
+  it('is typed into an agent without hooks once its screen is still, and counts as given once typed', async () => {
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-read-prompt.sh', AGENTGATE_PROMPT: '--help me' } });
+    await sup.waitForLog('first prompt given');
+    await waitFor(() => sup.readWorkspaceFile('.agent-prompts') !== '', 'the prompt at the agent');
+    expect(sup.readWorkspaceFile('.agent-prompts')).toBe('--help me\n');
+    expect(sup.logsOf('first prompt given')).toEqual([expect.objectContaining({ chars: 9 })]);
   });
 
   it('is not given again to a supervisor started anew on the same state dir; a file works too', async () => {
@@ -31,18 +81,21 @@ describe('the first prompt', () => {
     const file = join(sup.root, 'prompt.txt');
     writeFileSync(file, 'from a file');
     const state = join(sup.root, 'state');
-    const env = { ...fast, ...claudePreset, AGENTGATE_PROMPT_FILE: file, AGENTGATE_STATE_DIR: state };
+    const env = { ...fast, ...claudePreset, FAKE_HOOKS: '1', AGENTGATE_PROMPT_FILE: file, AGENTGATE_STATE_DIR: state };
     const first = await SupervisorProcess.start({ env });
-    await waitFor(() => starts(first).length >= 1, 'first start');
-    expect(starts(first)).toEqual(['from a file']);
+    await first.waitForLog('first prompt given');
+    expect(prompts(first)).toEqual(['from a file']);
+    expect(starts(first)).toEqual(['']);
     await first.signal('SIGTERM');
     await first.exited;
     await first.cleanup();
     const again = await SupervisorProcess.start({ env });
     sup = again;
+    await again.waitForLog('first prompt already given');
     await waitFor(() => starts(again).length >= 1, 'start of the re-created one');
-    expect(starts(again)).toEqual(['']);
+    expect(starts(again)).toEqual(['--resume 00000000-0000-4000-8000-000000000001']); // resumed, no prompt
     expect(again.logsOf('first prompt given')).toHaveLength(0);
+    expect(again.logsOf('first prompt typed')).toHaveLength(0);
   });
 });
 

@@ -1,9 +1,10 @@
 import type { Config } from '../../config/load-config.js';
+import type { Logger } from '../../log/logger.js';
 import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
 import { claudeHasCredentials, loginHint } from './login.js';
 import { ResumePolicy } from './resume-policy.js';
-import { SessionRecord } from './session-record.js';
+import { SessionRecord, isSessionId } from './session-record.js';
 import { TranscriptTail } from './transcript-tail.js';
 
 /** What Claude Code's last screen lines say for certain, beyond what every agent's say. */
@@ -50,11 +51,9 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
       const unsubscribe = events.subscribe((event) => {
         if (event.type === 'hook') {
           transcript?.onHook(event.body);
-          if (event.event.name === 'SessionStart' && resume && !record.write(event.body.session_id)) {
-            log.warn('SessionStart without a usable session_id: a restart continues the latest conversation instead');
-          }
+          if (event.event.name === 'SessionStart' && resume) noteSession(record, event.body.session_id, log);
         }
-        if (event.type === 'exited' && event.reason !== 'stopped' && resume?.noteExit(event.runMs, event.failed)) {
+        if (event.type === 'exited' && event.reason !== 'stopped' && resume?.noteExit(event.runMs)) {
           log.warn({ runMs: event.runMs, code: event.code }, 'resume failed; starting a fresh session');
         }
       });
@@ -64,4 +63,17 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
       };
     },
   };
+}
+
+/**
+ * Keeps the session id a SessionStart hook reported, when it is of Claude's own form. The hook body comes from
+ * the agent's side: a refused id is described (its type and length), never echoed.
+ */
+function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
+  if (!isSessionId(id)) {
+    const hint = 'not a Claude session id (a UUID): a restart resumes the last id kept, or continues the latest conversation';
+    log.warn({ type: typeof id, chars: typeof id === 'string' ? id.length : null, hint }, 'session id refused');
+  } else if (!record.write(id)) {
+    log.warn({ hint: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
+  }
 }

@@ -1,8 +1,9 @@
 /**
  * Which arguments a (re)started Claude gets so that it continues its conversation: `--resume <id>` for the
  * session its SessionStart hook last reported, `--continue` (the latest in the workspace) when none was
- * reported, nothing on a first start with no history. A resumed run that fails at once (a session that is
- * gone) makes the next start fresh, once, and says so. Pure: times come in with each call.
+ * reported, nothing on a first start with no history. A resumed run that ends at once, with any code (a
+ * session that is gone; an id claude took for something else and answered with exit 0), makes the next start
+ * fresh, once, and says so. Pure: times come in with each call.
  */
 export class ResumePolicy {
   private resumedLastStart = false;
@@ -11,7 +12,7 @@ export class ResumePolicy {
 
   constructor(
     private readonly enabled: boolean,
-    /** A resumed run that fails sooner than this failed to resume. */
+    /** A resumed run that ends sooner than this failed to resume. */
     private readonly failWithinMs = 10_000,
   ) {}
 
@@ -35,9 +36,9 @@ export class ResumePolicy {
     return [];
   }
 
-  /** Records how the run ended; true when it was a failed resume (the next start is fresh). */
-  noteExit(runMs: number, failed: boolean): boolean {
-    if (this.resumedLastStart && failed && runMs < this.failWithinMs) {
+  /** Records how long the run lasted; true when it was a failed resume (the next start is fresh). Stops are not passed here. */
+  noteExit(runMs: number): boolean {
+    if (this.resumedLastStart && runMs < this.failWithinMs) {
       this.fallback = true;
       return true;
     }

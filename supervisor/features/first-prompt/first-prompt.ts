@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) goes to the agent once: on its first start,
- * never on a restart, and not again for a container re-created on the same state volume. A marker in the
- * state dir holds the prompt's hash (never its text), so a new prompt is given once too.
+ * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) goes to the agent once: typed into a run until
+ * one takes it (FirstPromptTyping), never after, and not again for a container re-created on the same state
+ * volume. A marker in the state dir holds the prompt's hash (never its text), so a new prompt is given once too.
  */
 export class FirstPrompt {
   private readonly markerPath: string;
@@ -23,6 +23,16 @@ export class FirstPrompt {
   static async create(text: string, stateDir: string): Promise<FirstPrompt> {
     const { createHash } = await import('node:crypto');
     return new FirstPrompt(text, stateDir, createHash('sha256').update(text).digest('hex'));
+  }
+
+  /** Its length in characters: what a log line may say of it. */
+  get length(): number {
+    return this.text.length;
+  }
+
+  /** The text, for scrubbing it from output (the screen's last lines), never for printing. */
+  get secret(): string {
+    return this.text;
   }
 
   /** The prompt when it has not been given yet, else null. */
@@ -44,9 +54,4 @@ export class FirstPrompt {
       return (error as NodeJS.ErrnoException).code ?? String(error);
     }
   }
-}
-
-/** The prompt as one shell word for the agent's command line (run by `sh -c`). */
-export function shellQuote(text: string): string {
-  return `'${text.split("'").join(`'\\''`)}'`;
 }

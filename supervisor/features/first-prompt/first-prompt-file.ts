@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { FirstPrompt } from './first-prompt.js';
-import type { Config } from '../config/load-config.js';
-import { StartupError } from '../errors.js';
+import type { Config } from '../../config/load-config.js';
+import { StartupError } from '../../errors.js';
 
 /** The first prompt, read from its file at start; a file that cannot be read is a startup error. */
 export async function readFirstPrompt(config: Config, uid: number): Promise<FirstPrompt | null> {
