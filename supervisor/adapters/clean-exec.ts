@@ -45,3 +45,23 @@ export function paneCommand(spec: PaneCommandSpec): string[] {
     spec.cwd,
   ];
 }
+
+/**
+ * tmux's default-command: what a window or pane opened without a command runs (`tmux new-window`, Ctrl-b c).
+ * tmux starts it with SIGTTIN and SIGTTOU ignored, and a shell would pass that on to everything it runs, so
+ * python3 resets every disposition first and then becomes the login shell tmux would have run ($SHELL, which
+ * tmux sets to its default-shell). The code has no single quote: it sits in single quotes for /bin/sh.
+ */
+const CLEAN_SHELL = [
+  'import os, signal',
+  'for n in range(1, signal.NSIG):',
+  '    try: signal.signal(n, signal.SIG_DFL)',
+  '    except (OSError, ValueError, RuntimeError): pass',
+  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  'shell = os.environ.get("SHELL") or "/bin/sh"',
+  'os.execv(shell, ["-" + os.path.basename(shell)])',
+].join('\n');
+
+export function cleanDefaultCommand(python: string): string {
+  return `exec '${python.replaceAll("'", "'\\''")}' -I -S -c '${CLEAN_SHELL}'`;
+}

@@ -3,7 +3,9 @@ import { connect } from 'node:net';
 import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
 import { SharedTmpError, StartupError } from '../errors.js';
-import { paneCommand } from './clean-exec.js';
+import { cleanDefaultCommand, paneCommand } from './clean-exec.js';
+import { findExecutable } from './find-executable.js';
+import { lockedSessionCommands, paneModeGuard } from '../policy/ssh-lock.js';
 import { readProcessStat, sendSignal } from './process-tree.js';
 import type { Logger } from '../log/logger.js';
 
@@ -45,10 +47,15 @@ export class TmuxServer {
   private running = false;
   /** True until the first agent starts on a new server: there is no session to look up yet. */
   private fresh = false;
+  /** The agent's pane and window (`%N`, `@N`): targets that stay right when people open windows of their own. */
+  private agentPane: string | null = null;
+  private agentWindow: string | null = null;
 
+  /** `sshSession`: the locked session SSH logins attach to (see ssh-lock.ts), or null without SSH. */
   constructor(
     private readonly env: Record<string, string | undefined>,
     private readonly log: Logger,
+    private readonly sshSession: string | null = null,
   ) {}
 
   get isRunning(): boolean {
@@ -81,6 +88,8 @@ export class TmuxServer {
     this.child = child;
     this.running = true;
     this.fresh = true;
+    this.agentPane = null;
+    this.agentWindow = null;
     this.exitedPromise = child.then((result) => {
       this.running = false;
       this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
@@ -160,14 +169,35 @@ export class TmuxServer {
     return this.launch(spec, false);
   }
 
+  /** The agent's pane once known, otherwise the session's current window. */
+  private target(session: string): string {
+    return this.agentPane ?? `${session}:`;
+  }
+
+  /**
+   * Windows and panes people open (Ctrl-b c, `tmux new-window [command]`) start with clean dispositions too:
+   * the image's agentgate-shell as the default-shell covers those with a command and those without; elsewhere
+   * python3 in the default-command covers those without one (see clean-exec.ts).
+   */
+  private cleanShellOptions(python: string | null): string[][] {
+    const wrapper = findExecutable('agentgate-shell', this.env.PATH ?? '');
+    if (wrapper) return [['set-option', '-g', 'default-shell', wrapper]];
+    return python ? [['set-option', '-g', 'default-command', cleanDefaultCommand(python)]] : [];
+  }
+
   private async launch(spec: AgentPaneSpec, respawn: boolean): Promise<number> {
+    // A new agent session: the SSH session grouped with the old one holds the old window; it goes first.
+    if (!respawn && this.sshSession && !this.fresh) await this.command(['kill-session', '-t', `=${this.sshSession}`]);
+    const target = respawn ? this.target(spec.session) : `${spec.session}:`;
+    const clean = this.cleanShellOptions(spec.python);
     const hooks = [
+      ...clean,
       ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
       ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
     ];
     const pane = paneCommand({ cwd: spec.cwd, commandLine: spec.commandLine, runId: spec.runId, python: spec.python });
     const launch = respawn
-      ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
+      ? [['respawn-pane', '-k', '-t', target, '-c', spec.cwd, '--', ...pane]]
       : [
           // remain-on-exit is on globally only while the session is created, so that an agent exiting at once
           // still leaves a dead pane to read, and windows users open later behave as tmux's defaults.
@@ -178,20 +208,43 @@ export class TmuxServer {
           ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit-format', EXIT_MESSAGE],
           ['set-option', '-gwu', 'remain-on-exit'],
         ];
-    const pipe = spec.pipeCommand ? [['pipe-pane', '-O', '-t', `${spec.session}:`, spec.pipeCommand]] : [];
-    const sequence = [...hooks, ...launch, ...pipe, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
-    const result = await this.command(sequence.flatMap((args, i) => (i === 0 ? args : [';', ...args])));
+    const pipe = spec.pipeCommand ? [['pipe-pane', '-O', '-t', target, spec.pipeCommand]] : [];
+    const sequence = [...hooks, ...launch, ...pipe, ['display-message', '-p', '-t', target, '#{pane_pid} #{pane_id} #{window_id}']];
+    const result = await this.command(chain(sequence));
     this.fresh = false;
-    const pid = Number(result.stdout.trim().split('\n').pop());
+    const [pidText, paneId, windowId] = (result.stdout.trim().split('\n').pop() ?? '').split(' ');
+    const pid = Number(pidText);
     if (!result.ok || !Number.isInteger(pid) || pid <= 0) throw new Error(`tmux could not start the agent: ${result.stderr}`);
+    this.agentPane = paneId?.startsWith('%') ? paneId : null;
+    this.agentWindow = windowId?.startsWith('@') ? windowId : null;
+    await this.lockSshSession(spec.session, respawn);
     return pid;
+  }
+
+  /**
+   * Makes the locked session SSH logins attach to, when SSH is on and it is not there (a new agent session, or
+   * it killed itself), and guards a new agent pane against modes that take commands (see ssh-lock.ts).
+   */
+  private async lockSshSession(session: string, respawn: boolean): Promise<void> {
+    if (!this.sshSession || !this.agentPane || !this.agentWindow) return;
+    const guard = respawn ? [] : [paneModeGuard(this.agentPane)];
+    const exists = (await this.command(['has-session', '-t', `=${this.sshSession}`])).ok;
+    const lock = exists ? [] : lockedSessionCommands(session, this.sshSession, this.agentWindow);
+    if (guard.length + lock.length === 0) return;
+    const result = await this.command(chain([...guard, ...lock]));
+    if (!result.ok) this.log.warn({ session: this.sshSession, err: result.stderr }, 'ssh session not made: SSH logins wait for it');
   }
 
   /** The session's first pane, or null when the session (or the server) is gone. */
   async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS): Promise<PaneState | null> {
-    const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}'], timeoutMs);
+    // The agent's own pane among the session's panes: gone from the session (or the session gone) is null.
+    const pane = this.agentPane;
+    const args = pane ? ['list-panes', '-s', '-t', `=${session}`] : ['list-panes', '-t', `${session}:`];
+    const result = await this.command([...args, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid} #{pane_id}'], timeoutMs);
     if (!result.ok) return null;
-    const [dead, status, signal, pid] = (result.stdout.split('\n')[0] ?? '').split(' ');
+    const line = pane ? result.stdout.split('\n').find((l) => l.endsWith(` ${pane}`)) : result.stdout.split('\n')[0];
+    if (line === undefined) return null;
+    const [dead, status, signal, pid] = line.split(' ');
     const signalNumber = signal ? Number(signal) : null;
     return {
       dead: dead === '1',
@@ -204,7 +257,7 @@ export class TmuxServer {
 
   /** The pane's size in cells (what a recording of it needs), or 200x50 (the size it is made with) when tmux does not say. */
   async paneSize(session: string): Promise<{ width: number; height: number }> {
-    const result = await this.command(['display-message', '-p', '-t', `${session}:`, '#{pane_width} #{pane_height}'], 1000);
+    const result = await this.command(['display-message', '-p', '-t', this.target(session), '#{pane_width} #{pane_height}'], 1000);
     const [width, height] = result.stdout.trim().split(' ').map(Number);
     return result.ok && width && height ? { width, height } : { width: 200, height: 50 };
   }
@@ -214,7 +267,7 @@ export class TmuxServer {
    * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.
    */
   async screenTail(session: string, maxLines = 15, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
-    const result = await this.command(['capture-pane', '-p', '-J', '-t', `${session}:`, '-S', '-200'], timeoutMs);
+    const result = await this.command(['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200'], timeoutMs);
     if (!result.ok) return [];
     return result.stdout
       .split('\n')
@@ -251,6 +304,11 @@ export class TmuxServer {
     clearTimeout(timer);
     return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
   }
+}
+
+/** One tmux command list from several commands: `a ; b ; c`. */
+function chain(commands: string[][]): string[] {
+  return commands.flatMap((args, i) => (i === 0 ? args : [';', ...args]));
 }
 
 /**
