@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { isatty } from 'node:tty';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { claudeHasCredentials, loginHint } from './adapters/claude-login.js';
@@ -28,6 +29,7 @@ import type { startProxyMode as StartProxyMode } from './modes/proxy-mode.js';
 import { runStartupChecks } from './startup.js';
 import { StopRequest } from './stop-request.js';
 import { execCommand } from './policy/exec-hint.js';
+import { sshSessionName } from './policy/ssh-lock.js';
 import { VERSION } from './version.js';
 
 const STOP_SIGNALS: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT'];
@@ -121,14 +123,17 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
       say('this server only opens the agent\'s session; commands are refused (log in without one: ssh -t ...)');
       return 1;
     }
-    if (!process.stdin.isTTY) {
+    if (!isatty(0)) {
       say('the agent\'s session needs a terminal: log in with ssh -t (and without -T)');
       return 1;
     }
   }
   if (invocation.kind === 'attach' || invocation.kind === 'ssh-session') {
     return attachToSession({
-      session: settings.sessionName,
+      // SSH logins get the locked session: their keys reach the agent and nothing else (see ssh-lock.ts).
+      session: invocation.kind === 'ssh-session' ? sshSessionName(settings.sessionName) : settings.sessionName,
+      terminal: isatty(0) && isatty(1),
+      utf8: invocation.kind === 'ssh-session',
       readOnly: invocation.readOnly,
       env,
       uid,
@@ -146,7 +151,7 @@ async function runClient(invocation: Extract<Invocation, { kind: 'health' | 'sta
 }
 
 async function runAgent(config: Config, agentEnv: Record<string, string | undefined>, python: string | null, log: Logger): Promise<number> {
-  const tmux = new TmuxServer(agentEnv, log.child({ component: 'tmux' }));
+  const tmux = new TmuxServer(agentEnv, log.child({ component: 'tmux' }), config.ssh ? sshSessionName(config.sessionName) : null);
   const memory = openMemoryCgroup();
   const limitBytes = memory.limitBytes();
   const smallBytes = config.agent.program === 'claude' ? SMALL_MEMORY_BYTES.claude : SMALL_MEMORY_BYTES.other;

@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { replaceOrRun } from '../adapters/replace-process.js';
+import { EXIT } from '../errors.js';
 import { probeHealth } from '../health/health-probe.js';
 import { execCommand } from '../policy/exec-hint.js';
 
@@ -17,6 +19,10 @@ export interface AttachOptions {
   container: string;
   /** Messages for people (stderr). */
   say: (text: string) => void;
+  /** Standard input and output are a terminal (tmux needs one). */
+  terminal: boolean;
+  /** Tell tmux the terminal takes UTF-8 whatever the locale says (SSH logins carry no LANG). */
+  utf8?: boolean;
 }
 
 /**
@@ -25,6 +31,10 @@ export interface AttachOptions {
  * (keep-alive mode, a failed start, other sessions, a session owned by another uid) and resolves with 1.
  */
 export async function attachToSession(options: AttachOptions): Promise<number> {
+  if (!options.terminal) {
+    options.say(`attach needs a terminal, and this command has none: give docker exec -it (or kubectl exec -it): ${execCommand(options.env, options.container, 'agentgate attach')}`);
+    return EXIT.USAGE;
+  }
   const env = { ...options.env };
   delete env.TMUX; // attaching from inside tmux is what the user asked for here
   delete env.TMUX_PANE;
@@ -54,13 +64,8 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
     told = true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const attach = await execa('tmux', ['-S', socket, 'attach-session', '-t', target, ...(options.readOnly ? ['-r'] : [])], {
-    env,
-    extendEnv: false,
-    stdio: 'inherit',
-    reject: false,
-  });
-  return attach.exitCode ?? 1;
+  // From here on the login is tmux itself: no node process stays behind as its parent.
+  return replaceOrRun('tmux', [...(options.utf8 ? ['-u'] : []), '-S', socket, 'attach-session', '-t', target, ...(options.readOnly ? ['-r'] : [])], env);
 }
 
 /** The running uid's socket, or, when it has none, the one other uid's socket there is (root attaching). */
