@@ -232,7 +232,10 @@ export class TmuxServer {
     const lock = exists ? [] : lockedSessionCommands(session, this.sshSession, this.agentWindow);
     if (guard.length + lock.length === 0) return;
     const result = await this.command(chain([...guard, ...lock]));
-    if (!result.ok) this.log.warn({ session: this.sshSession, err: result.stderr }, 'ssh session not made: SSH logins wait for it');
+    if (result.ok) return;
+    // Fail closed: a session left without its locks would give a login tmux's keys.
+    await this.command(['kill-session', '-t', `=${this.sshSession}`]);
+    this.log.error({ session: this.sshSession, err: result.stderr }, 'ssh session not locked: removed; SSH logins wait for the next start');
   }
 
   /** The session's first pane, or null when the session (or the server) is gone. */

@@ -23,17 +23,18 @@ export const LOCKED_KEY_TABLE = 'agentgate-locked';
  * login can attach before the last option is set.
  */
 export function lockedSessionCommands(session: string, locked: string, windowId: string): string[][] {
-  const target = `=${locked}`;
+  // `=name:` is the exact session: option commands take a pane target, where a bare `=name` finds nothing.
+  const target = `=${locked}:`;
   return [
     ['new-session', '-d', '-s', locked, '-t', `=${session}`],
-    ['select-window', '-t', `${target}:${windowId}`],
+    ['select-window', '-t', `${target}${windowId}`],
     ['set-option', '-t', target, 'prefix', 'None'],
     ['set-option', '-t', target, 'prefix2', 'None'],
     ['set-option', '-t', target, 'key-table', LOCKED_KEY_TABLE],
     ['set-option', '-t', target, 'mouse', 'off'],
     // When the session goes, its clients are detached (the login ends) instead of moved to another session.
     ['set-option', '-t', target, 'detach-on-destroy', 'on'],
-    ['set-hook', '-t', target, 'session-window-changed', `kill-session -t ${target}`],
+    ['set-hook', '-t', target, 'session-window-changed', `kill-session -t =${locked}`],
   ];
 }
 

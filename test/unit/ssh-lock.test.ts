@@ -7,10 +7,10 @@ describe('the locked session of SSH logins', () => {
     expect(commands[0]).toEqual(['new-session', '-d', '-s', 'agent-ssh', '-t', '=agent']);
     expect(commands).toContainEqual(['select-window', '-t', '=agent-ssh:@3']);
     for (const [option, value] of [['prefix', 'None'], ['prefix2', 'None'], ['key-table', LOCKED_KEY_TABLE], ['mouse', 'off'], ['detach-on-destroy', 'on']]) {
-      expect(commands).toContainEqual(['set-option', '-t', '=agent-ssh', option, value]);
+      expect(commands).toContainEqual(['set-option', '-t', '=agent-ssh:', option, value]);
     }
     // A different window shown (the agent's killed) ends the session rather than show someone else's window.
-    expect(commands).toContainEqual(['set-hook', '-t', '=agent-ssh', 'session-window-changed', 'kill-session -t =agent-ssh']);
+    expect(commands).toContainEqual(['set-hook', '-t', '=agent-ssh:', 'session-window-changed', 'kill-session -t =agent-ssh']);
   });
 
   it('closes every mode but copy and view mode on the agent\'s pane', () => {
