@@ -217,7 +217,7 @@ export class TmuxServer {
     if (!result.ok || !Number.isInteger(pid) || pid <= 0) throw new Error(`tmux could not start the agent: ${result.stderr}`);
     this.agentPane = paneId?.startsWith('%') ? paneId : null;
     this.agentWindow = windowId?.startsWith('@') ? windowId : null;
-    await this.lockSshSession(spec.session, respawn);
+    await this.lockSshSession(spec.session, respawn, spec.channel);
     return pid;
   }
 
@@ -225,12 +225,14 @@ export class TmuxServer {
    * Makes the locked session SSH logins attach to, when SSH is on and it is not there (a new agent session, or
    * it killed itself), and guards a new agent pane against modes that take commands (see ssh-lock.ts).
    */
-  private async lockSshSession(session: string, respawn: boolean): Promise<void> {
+  private async lockSshSession(session: string, respawn: boolean, channel: string): Promise<void> {
     if (!this.sshSession || !this.agentPane || !this.agentWindow) return;
-    const guard = respawn ? [] : [paneModeGuard(this.agentPane)];
+    // The agent's window killed while its session lives on (people's windows) closes no session, and the
+    // locked session then ends itself: the supervisor must hear of it to start the agent again.
+    const unlinked = ['set-hook', '-g', 'window-unlinked', `if-shell -F '#{==:#{hook_window},${this.agentWindow}}' 'wait-for -S ${channel}'`];
+    const guard = respawn ? [unlinked] : [unlinked, paneModeGuard(this.agentPane)];
     const exists = (await this.command(['has-session', '-t', `=${this.sshSession}`])).ok;
     const lock = exists ? [] : lockedSessionCommands(session, this.sshSession, this.agentWindow);
-    if (guard.length + lock.length === 0) return;
     const result = await this.command(chain([...guard, ...lock]));
     if (result.ok) return;
     // Fail closed: a session left without its locks would give a login tmux's keys.

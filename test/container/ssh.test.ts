@@ -229,6 +229,23 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     expect(again.stderr).not.toMatch(/HOST IDENTIFICATION HAS CHANGED/);
   });
 
+  it('never leaves a login in a window other than the agent\'s: the agent\'s window killed ends the login; a new login reaches the agent', async () => {
+    const ownPort = await freePort();
+    const own = start('ssh-window', [], ownPort);
+    await waitFor(() => docker(['logs', own]).stdout.includes('"msg":"ssh listening"'), 'sshd listening', 30_000);
+    const session = interactive('window-killed', ownPort, rw);
+    await waitFor(() => session.screen().includes('agent-idle pid'), 'attached', 30_000, session.screen);
+    // Someone with docker exec opens a shell window in the agent's session, then kills the agent's window.
+    expect(exec(own, ['tmux', 'new-window', '-d', '-t', 'agent:', 'echo a-shell-window; exec bash']).status).toBe(0);
+    const agentWindow = exec(own, ['tmux', 'display-message', '-p', '-t', 'agent:', '#{window_id}']).stdout.trim();
+    expect(exec(own, ['tmux', 'kill-window', '-t', agentWindow]).status).toBe(0);
+    await waitFor(() => /Connection to 127\.0\.0\.1 closed|closed by remote host/.test(session.screen()), 'the SSH session ended', 20_000, session.screen);
+    expect(session.screen()).not.toContain('a-shell-window');
+    const again = interactive('window-again', ownPort, rw);
+    await waitFor(() => again.screen().includes('agent-idle pid'), 'a new login sees the restarted agent', 30_000, again.screen);
+    expect(again.screen()).not.toContain('a-shell-window');
+  });
+
   it('ends SSH sessions when the agent exits under AGENTGATE_SSH_ON_AGENT_EXIT=end; a new login reaches the restarted agent', async () => {
     const endPort = await freePort();
     const ending = start('ssh-end', ['-e', 'AGENTGATE_SSH_ON_AGENT_EXIT=end'], endPort);
