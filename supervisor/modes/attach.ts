@@ -31,10 +31,6 @@ export interface AttachOptions {
  * (keep-alive mode, a failed start, other sessions, a session owned by another uid) and resolves with 1.
  */
 export async function attachToSession(options: AttachOptions): Promise<number> {
-  if (!options.terminal) {
-    options.say(`attach needs a terminal, and this command has none: give docker exec -it (or kubectl exec -it): ${execCommand(options.env, options.container, 'agentgate attach')}`);
-    return EXIT.USAGE;
-  }
   const env = { ...options.env };
   delete env.TMUX; // attaching from inside tmux is what the user asked for here
   delete env.TMUX_PANE;
@@ -63,6 +59,11 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
     if (!told) options.say(`waiting up to ${Math.round(options.waitMs / 1000)} s for tmux session "${options.session}"...`);
     told = true;
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Last of the checks: what else is wrong (no session, another uid's socket) is the more useful answer.
+  if (!options.terminal) {
+    options.say(`attach needs a terminal, and this command has none: give docker exec -it (or kubectl exec -it): ${execCommand(options.env, options.container, 'agentgate attach')}`);
+    return EXIT.USAGE;
   }
   // From here on the login is tmux itself: no node process stays behind as its parent.
   return replaceOrRun('tmux', [...(options.utf8 ? ['-u'] : []), '-S', socket, 'attach-session', '-t', target, ...(options.readOnly ? ['-r'] : [])], env);
