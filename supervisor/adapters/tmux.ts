@@ -188,14 +188,20 @@ export class TmuxServer {
   private async launch(spec: AgentPaneSpec, respawn: boolean): Promise<number> {
     // A new agent session: the SSH session grouped with the old one holds the old window; it goes first.
     if (!respawn && this.sshSession && !this.fresh) await this.command(['kill-session', '-t', `=${this.sshSession}`]);
+    const pane = paneCommand({ cwd: spec.cwd, commandLine: spec.commandLine, runId: spec.runId, python: spec.python });
     const target = respawn ? this.target(spec.session) : `${spec.session}:`;
+    // The agent's window gone while its session lives on (people's windows in it): a new window there, not a
+    // new session of the same name (refused) or a new server (which would take people's windows with it).
+    const intoSession = !respawn && !this.fresh && (await this.command(['has-session', '-t', `=${spec.session}`])).ok;
+    const create = intoSession
+      ? ['new-window', '-t', `=${spec.session}:`, '-c', spec.cwd, '--', ...pane]
+      : ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane];
     const clean = this.cleanShellOptions(spec.python);
     const hooks = [
       ...clean,
       ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
       ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
     ];
-    const pane = paneCommand({ cwd: spec.cwd, commandLine: spec.commandLine, runId: spec.runId, python: spec.python });
     const launch = respawn
       ? [['respawn-pane', '-k', '-t', target, '-c', spec.cwd, '--', ...pane]]
       : [
@@ -203,7 +209,7 @@ export class TmuxServer {
           // still leaves a dead pane to read, and windows users open later behave as tmux's defaults.
           ['set-option', '-g', 'default-terminal', pickTerminal()],
           ['set-option', '-gw', 'remain-on-exit', 'on'],
-          ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane],
+          create,
           ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit', 'on'],
           ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit-format', EXIT_MESSAGE],
           ['set-option', '-gwu', 'remain-on-exit'],

@@ -236,7 +236,8 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     const session = interactive('window-killed', ownPort, rw);
     await waitFor(() => session.screen().includes('agent-idle pid'), 'attached', 30_000, session.screen);
     // Someone with docker exec opens a shell window in the agent's session, then kills the agent's window.
-    expect(exec(own, ['tmux', 'new-window', '-d', '-t', 'agent:', 'echo a-shell-window; exec bash']).status).toBe(0);
+    const shellWindow = exec(own, ['tmux', 'new-window', '-d', '-t', 'agent:', '-P', '-F', '#{window_id}', 'echo a-shell-window; exec bash']).stdout.trim();
+    expect(shellWindow).toMatch(/^@\d+$/);
     const agentWindow = exec(own, ['tmux', 'display-message', '-p', '-t', 'agent:', '#{window_id}']).stdout.trim();
     expect(exec(own, ['tmux', 'kill-window', '-t', agentWindow]).status).toBe(0);
     await waitFor(() => /Connection to 127\.0\.0\.1 closed|closed by remote host/.test(session.screen()), 'the SSH session ended', 20_000, session.screen);
@@ -244,6 +245,9 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     const again = interactive('window-again', ownPort, rw);
     await waitFor(() => again.screen().includes('agent-idle pid'), 'a new login sees the restarted agent', 30_000, again.screen);
     expect(again.screen()).not.toContain('a-shell-window');
+    // The agent came back in a new window of its session: the person's window is still there, the server the same.
+    expect(exec(own, ['tmux', 'display-message', '-p', '-t', shellWindow, '#{window_id}']).stdout.trim()).toBe(shellWindow);
+    expect(docker(['logs', own]).stdout).not.toContain('replacing its server');
   });
 
   it('ends SSH sessions when the agent exits under AGENTGATE_SSH_ON_AGENT_EXIT=end; a new login reaches the restarted agent', async () => {
