@@ -7,6 +7,7 @@ import type { MemoryCgroup } from '../runtime/memory-cgroup.js';
 import { killProcessTree } from '../runtime/process-tree.js';
 import { StopRequest, sleepUnless } from '../runtime/stop-request.js';
 import { RUN_MARKER } from '../tmux/clean-exec.js';
+import { watchForLostExit } from '../tmux/lost-exit.js';
 import { PaneEvents } from '../tmux/pane-events.js';
 import type { TmuxServer } from '../tmux/tmux-server.js';
 import { type AgentEnd, waitForAgentEnd } from './agent-end.js';
@@ -112,7 +113,7 @@ export class AgentSupervisor {
       this.deps.events.emit({ type: 'started', pid, restarts: this.restarts, size });
 
       const events = new PaneEvents(this.tmux, channel);
-      const unwatch = this.tmux.watchForLostExit(pid);
+      const unwatch = watchForLostExit(this.tmux, pid);
       const marker = { name: RUN_MARKER, value: runId };
       const oom = watchRunOomKills({ memory: this.deps.memory, pid, now: this.now, log: this.log, events: this.deps.events, intervalMs: this.deps.oomPollMs });
       const waited = await waitForAgentEnd({ tmux: this.tmux, session: this.config.sessionName, pid, events, startedAtMs, stopped: this.stop.stopped, now: this.now });

@@ -19,6 +19,7 @@ import { installStopSignals } from '../runtime/stop-signals.js';
 import { StopRequest } from '../runtime/stop-request.js';
 import { probeWorkspace } from '../startup/workspace.js';
 import { PaneOutput } from '../tmux/pane-output.js';
+import { sshSessionName } from '../tmux/ssh-lock.js';
 import { TmuxServer } from '../tmux/tmux-server.js';
 import { VERSION } from '../version.js';
 
@@ -31,7 +32,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   const scrub = (text: string) => scrubSecrets(text, runtime.secrets);
   const events = new AgentEvents((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const profile = profileFor(config, scrub);
-  const tmux = new TmuxServer(runtime.tmuxTmpDir, forComponent(log, 'tmux'));
+  const tmux = new TmuxServer(runtime.tmuxTmpDir, forComponent(log, 'tmux'), config.ssh ? sshSessionName(config.sessionName) : null);
   const memory = openMemoryCgroup();
   warnOnSmallMemory(memory.limitBytes(), profile.memoryFloorBytes, log);
   const attachCommand = execCommand(runtime.env, runtime.hostname, 'agentgate attach');

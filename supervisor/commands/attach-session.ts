@@ -1,6 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { replaceOrRun } from '../runtime/replace-process.js';
+import { EXIT } from '../errors.js';
 import { probeHealth } from '../health/health-probe.js';
 import { execCommand } from '../runtime/exec-hint.js';
 
@@ -17,6 +19,10 @@ export interface AttachOptions {
   container: string;
   /** Messages for people (stderr). */
   say: (text: string) => void;
+  /** Standard input and output are a terminal (tmux needs one). */
+  terminal: boolean;
+  /** Tell tmux the terminal takes UTF-8 whatever the locale says (SSH logins carry no LANG). */
+  utf8?: boolean;
 }
 
 /**
@@ -54,13 +60,13 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
     told = true;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const attach = await execa('tmux', ['-S', socket, 'attach-session', '-t', target, ...(options.readOnly ? ['-r'] : [])], {
-    env,
-    extendEnv: false,
-    stdio: 'inherit',
-    reject: false,
-  });
-  return attach.exitCode ?? 1;
+  // Last of the checks: what else is wrong (no session, another uid's socket) is the more useful answer.
+  if (!options.terminal) {
+    options.say(`attach needs a terminal, and this command has none: give docker exec -it (or kubectl exec -it): ${execCommand(options.env, options.container, 'agentgate attach')}`);
+    return EXIT.USAGE;
+  }
+  // From here on the login is tmux itself: no node process stays behind as its parent.
+  return replaceOrRun('tmux', [...(options.utf8 ? ['-u'] : []), '-S', socket, 'attach-session', '-t', target, ...(options.readOnly ? ['-r'] : [])], env);
 }
 
 /** The running uid's socket, or, when it has none, the one other uid's socket there is (root attaching). */

@@ -5,6 +5,7 @@ import { formatStatus, healthBaseUrl, probeHealth } from '../health/health-probe
 import { formatErrorForPeople } from '../log/people-error.js';
 import type { Runtime } from '../runtime/context.js';
 import { readHealthUrl } from '../runtime/health-url-file.js';
+import { sshSessionName } from '../tmux/ssh-lock.js';
 import { attachToSession } from './attach-session.js';
 
 const HEALTH_PROBE_TIMEOUT_MS = 1800;
@@ -28,14 +29,17 @@ export async function runClient(runtime: Runtime, invocation: ClientInvocation):
       say('this server only opens the agent\'s session; commands are refused (log in without one: ssh -t ...)');
       return 1;
     }
-    if (!runtime.stdinIsTTY) {
+    if (!runtime.isTerminal(0)) {
       say('the agent\'s session needs a terminal: log in with ssh -t (and without -T)');
       return 1;
     }
   }
   if (invocation.kind === 'attach' || invocation.kind === 'ssh-session') {
     return attachToSession({
-      session: settings.sessionName,
+      // SSH logins get the locked session: their keys reach the agent and nothing else (see tmux/ssh-lock.ts).
+      session: invocation.kind === 'ssh-session' ? sshSessionName(settings.sessionName) : settings.sessionName,
+      terminal: runtime.isTerminal(0) && runtime.isTerminal(1),
+      utf8: invocation.kind === 'ssh-session',
       readOnly: invocation.readOnly,
       env: { ...runtime.env },
       uid: runtime.uid,

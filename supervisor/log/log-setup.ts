@@ -10,11 +10,11 @@ import { type Logger, createLogger } from './logger.js';
 export function setUpLogging(runtime: Runtime, commandMode: boolean): { log: Logger; forPeople: boolean; withLevel: (level: string) => Logger } {
   const askedFormat = settingIfSet(runtime.env, 'LOG_FORMAT');
   const askedLevel = settingIfSet(runtime.env, 'LOG_LEVEL');
-  const peopleAtTerminal = commandMode && Boolean(runtime.stderr.isTTY) && askedFormat !== 'json';
+  const peopleAtTerminal = commandMode && runtime.isTerminal(2) && askedFormat !== 'json';
   const format = askedFormat === 'pretty' || peopleAtTerminal ? 'pretty' : 'json';
   const fd = commandMode ? 2 : 1;
   const quietLevel = commandMode && askedLevel === undefined ? 'warn' : null;
   const withLevel = (level: string) => createLogger({ level: quietLevel ?? level, format, secrets: runtime.secrets, fd });
   // A terminal gets errors as text; `docker logs` gets JSON lines.
-  return { log: withLevel('info'), forPeople: format === 'pretty' || Boolean(runtime.stderr.isTTY), withLevel };
+  return { log: withLevel('info'), forPeople: format === 'pretty' || runtime.isTerminal(2), withLevel };
 }

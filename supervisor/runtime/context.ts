@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { isatty } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { secretValues } from '../config/secret-names.js';
 
@@ -22,9 +23,12 @@ export interface Runtime {
   bundleDir: string;
   /** Where signals arrive: the process itself, or any emitter in a test. */
   signals: NodeJS.EventEmitter;
-  stdout: { write: (text: string) => unknown; isTTY?: boolean };
-  stderr: { write: (text: string) => unknown; isTTY?: boolean };
-  stdinIsTTY: boolean;
+  /** Writers made on first use: touching process.stdout/stdin makes streams (and may change the fds' modes) that a
+   * process handing its terminal to tmux (`attach`, an SSH login) must never make. */
+  stdout: { write: (text: string) => void };
+  stderr: { write: (text: string) => void };
+  /** Whether a file descriptor is a terminal (0, 1, 2), asked of the fd itself. */
+  isTerminal: (fd: 0 | 1 | 2) => boolean;
 }
 
 export function readRuntime(proc: NodeJS.Process): Runtime {
@@ -41,8 +45,8 @@ export function readRuntime(proc: NodeJS.Process): Runtime {
     tmuxTmpDir,
     bundleDir: dirname(proc.argv[1] ?? __filename),
     signals: proc,
-    stdout: proc.stdout,
-    stderr: proc.stderr,
-    stdinIsTTY: Boolean(proc.stdin.isTTY),
+    stdout: { write: (text) => void proc.stdout.write(text) },
+    stderr: { write: (text) => void proc.stderr.write(text) },
+    isTerminal: (fd) => isatty(fd),
   };
 }

@@ -1,3 +1,5 @@
+import { findExecutable } from '../runtime/find-executable.js';
+
 /**
  * The agent's pane command. tmux leaves SIGTTIN and SIGTTOU ignored in the processes it starts, and a shell
  * cannot undo a disposition that was ignored when it started (POSIX), so a small python3 step resets every
@@ -44,4 +46,35 @@ export function paneCommand(spec: PaneCommandSpec): string[] {
     'agentgate',
     spec.cwd,
   ];
+}
+
+/**
+ * tmux's default-command: what a window or pane opened without a command runs (`tmux new-window`, Ctrl-b c).
+ * tmux starts it with SIGTTIN and SIGTTOU ignored, and a shell would pass that on to everything it runs, so
+ * python3 resets every disposition first and then becomes the login shell tmux would have run ($SHELL, which
+ * tmux sets to its default-shell). The code has no single quote: it sits in single quotes for /bin/sh.
+ */
+const CLEAN_SHELL = [
+  'import os, signal',
+  'for n in range(1, signal.NSIG):',
+  '    try: signal.signal(n, signal.SIG_DFL)',
+  '    except (OSError, ValueError, RuntimeError): pass',
+  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  'shell = os.environ.get("SHELL") or "/bin/sh"',
+  'os.execv(shell, ["-" + os.path.basename(shell)])',
+].join('\n');
+
+export function cleanDefaultCommand(python: string): string {
+  return `exec '${python.replaceAll("'", "'\\''")}' -I -S -c '${CLEAN_SHELL}'`;
+}
+
+/**
+ * Windows and panes people open (Ctrl-b c, `tmux new-window [command]`) start with clean dispositions too:
+ * the image's agentgate-shell as the default-shell covers those with a command and those without; elsewhere
+ * python3 in the default-command covers those without one.
+ */
+export function cleanShellOptions(env: Readonly<Record<string, string | undefined>>, python: string | null): string[][] {
+  const wrapper = findExecutable('agentgate-shell', env.PATH ?? '');
+  if (wrapper) return [['set-option', '-g', 'default-shell', wrapper]];
+  return python ? [['set-option', '-g', 'default-command', cleanDefaultCommand(python)]] : [];
 }

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { connect } from 'node:net';
-import { constants as osConstants } from 'node:os';
 import { type ResultPromise, execa } from 'execa';
 import { SharedTmpError, StartupError } from '../errors.js';
-import { paneCommand } from './clean-exec.js';
+import { cleanShellOptions, paneCommand } from './clean-exec.js';
+import { lockSshSession } from './ssh-lock-apply.js';
+import { chain, launchSequence } from './launch-sequence.js';
+import { lastScreenLines, parsePaneLine } from './pane-text.js';
+import { abandon, pickTerminal, runTmuxClient, socketAnswers } from './tmux-client.js';
 import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
 
@@ -45,14 +47,19 @@ export class TmuxServer {
   private running = false;
   /** True until the first agent starts on a new server: there is no session to look up yet. */
   private fresh = false;
+  /** The agent's pane and window (`%N`, `@N`): targets that stay right when people open windows of their own. */
+  private agentPane: string | null = null;
+  private agentWindow: string | null = null;
 
   /** The environment the server, and through it every pane, gets: set by start(), once it is complete. */
   private env: Readonly<Record<string, string | undefined>> = {};
 
+  /** `sshSession`: the locked session SSH logins attach to (see ssh-lock.ts), or null without SSH. */
   constructor(
     /** TMUX_TMPDIR: where this uid's socket lives (the container's own /tmp by default). */
     private readonly tmuxTmpDir: string,
     private readonly log: Logger,
+    private readonly sshSession: string | null = null,
   ) {}
 
   get isRunning(): boolean {
@@ -86,6 +93,8 @@ export class TmuxServer {
     this.child = child;
     this.running = true;
     this.fresh = true;
+    this.agentPane = null;
+    this.agentWindow = null;
     this.exitedPromise = child.then((result) => {
       this.running = false;
       this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
@@ -104,27 +113,6 @@ export class TmuxServer {
     const stderr = result ? String(result.stderr).trim() || result.shortMessage : 'no answer within 5 s';
     child.kill('SIGKILL');
     throw new StartupError(`tmux server did not start: ${stderr}`);
-  }
-
-  /**
-   * tmux 3.3a can lose the SIGCHLD of a pane that exits within milliseconds of a respawn: the agent then stays
-   * an unreaped zombie and pane-died never fires. Until the returned function is called, this checks the agent
-   * (one /proc read) and, when tmux has left it a zombie, sends tmux the SIGCHLD again so that it reaps the
-   * pane and runs its hooks as usual. The check is frequent right after a start, when the loss happens, and
-   * sparse later, so that a lost exit costs at most a few tens of milliseconds without waking an idle supervisor
-   * often.
-   */
-  watchForLostExit(agentPid: number, schedule = { earlyMs: 20, earlyForMs: 3000, laterMs: 500 }): () => void {
-    const startedAtMs = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    const tick = () => {
-      this.nudgeIfZombie(agentPid);
-      const early = Date.now() - startedAtMs < schedule.earlyForMs;
-      timer = setTimeout(tick, early ? schedule.earlyMs : schedule.laterMs);
-      timer.unref();
-    };
-    tick();
-    return () => clearTimeout(timer);
   }
 
   /** True when the agent is a zombie of the server (dead, not yet reaped); the server is told to reap it. */
@@ -165,51 +153,52 @@ export class TmuxServer {
     return this.launch(spec, false);
   }
 
+  /** The agent's pane once known, otherwise the session's current window. */
+  private target(session: string): string {
+    return this.agentPane ?? `${session}:`;
+  }
+
   private async launch(spec: AgentPaneSpec, respawn: boolean): Promise<number> {
-    const hooks = [
-      ['set-hook', '-g', 'pane-died', `wait-for -S ${spec.channel}`],
-      ['set-hook', '-g', 'session-closed', `wait-for -S ${spec.channel}`],
-    ];
+    // A new agent session: the SSH session grouped with the old one holds the old window; it goes first.
+    if (!respawn && this.sshSession && !this.fresh) await this.command(['kill-session', '-t', `=${this.sshSession}`]);
     const pane = paneCommand({ cwd: spec.cwd, commandLine: spec.commandLine, runId: spec.runId, python: spec.python });
-    const launch = respawn
-      ? [['respawn-pane', '-k', '-t', `${spec.session}:`, '-c', spec.cwd, '--', ...pane]]
-      : [
-          // remain-on-exit is on globally only while the session is created, so that an agent exiting at once
-          // still leaves a dead pane to read, and windows users open later behave as tmux's defaults.
-          ['set-option', '-g', 'default-terminal', pickTerminal()],
-          ['set-option', '-gw', 'remain-on-exit', 'on'],
-          ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane],
-          ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit', 'on'],
-          ['set-option', '-w', '-t', `${spec.session}:`, 'remain-on-exit-format', EXIT_MESSAGE],
-          ['set-option', '-gwu', 'remain-on-exit'],
-        ];
-    const pipe = spec.pipeCommand ? [['pipe-pane', '-O', '-t', `${spec.session}:`, spec.pipeCommand]] : [];
-    const sequence = [...hooks, ...launch, ...pipe, ['display-message', '-p', '-t', `${spec.session}:`, '#{pane_pid}']];
-    const result = await this.command(sequence.flatMap((args, i) => (i === 0 ? args : [';', ...args])));
+    const target = respawn ? this.target(spec.session) : `${spec.session}:`;
+    // The agent's window gone while its session lives on (people's windows in it): a new window there, not a
+    // new session of the same name (refused) or a new server (which would take people's windows with it).
+    const intoSession = !respawn && !this.fresh && (await this.command(['has-session', '-t', `=${spec.session}`])).ok;
+    const create = intoSession
+      ? ['new-window', '-t', `=${spec.session}:`, '-c', spec.cwd, '--', ...pane]
+      : ['new-session', '-d', '-s', spec.session, '-x', '200', '-y', '50', '-c', spec.cwd, '--', ...pane];
+    const sequence = launchSequence({ spec, respawn, target, pane, create, clean: cleanShellOptions(this.env, spec.python), terminal: pickTerminal() });
+    const result = await this.command(chain(sequence));
     this.fresh = false;
-    const pid = Number(result.stdout.trim().split('\n').pop());
+    const [pidText, paneId, windowId] = (result.stdout.trim().split('\n').pop() ?? '').split(' ');
+    const pid = Number(pidText);
     if (!result.ok || !Number.isInteger(pid) || pid <= 0) throw new Error(`tmux could not start the agent: ${result.stderr}`);
+    this.agentPane = paneId?.startsWith('%') ? paneId : null;
+    this.agentWindow = windowId?.startsWith('@') ? windowId : null;
+    if (this.sshSession && this.agentPane && this.agentWindow) {
+      const ids = { sshSession: this.sshSession, agentPane: this.agentPane, agentWindow: this.agentWindow };
+      await lockSshSession((args) => this.command(args), { ...ids, session: spec.session, respawn, channel: spec.channel, log: this.log });
+    }
     return pid;
   }
 
   /** The session's first pane, or null when the session (or the server) is gone. */
   async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS): Promise<PaneState | null> {
-    const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}'], timeoutMs);
+    // The agent's own pane among the session's panes: gone from the session (or the session gone) is null.
+    const pane = this.agentPane;
+    const args = pane ? ['list-panes', '-s', '-t', `=${session}`] : ['list-panes', '-t', `${session}:`];
+    const result = await this.command([...args, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid} #{pane_id}'], timeoutMs);
     if (!result.ok) return null;
-    const [dead, status, signal, pid] = (result.stdout.split('\n')[0] ?? '').split(' ');
-    const signalNumber = signal ? Number(signal) : null;
-    return {
-      dead: dead === '1',
-      exitCode: status ? Number(status) : null,
-      signalNumber,
-      signal: signalNumber === null ? null : signalName(signalNumber),
-      pid: Number(pid),
-    };
+    const line = pane ? result.stdout.split('\n').find((l) => l.endsWith(` ${pane}`)) : result.stdout.split('\n')[0];
+    if (line === undefined) return null;
+    return parsePaneLine(line);
   }
 
   /** The pane's size in cells (what a recording of it needs), or 200x50 (the size it is made with) when tmux does not say. */
   async paneSize(session: string): Promise<{ width: number; height: number }> {
-    const result = await this.command(['display-message', '-p', '-t', `${session}:`, '#{pane_width} #{pane_height}'], 1000);
+    const result = await this.command(['display-message', '-p', '-t', this.target(session), '#{pane_width} #{pane_height}'], 1000);
     const [width, height] = result.stdout.trim().split(' ').map(Number);
     return result.ok && width && height ? { width, height } : { width: 200, height: 50 };
   }
@@ -219,14 +208,9 @@ export class TmuxServer {
    * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.
    */
   async screenTail(session: string, maxLines = 15, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
-    const result = await this.command(['capture-pane', '-p', '-J', '-t', `${session}:`, '-S', '-200'], timeoutMs);
+    const result = await this.command(['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200'], timeoutMs);
     if (!result.ok) return [];
-    return result.stdout
-      .split('\n')
-      .map((line) => line.trimEnd())
-      .filter((line) => line !== '' && !line.startsWith('[agentgate] agent exited'))
-      .slice(-maxLines)
-      .map((line) => (line.length > 200 ? `${line.slice(0, 199)}…` : line));
+    return lastScreenLines(result.stdout, maxLines);
   }
 
   /** A client blocked on `wait-for channel`; `done` resolves when signalled or when the server goes. */
@@ -250,52 +234,7 @@ export class TmuxServer {
 
   /** Runs one client command with -N and a deadline; never throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv. */
   async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS, input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
-    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, ...stdin, reject: false });
-    const timer = setTimeout(() => abandon(child), timeoutMs);
-    const result = await child;
-    clearTimeout(timer);
-    return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
+    return runTmuxClient(this.env, args, timeoutMs, input);
   }
 }
 
-/**
- * Ends a tmux client at its deadline. A client answers SIGTERM by telling its server and waiting for the
- * reply, and it hands its stdout to the server over the socket: against a frozen server neither the process
- * nor its pipes would ever end. SIGKILL, and dropping the pipes, end both.
- */
-function abandon(child: ResultPromise): void {
-  child.kill('SIGKILL');
-  child.stdout?.destroy();
-  child.stderr?.destroy();
-}
-
-const EXIT_MESSAGE =
-  '[agentgate] agent exited (#{?pane_dead_signal,signal #{pane_dead_signal},status #{pane_dead_status}}); the supervisor restarts it per AGENTGATE_RESTART';
-
-function signalName(signalNumber: number): NodeJS.Signals | null {
-  const entry = Object.entries(osConstants.signals).find(([, n]) => n === signalNumber);
-  return entry ? (entry[0] as NodeJS.Signals) : null;
-}
-
-const TERMINFO_DIRS = ['/usr/share/terminfo', '/lib/terminfo', '/etc/terminfo', '/usr/lib/terminfo'];
-
-/** tmux-256color when its terminfo entry is installed, otherwise screen-256color, which every ncurses has. */
-function pickTerminal(): string {
-  const found = TERMINFO_DIRS.some((dir) => existsSync(`${dir}/t/tmux-256color`) || existsSync(`${dir}/74/tmux-256color`));
-  return found ? 'tmux-256color' : 'screen-256color';
-}
-
-/** True when something accepts a connection on the unix socket within a second (a stale socket refuses). */
-function socketAnswers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    const done = (answers: boolean) => {
-      socket.destroy();
-      resolve(answers);
-    };
-    socket.setTimeout(1000, () => done(true));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}

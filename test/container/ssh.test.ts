@@ -101,6 +101,79 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     expect(logEvents(container, 'ssh login')).toEqual(expect.arrayContaining([expect.objectContaining({ address: '127.0.0.1', method: 'publickey' })]));
   });
 
+  it('gives a read-write login the agent and nothing else: no window, no command prompt, no run-shell, no chooser; in UTF-8', async () => {
+    const bystander = interactive('bystander', port, ro);
+    const hostile = interactive('hostile', port, rw);
+    for (const client of [bystander, hostile]) await waitFor(() => client.screen().includes('agent-idle pid'), 'attached', 30_000, client.screen);
+    const windows = () => exec(container, ['tmux', 'list-windows', '-a', '-F', '#{window_id}']).stdout.trim().split('\n').sort();
+    const clients = () => exec(container, ['tmux', 'list-clients', '-F', '#{client_pid}']).stdout.trim().split('\n').filter(Boolean).length;
+    const windowsBefore = windows();
+    const clientsBefore = clients();
+    // tmux's own ways out: a new window, the command prompt with run-shell, choosers, detaching other clients.
+    hostile.keys('C-b', 'c');
+    hostile.keys('C-b', ':');
+    hostile.keys('-l', 'run-shell "id > /workspace/pwned"');
+    hostile.keys('Enter');
+    for (const key of ['s', 'w', 'D', '&']) hostile.keys('C-b', key);
+    hostile.keys('y');
+    hostile.keys('-l', 'typed-last');
+    // Keys are handled in order: once the last one shows in the agent's pane, every one before it was handled.
+    const pane = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent:']).stdout;
+    await waitFor(() => pane().includes('typed-last'), 'the keys reach the agent', 10_000, pane);
+    expect(pane()).toContain('run-shell "id > /workspace/pwned"');
+    expect(exec(container, ['test', '-e', '/workspace/pwned']).status).not.toBe(0);
+    expect(windows()).toEqual(windowsBefore);
+    expect(clients()).toBe(clientsBefore);
+    expect(exec(container, ['tmux', 'display-message', '-p', '-t', 'agent:', '#{pane_in_mode}']).stdout.trim()).toBe('0');
+    // A chooser left open over the agent's pane (by someone with docker exec) would take commands from any client.
+    exec(container, ['tmux', 'choose-tree', '-t', 'agent:']);
+    await waitFor(() => exec(container, ['tmux', 'display-message', '-p', '-t', 'agent:', '#{pane_in_mode}']).stdout.trim() === '0', 'the chooser closed', 10_000);
+    // UTF-8 reaches the SSH client as it is (it was "_" without a locale).
+    expect(exec(container, ['tmux', 'list-clients', '-F', '#{client_utf8}']).stdout.trim().split('\n')).not.toContain('0');
+    exec(container, ['tmux', 'send-keys', '-t', 'agent:', '-l', 'grüße, 世界']);
+    await waitFor(() => hostile.screen().includes('grüße, 世界'), 'non-ASCII on the SSH screen', 10_000, hostile.screen);
+  });
+
+  it('lets 20 logins in at the same moment, each one tmux itself with no node process behind it', async () => {
+    const clients = () => exec(container, ['tmux', 'list-clients', '-F', '#{client_pid}']).stdout.trim().split('\n').filter(Boolean).length;
+    const before = clients();
+    const errors: string[] = [];
+    const logins = Array.from({ length: 20 }, (_, i) => {
+      const login = spawn('ssh', ['-tt', ...sshArgs(port, rw)], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, TERM: 'xterm' } });
+      login.stderr.on('data', (d) => (errors[i] = `${errors[i] ?? ''}${d}`));
+      return login;
+    });
+    try {
+      await waitFor(() => clients() - before >= 20 || errors.some((e) => /reset|closed|refused/i.test(e ?? '')), '20 logins attached', 60_000, () => `${clients() - before} attached; ${errors.join(' | ')}`);
+      expect(errors.join(' | ')).not.toMatch(/reset|closed|refused/i);
+      expect(clients() - before).toBe(20);
+      const ps = exec(container, ['ps', '-eo', 'pid=,ppid=,rss=,args=']).stdout.trim().split('\n').map((line) => {
+        const [pid, ppid, rss, ...args] = line.trim().split(/\s+/);
+        return { pid: Number(pid), ppid: Number(ppid), rssKiB: Number(rss), args: args.join(' ') };
+      });
+      // What each login costs: the processes under its sshd session process (sshd's own are shared by all).
+      const sessionPids = new Set(ps.filter((p) => /^sshd: agentgate@pts/.test(p.args)).map((p) => p.pid));
+      const perLogin = ps.filter((p) => sessionPids.has(p.ppid));
+      console.info(`per login: ${perLogin.slice(0, 3).map((p) => `${p.args.slice(0, 60)} ${p.rssKiB} KiB`).join('; ')}`);
+      expect(perLogin.filter((p) => /node|supervisor\.cjs/.test(p.args))).toEqual([]);
+      // Every attached client (these 20 and the earlier tests' logins) is a login's own process.
+      expect(perLogin.filter((p) => /^tmux .*attach-session/.test(p.args)).length).toBe(clients());
+    } finally {
+      for (const login of logins) login.kill('SIGKILL');
+    }
+  });
+
+  it('says to add -it to docker exec instead of tmux\'s "not a terminal"; a window of one\'s own starts with clean dispositions', async () => {
+    const attach = exec(container, ['agentgate', 'attach']);
+    expect(attach.status).toBe(64);
+    expect(attach.stderr).toContain(`docker exec -it`);
+    expect(attach.stderr).not.toContain('open terminal failed');
+    const made = exec(container, ['tmux', 'new-window', '-d', '-t', 'agent:', 'grep -E "^SigIgn" /proc/self/status > /tmp/window-signals; sleep 600']);
+    expect(made.status, made.stderr).toBe(0);
+    await waitFor(() => exec(container, ['cat', '/tmp/window-signals']).stdout.includes('SigIgn'), 'the window wrote its dispositions', 10_000);
+    expect(exec(container, ['cat', '/tmp/window-signals']).stdout).toMatch(/^SigIgn:\s+0{16}$/m);
+  });
+
   it('refuses a wrong key, a password, a command and port forwarding, and logs the failures without keys', async () => {
     const wrongKey = ssh(port, wrong, [], ['true']);
     expect(wrongKey.status).toBe(255);
@@ -154,6 +227,27 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     const again = ssh(port, rw, ['-o', 'StrictHostKeyChecking=yes'], ['true']);
     expect(again.stderr).toContain('commands are refused');
     expect(again.stderr).not.toMatch(/HOST IDENTIFICATION HAS CHANGED/);
+  });
+
+  it('never leaves a login in a window other than the agent\'s: the agent\'s window killed ends the login; a new login reaches the agent', async () => {
+    const ownPort = await freePort();
+    const own = start('ssh-window', [], ownPort);
+    await waitFor(() => docker(['logs', own]).stdout.includes('"msg":"ssh listening"'), 'sshd listening', 30_000);
+    const session = interactive('window-killed', ownPort, rw);
+    await waitFor(() => session.screen().includes('agent-idle pid'), 'attached', 30_000, session.screen);
+    // Someone with docker exec opens a shell window in the agent's session, then kills the agent's window.
+    const shellWindow = exec(own, ['tmux', 'new-window', '-d', '-t', 'agent:', '-P', '-F', '#{window_id}', 'echo a-shell-window; exec bash']).stdout.trim();
+    expect(shellWindow).toMatch(/^@\d+$/);
+    const agentWindow = exec(own, ['tmux', 'display-message', '-p', '-t', 'agent:', '#{window_id}']).stdout.trim();
+    expect(exec(own, ['tmux', 'kill-window', '-t', agentWindow]).status).toBe(0);
+    await waitFor(() => /Connection to 127\.0\.0\.1 closed|closed by remote host/.test(session.screen()), 'the SSH session ended', 20_000, session.screen);
+    expect(session.screen()).not.toContain('a-shell-window');
+    const again = interactive('window-again', ownPort, rw);
+    await waitFor(() => again.screen().includes('agent-idle pid'), 'a new login sees the restarted agent', 30_000, again.screen);
+    expect(again.screen()).not.toContain('a-shell-window');
+    // The agent came back in a new window of its session: the person's window is still there, the server the same.
+    expect(exec(own, ['tmux', 'display-message', '-p', '-t', shellWindow, '#{window_id}']).stdout.trim()).toBe(shellWindow);
+    expect(docker(['logs', own]).stdout).not.toContain('replacing its server');
   });
 
   it('ends SSH sessions when the agent exits under AGENTGATE_SSH_ON_AGENT_EXIT=end; a new login reaches the restarted agent', async () => {

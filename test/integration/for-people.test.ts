@@ -83,6 +83,15 @@ describe('attach', () => {
     expect(await sup.waitForLog('ready')).toMatchObject({ attach: expect.stringMatching(/^docker exec -it \S+ agentgate attach$/) });
   });
 
+  it('says to add -it when it has no terminal (docker exec without -it), with exit code 64', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    await sup.waitForLog('agent started');
+    const run = spawnSync(process.execPath, [BUNDLE, 'attach'], { env: sup.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 10_000 });
+    expect(run.status).toBe(64);
+    expect(run.stderr).toMatch(/^agentgate: attach needs a terminal, and this command has none: give docker exec -it .*: docker exec -it \S+ agentgate attach\n$/);
+    expect(run.stderr).not.toContain('open terminal failed');
+  });
+
   it('attaches read-only: keys typed do not reach the agent', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
     await sup.waitForLog('agent started');

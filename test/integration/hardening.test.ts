@@ -1,7 +1,10 @@
 import { acceptsConnections as listening } from '../helpers/net.js';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SupervisorProcess } from '../helpers/supervisor-process.js';
+import { FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
+
+const DOCKER_DIR = join(FIXTURES, '../../docker');
 
 const fast = { AGENTGATE_BACKOFF_INITIAL_MS: '50', AGENTGATE_BACKOFF_MAX_MS: '50', AGENTGATE_BACKOFF_JITTER: '0', AGENTGATE_CRASH_LOOP_RESTARTS: '1000' };
 let sup: SupervisorProcess;
@@ -53,6 +56,25 @@ describe('hardening', () => {
       expect(signalSet(sup.readWorkspaceFile(file), 'SigBlk')).toBe(0n);
     }
     expect(sup.readWorkspaceFile('.agent-cwd').trim()).toBe(sup.workspace);
+  });
+
+  it('starts windows people open in the agent\'s tmux server, with a command or without, with clean dispositions too', async () => {
+    // The image's PATH has agentgate-shell (tmux's default-shell there); here it comes from the repository.
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', PATH: `${FIXTURES}:${DOCKER_DIR}:/usr/local/bin:/usr/bin:/bin` } });
+    await sup.waitForLog('agent started');
+    const grep = (file: string) => `grep -E "^(SigIgn|SigBlk)" /proc/self/status > ${sup.workspace}/${file}`;
+    // As `docker exec <c> tmux new-window -d -t agent: 'command'`: tmux runs it with its default-shell -c.
+    const withCommand = sup.tmux(['new-window', '-d', '-t', 'agent:', grep('.command-signals')]);
+    expect(withCommand.status, withCommand.stderr).toBe(0);
+    // As `docker exec <c> tmux new-window -d -t agent:` (or Ctrl-b c): a login shell, then what it runs.
+    const made = sup.tmux(['new-window', '-d', '-t', 'agent:', '-P', '-F', '#{pane_id}']);
+    expect(made.status, made.stderr).toBe(0);
+    sup.tmux(['send-keys', '-t', made.stdout.trim(), grep('.window-signals'), 'Enter']);
+    for (const file of ['.command-signals', '.window-signals']) {
+      const status = await waitFor(() => sup.readWorkspaceFile(file) || undefined, `${file} written`, 10_000);
+      expect(signalSet(status, 'SigIgn'), file).toBe(0n);
+      expect(signalSet(status, 'SigBlk'), file).toBe(0n);
+    }
   });
 
   it('runs a command with clean signal dispositions too', async () => {

@@ -11,6 +11,11 @@ describe('sshd configuration', () => {
     }
     expect(sshdConfig({ host: '::', port: 22, hostKeyPath: 'h', authorizedKeysPath: 'k', user: 'u' })).toContain('ListenAddress [::]:22');
   });
+
+  it('lets 64 connections log in at the same moment (sshd\'s default drops those past 10)', () => {
+    const text = sshdConfig({ host: '0.0.0.0', port: 2222, hostKeyPath: '/s/host', authorizedKeysPath: '/t/keys', user: 'agentgate' });
+    expect(text.split('\n')).toContain('MaxStartups 64');
+  });
 });
 
 describe('authorized keys', () => {

@@ -11,6 +11,9 @@ export interface SshdOptions {
   user: string;
 }
 
+/** How many SSH connections may be logging in (before authentication) at the same moment. */
+export const SSH_MAX_STARTUPS = 64;
+
 export function sshdConfig(o: SshdOptions): string {
   return [
     `ListenAddress ${o.host.includes(':') ? `[${o.host}]` : o.host}:${o.port}`,
@@ -38,6 +41,9 @@ export function sshdConfig(o: SshdOptions): string {
     // The files are the supervisor's own, in a tmpfs: sshd's ownership checks of the home do not apply.
     'StrictModes no',
     'MaxAuthTries 3',
+    // sshd's default (10:30:100) drops connections beyond 10 still logging in: a team logging in at once got
+    // "Connection reset by peer". Logins past the handshake are not limited; this bounds only the handshakes.
+    `MaxStartups ${SSH_MAX_STARTUPS}`,
     'LoginGraceTime 20',
     'ClientAliveInterval 30',
     // VERBOSE names each failed login (user, address) without ever printing a key.
