@@ -176,20 +176,20 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     topic: PROMPT,
     defaultText: '`true` when the agent is `claude` (with or without arguments), else `false`',
     meaning:
-      "A restarted Claude continues its conversation: `--resume <session>` (the one its SessionStart hook reported, kept in the state dir), or `--continue`. A resume that fails within 10 s falls back once to a fresh session, with a warning. Only the claude preset knows these flags.",
+      "A restarted Claude continues its conversation: `--resume <id>` (the session id its SessionStart hook reported, kept in the state dir; only a UUID, Claude's own form, is kept), or `--continue`. A resumed run that ends within 10 s, with any exit code, 0 included, falls back once to a fresh session, with a warning. Only the claude preset knows these flags.",
   },
   PROMPT: {
     section: 'agent',
     topic: PROMPT,
     defaultText: '(none)',
     meaning:
-      "A first prompt for the agent: given as the last argument of its command line (for Claude: `claude '<prompt>'`) on its first start only, never on a restart, and not again for a container re-created on the same state volume (a hash, never the text, is kept in the state dir). Never logged, and never shown in an error.",
+      'A first prompt for the agent, **typed into its session** as a person pasting it would, once the agent is ready; never put on its command line, so a prompt that starts with `-` (`--version`, a Markdown list `- fix ...`) is a prompt, not an option. Given once: when a run takes it, never again on a restart, and not again for a container re-created on the same state volume (a hash, never the text, is kept in the state dir). Its text is never logged, never in an event, never in `ps` and never shown in an error. See [The first prompt](features.md#the-first-prompt-typed-never-on-the-command-line).',
   },
   PROMPT_FILE: {
     section: 'agent',
     topic: PROMPT,
     defaultText: '(none)',
-    meaning: 'The same, read from a file (a mounted file or a compose secret); only one of the two.',
+    meaning: 'The same, read from a file at start (a mounted file or a compose secret; a file that cannot be read fails the start, 69); only one of the two.',
   },
   EGRESS_SELFTEST: {
     section: 'agent',
