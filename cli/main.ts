@@ -20,12 +20,12 @@ const USAGE = `usage: agentgate <command> [args]
 ${UP_USAGE}
 agentgate ls [--json]                  every agent on the engine, most urgent first
 agentgate attach NAME [--read-only]    the agent's session in this terminal (detach: Ctrl-b d)
-agentgate logs NAME [-f] [--json]      the supervisor's log
+agentgate logs NAME [-f] [--json] [--tail N]  the supervisor's log
 agentgate status NAME                  its health report
 agentgate exec NAME -- CMD...          one command in its container (exit code passed through)
 agentgate stop NAME | start NAME       stop gracefully | start and wait until healthy
 agentgate rm NAME [--volumes]          remove it (its state volume only with --volumes)
-agentgate prune [--volumes]            remove every stopped agent
+agentgate prune [--volumes]            remove every stopped agent that up made
 agentgate version | help
 exit codes: 0 done, 1 failed (the message says why), 2 usage, 69 no Docker engine, 70 a bug, 130 interrupted`;
 

@@ -1,7 +1,7 @@
 import { type HostContext, say } from '../context.js';
 import { findAgent } from '../engine/agents.js';
 import { removeEgressIfUnused } from '../engine/egress.js';
-import { CLI_EXIT } from '../errors.js';
+import { CLI_EXIT, CliError } from '../errors.js';
 import { oneName } from './one-name.js';
 
 /** `agentgate rm NAME [--volumes]`: removes the agent's container; its state volume only with --volumes. */
@@ -13,7 +13,9 @@ export async function rm(context: HostContext, args: readonly string[]): Promise
   if (agent.running) await docker.getContainer(agent.id).stop().catch(() => undefined);
   await docker.getContainer(agent.id).remove({ force: true });
   if (values.volumes && agent.stateVolume) {
-    await docker.getVolume(agent.stateVolume).remove();
+    await docker.getVolume(agent.stateVolume).remove().catch((error: Error) => {
+      throw new CliError(`${agent.name} removed, but its state volume ${agent.stateVolume} was not: ${error.message}`, 1, `remove it when nothing uses it: docker volume rm ${agent.stateVolume}`);
+    });
     say(context, `${agent.name} removed, with its state volume ${agent.stateVolume} (its login and conversations are gone)`);
   } else {
     say(context, `${agent.name} removed; its state volume ${agent.stateVolume ?? '(none)'} is kept (agentgate rm --volumes removes it too)`);

@@ -73,6 +73,8 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     AGENTGATE_GIT_NAME: git.name,
     AGENTGATE_GIT_EMAIL: git.email,
   });
+  if (values.allow && !values.egress) throw new UsageError('up --allow needs --egress (the list is the egress proxy\'s)');
+  if (values.egress && values.network) throw new UsageError('up --egress and --network: the agent behind the proxy joins the proxy\'s network only; give one of them');
   const docker = await context.engine();
   const image = values.image ?? 'agentgate/agent:latest';
 
@@ -88,8 +90,6 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     targets = dirs.map((d) => ({ name: d.name, workspace: { kind: 'bind', path: d.path }, ...ownerOf(d.path, context) }));
   }
   if ((await ensureImage(docker, { image, repoRoot: context.repoRoot, env: context.env, progress })) === 'built') progress(`built ${image}`);
-  if (values.allow && !values.egress) throw new UsageError('up --allow needs --egress (the list is the egress proxy\'s)');
-  if (values.egress && values.network) throw new UsageError('up --egress and --network: the agent behind the proxy joins the proxy\'s network only; give one of them');
   const allow = (values.allow ?? []).flatMap((a) => a.split(',')).map((h) => h.trim()).filter(Boolean);
   if (values.egress) await ensureEgress(docker, { image, allow, progress });
 
