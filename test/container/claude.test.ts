@@ -151,8 +151,15 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     await waitFor(() => (answerOffer(), states(container).includes('permission')), 'permission needed', 60_000, screen);
     const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
     expect(report.agentState.state).toBe('permission');
-    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // the first choice: yes
-    await waitFor(() => states(container).slice(states(container).lastIndexOf('permission')).includes('waiting'), 'the turn ends', 60_000, screen);
+    // The first choice: yes. Claude reports the request (its Notification hook) as it draws the dialog, which may
+    // not take keys yet: a person presses again while the dialog is still there, and so does the test.
+    let pressedAtMs = 0;
+    const answerDialog = () => {
+      if (Date.now() - pressedAtMs < 2000 || !exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('Do you want to proceed?')) return;
+      pressedAtMs = Date.now();
+      exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
+    };
+    await waitFor(() => (answerDialog(), states(container).slice(states(container).lastIndexOf('permission')).includes('waiting')), 'the turn ends', 60_000, screen);
     expect(exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status).toBe(0);
   });
 });
