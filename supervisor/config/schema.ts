@@ -60,6 +60,8 @@ export const envSchema = z.object({
   PROXY_HOST: z._default(z.string().check(z.regex(NO_SPACES, 'a host name or IP address, without spaces')), '0.0.0.0'),
   PROXY_PORT: integer(1, 65_535, 3128),
   EGRESS_ALLOW: z.optional(z.string()),
+  CREDENTIAL_PORT: integer(1, 65_535, 3129),
+  CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), 'https://api.anthropic.com'),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),
   EGRESS_PROBE: z._default(z.string().check(z.regex(/^[^\s:]+:\d{1,5}$/, 'host:port')), '1.1.1.1:443'),
   EGRESS_ALLOW_FILE: absolutePath('/etc/agentgate/egress-allow'),

@@ -214,6 +214,17 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     meaning:
       'Allowed destinations: `host`, `host:port`, `*.domain` (subdomains, not the domain itself) or an IP address (`10.0.0.5:8080`, `[fd00::5]:443`), separated by commas, spaces or lines.',
   },
+  CREDENTIAL_PORT: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning:
+      "The proxy's credential endpoint (plain HTTP, for the internal network only): the agent's `ANTHROPIC_BASE_URL` points here, and each request is forwarded to `AGENTGATE_CREDENTIAL_UPSTREAM` with the agent's placeholder swapped for the `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN` the proxy holds.",
+  },
+  CREDENTIAL_UPSTREAM: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: 'The one host the credential endpoint forwards to, and so the only host that ever receives the real credential.',
+  },
   EGRESS_ALLOW_FILE: {
     section: 'proxy',
     topic: PROXY,
@@ -237,8 +248,8 @@ export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_IMAGE', defaultText: '`agentgate/agent:latest`', meaning: 'The image compose and the stack run (`make ... IMAGE=` sets it).' },
   { name: 'AGENTGATE_NAME', defaultText: '(none)', meaning: 'Known to the supervisor so that it is not reported as a misspelling; the Makefile takes the project name from `NAME=` instead.' },
   { name: 'CLAUDE_CREDENTIALS_FILE', defaultText: '(none)', meaning: 'A credentials file (e.g. `~/.claude/.credentials.json`) given to the agent as a compose secret.' },
-  { name: 'ANTHROPIC_API_KEY', defaultText: '(none)', meaning: 'Passed through to the agent when set in your shell; never logged.' },
-  { name: 'CLAUDE_CODE_OAUTH_TOKEN', defaultText: '(none)', meaning: 'The same, for a Claude subscription token.' },
+  { name: 'ANTHROPIC_API_KEY', defaultText: '(none)', meaning: 'Passed through to the agent when set in your shell; never logged. With `compose/egress.yaml` it goes to the proxy only, and the agent gets a placeholder.' },
+  { name: 'CLAUDE_CODE_OAUTH_TOKEN', defaultText: '(none)', meaning: 'The same, for a Claude subscription token (with `compose/egress.yaml`, the proxy holds it too).' },
   { name: 'AGENTGATE_SSH_KEYS', defaultText: '(required by `compose/ssh.yaml`)', meaning: 'The public key file whose keys may log in over SSH.' },
   { name: 'AGENTGATE_SSH_BIND', defaultText: '`127.0.0.1`', meaning: "`compose/ssh.yaml`: the host address SSH is published on (the host's loopback only by default)." },
   { name: 'AGENTGATE_SSH_PUBLISH', defaultText: '`2222`', meaning: '`compose/ssh.yaml`: the host port SSH is published on.' },
