@@ -63,6 +63,7 @@ export const envSchema = z.object({
   CREDENTIAL_PORT: integer(1, 65_535, 3129),
   CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), 'https://api.anthropic.com'),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),
+  CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3129'))),
   EGRESS_PROBE: z._default(z.string().check(z.regex(/^[^\s:]+:\d{1,5}$/, 'host:port')), '1.1.1.1:443'),
   EGRESS_ALLOW_FILE: absolutePath('/etc/agentgate/egress-allow'),
   RECORD: z._default(z.stringbool(), false),

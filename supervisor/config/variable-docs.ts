@@ -197,6 +197,13 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     meaning:
       '`on`: check the isolation in the background and report it in health; `strict`: before the agent starts, failing the start (69). `compose/egress.yaml` sets `on`. See [Egress proxy](features.md#egress-proxy).',
   },
+  CREDENTIAL_URL: {
+    section: 'agent',
+    topic: EGRESS,
+    defaultText: '(none; `compose/egress.yaml`: `http://egress:3129`)',
+    meaning:
+      "The egress proxy's credential endpoint. When the agent holds the placeholder instead of `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`, the supervisor points Claude's `ANTHROPIC_BASE_URL` here (and past `HTTP_PROXY`), and the proxy attaches the real credential. See [Egress proxy](features.md#egress-proxy).",
+  },
   EGRESS_PROBE: { section: 'agent', topic: EGRESS, meaning: 'An address outside the allowlist that the agent must not reach directly.' },
   PROJECT_DIR: {
     section: 'agent',
@@ -271,6 +278,7 @@ export const AGENT_VARIABLES: readonly OtherVariable[] = [
 export const READ_VARIABLES: readonly OtherVariable[] = [
   { name: 'ANTHROPIC_AUTH_TOKEN', defaultText: '(none)', meaning: 'With `ANTHROPIC_API_KEY` and `CLAUDE_CODE_OAUTH_TOKEN`: any of them counts as a credential, so the supervisor does not report `needs login`.' },
   { name: 'HTTPS_PROXY', defaultText: '(none)', meaning: 'The proxy the egress self-test expects to answer (or `https_proxy`); `compose/egress.yaml` sets it with `HTTP_PROXY` and `NO_PROXY`.' },
+  { name: 'no_proxy', defaultText: '(none)', meaning: 'With `NO_PROXY`: when the agent holds a placeholder credential, the supervisor adds the credential endpoint\'s host to both, so Claude reaches it straight.' },
   { name: 'CLAUDE_CONFIG_DIR', defaultText: 'the state dir', meaning: "Claude's configuration directory, given to the agent; set it only to move it away from `AGENTGATE_STATE_DIR`." },
   { name: 'HOME', defaultText: '`/home/agentgate`', meaning: "The agent's home (a tmpfs in compose); when it is read-only, git's global config moves to a writable `GIT_CONFIG_GLOBAL`." },
   { name: 'GIT_CONFIG_GLOBAL', defaultText: '`$HOME/.gitconfig`', meaning: "git's global config, where the supervisor writes `safe.directory` and the git name and email." },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER } from '../../supervisor/agents/claude/credential-placeholder.js';
+import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER, placeholderApiEnv } from '../../supervisor/agents/claude/credential-placeholder.js';
 import { swapCredential } from '../../supervisor/features/egress/credential-endpoint.js';
 
 const held = { apiKey: 'real-key', oauthToken: 'real-token' };
@@ -17,5 +17,21 @@ describe('swapCredential', () => {
   });
   it('refuses a placeholder it holds nothing for', () => {
     expect(swapCredential({ authorization: `Bearer ${OAUTH_TOKEN_PLACEHOLDER}` }, { apiKey: 'k', oauthToken: null }, 'h')).toBeNull();
+  });
+});
+
+describe('placeholderApiEnv', () => {
+  const url = new URL('http://egress:3129');
+  it('points Claude at the credential endpoint, past the proxy, when it holds a placeholder', () => {
+    expect(placeholderApiEnv(url, { ANTHROPIC_API_KEY: API_KEY_PLACEHOLDER, NO_PROXY: 'localhost,127.0.0.1' })).toEqual({
+      ANTHROPIC_BASE_URL: 'http://egress:3129',
+      NO_PROXY: 'localhost,127.0.0.1,egress',
+      no_proxy: 'egress',
+    });
+    expect(placeholderApiEnv(url, { CLAUDE_CODE_OAUTH_TOKEN: OAUTH_TOKEN_PLACEHOLDER })).toMatchObject({ ANTHROPIC_BASE_URL: 'http://egress:3129' });
+  });
+  it('changes nothing for a credential of the agent’s own, or without an endpoint', () => {
+    expect(placeholderApiEnv(url, { ANTHROPIC_API_KEY: 'sk-ant-real' })).toEqual({});
+    expect(placeholderApiEnv(null, { ANTHROPIC_API_KEY: API_KEY_PLACEHOLDER })).toEqual({});
   });
 });

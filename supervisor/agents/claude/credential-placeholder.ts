@@ -40,3 +40,19 @@ export function approvePlaceholderKey(configDir: string): boolean {
     return false;
   }
 }
+
+/** The agent holds a placeholder rather than a credential of its own. */
+export function holdsPlaceholder(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.ANTHROPIC_API_KEY === API_KEY_PLACEHOLDER || env.CLAUDE_CODE_OAUTH_TOKEN === OAUTH_TOKEN_PLACEHOLDER;
+}
+
+/**
+ * With a placeholder, Claude's API requests go to the proxy's credential endpoint, straight and not through
+ * HTTP_PROXY (the allowlisting proxy does not list its own endpoint): ANTHROPIC_BASE_URL, and the endpoint's
+ * host added to NO_PROXY. Without one (a login of the agent's own), nothing changes.
+ */
+export function placeholderApiEnv(credentialUrl: URL | null, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  if (credentialUrl === null || !holdsPlaceholder(env)) return {};
+  const bypass = (list: string | undefined) => [...(list ?? '').split(','), credentialUrl.hostname].map((h) => h.trim()).filter((h, i, all) => h !== '' && all.indexOf(h) === i).join(',');
+  return { ANTHROPIC_BASE_URL: credentialUrl.origin, NO_PROXY: bypass(env.NO_PROXY), no_proxy: bypass(env.no_proxy) };
+}

@@ -1,6 +1,6 @@
 import type { Config } from '../../config/load-config.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
-import { API_KEY_PLACEHOLDER, approvePlaceholderKey } from './credential-placeholder.js';
+import { API_KEY_PLACEHOLDER, approvePlaceholderKey, placeholderApiEnv } from './credential-placeholder.js';
 import { claudeHasCredentials, loginHint } from './login.js';
 import { ResumePolicy } from './resume-policy.js';
 import { SessionRecord } from './session-record.js';
@@ -43,7 +43,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
       const stateEnv = claudeStateEnv(stateDir, env);
       // The egress proxy holds the real key: settle Claude's "use this API key?" question for the placeholder.
       if (env.ANTHROPIC_API_KEY === API_KEY_PLACEHOLDER) approvePlaceholderKey(stateEnv.CLAUDE_CONFIG_DIR as string);
-      return stateEnv;
+      return { ...stateEnv, ...placeholderApiEnv(config.credentialUrl, env) };
     },
     startArgs: () => (resume ? resume.argsForStart(record.read(), false) : []),
     needsLogin: (env) => !claudeHasCredentials(env, stateDir),
