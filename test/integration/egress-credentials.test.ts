@@ -100,6 +100,18 @@ describe('agentgate proxy: credentials the agent never holds', () => {
     expect(other.requests.map((q) => q.apiKey)).toEqual([API_KEY_PLACEHOLDER]);
   });
 
+  it('logs each allowed connection when it ends (host, port, bytes, duration) and ranks the last hour’s hosts in its health', async () => {
+    await waitFor(() => events('egress connection').length > 0, 'the connection in the log', 5000, () => output);
+    const line = events('egress connection').at(-1);
+    expect(line).toMatchObject({ host: '127.0.0.1', port: other.port, method: 'POST', credential: 'none' });
+    expect(line?.bytesIn).toBeGreaterThan(0);
+    expect(line?.bytesOut).toBeGreaterThan(0);
+    expect(line?.durationMs).toBeGreaterThanOrEqual(0);
+    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number }> };
+    // The credential endpoint's two forwarded requests (the refused one is not a connection), the other host's one.
+    expect(body.topHostsLastHour).toEqual([{ host: '127.0.0.1', connections: 3 }]);
+  });
+
   it('names the credential it holds in its health and never writes its value', async () => {
     const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { credentials: { held: string[]; forwarded: number } };
     expect(body.credentials.held).toEqual(['api-key']);

@@ -1,6 +1,7 @@
 import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../../log/logger.js';
+import type { EgressAudit } from './egress-audit.js';
 import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER } from '../../agents/claude/credential-placeholder.js';
 
 /** The real credentials, read by the proxy from its own environment; the agent never has them. */
@@ -55,6 +56,7 @@ export class CredentialEndpoint {
     private readonly upstream: URL,
     private readonly held: HeldCredentials,
     private readonly log: Logger,
+    private readonly audit: EgressAudit | null = null,
   ) {
     this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
@@ -94,6 +96,7 @@ export class CredentialEndpoint {
       res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN for the proxy)' } })}\n`);
       return;
     }
+    this.audit?.countHost(this.upstream.hostname);
     const base = this.upstream.pathname.replace(/\/$/, '');
     const send = this.upstream.protocol === 'https:' ? httpsRequest : httpRequest;
     let bytesUp = 0;

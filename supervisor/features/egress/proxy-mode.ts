@@ -27,7 +27,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const held = { apiKey: env.ANTHROPIC_API_KEY || null, oauthToken: env.CLAUDE_CODE_OAUTH_TOKEN || null };
-  const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, log.child({ component: 'credentials' }));
+  const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, log.child({ component: 'credentials' }), proxy.audit);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
   const health = await serveProxyHealth(config.health, () => ({
@@ -36,6 +36,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
     rules: proxy.ruleCount,
     ...proxy.counts,
     credentials: { held: credentials.kinds, ...credentials.counts },
+    topHostsLastHour: proxy.audit.topHosts(),
   }));
   const reload = (why: string) => {
     const next = readRules(config);
