@@ -12,7 +12,7 @@ export async function runProxy(runtime: Runtime, config: Config, log: Logger): P
   // The proxy's code is its own bundle beside this one (dist/egress-proxy.cjs, /opt/agentgate in the image).
   const bundle = join(runtime.bundleDir, 'egress-proxy.cjs');
   const { startProxyMode } = createRequire(bundle)(bundle) as { startProxyMode: typeof StartProxyMode };
-  const proxy = await startProxyMode(config, log);
+  const proxy = await startProxyMode(config, log, runtime.env);
   // SIGHUP reloads here (the convention of daemons like nginx), so it is not a stop signal.
   const onHangup = () => proxy.reload('SIGHUP');
   runtime.signals.on('SIGHUP', onHangup);

@@ -45,8 +45,10 @@ export interface Config {
   record: { dir: string; maxBytes: number } | null;
   /** The agent's start-time check of its egress isolation (compose/egress.yaml turns it on). */
   egressSelfTest: { mode: 'off' | 'on' | 'strict'; probe: { host: string; port: number } };
+  /** The egress proxy's credential endpoint, where an agent holding a placeholder credential sends its API requests. */
+  credentialUrl: URL | null;
   /** `agentgate proxy`: where it listens and its allowlist (inline, and a file re-read on reload). */
-  proxy: { host: string; port: number; allow: string | null; allowFile: string };
+  proxy: { host: string; port: number; allow: string | null; allowFile: string; credentialPort: number; credentialUpstream: URL };
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
   idleMs: number;
   /** Where state changes that need a person are posted, and the secret that signs them. */
@@ -101,8 +103,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     onStartError: c.ON_START_ERROR,
     projectDir: c.PROJECT_DIR ?? null,
     idleMs: c.IDLE_MS,
+    credentialUrl: c.CREDENTIAL_URL === undefined ? null : new URL(c.CREDENTIAL_URL),
     egressSelfTest: { mode: c.EGRESS_SELFTEST, probe: { host: c.EGRESS_PROBE.split(':')[0] as string, port: Number(c.EGRESS_PROBE.split(':')[1]) } },
-    proxy: { host: c.PROXY_HOST, port: c.PROXY_PORT, allow: c.EGRESS_ALLOW ?? null, allowFile: c.EGRESS_ALLOW_FILE },
+    proxy: { host: c.PROXY_HOST, port: c.PROXY_PORT, allow: c.EGRESS_ALLOW ?? null, allowFile: c.EGRESS_ALLOW_FILE, credentialPort: c.CREDENTIAL_PORT, credentialUpstream: new URL(c.CREDENTIAL_UPSTREAM) },
     transcript: c.TRANSCRIPT,
     record: c.RECORD ? { dir: `${c.STATE_DIR}/agentgate-recordings`, maxBytes: c.RECORD_MAX_MB * 1024 * 1024 } : null,
     ssh:

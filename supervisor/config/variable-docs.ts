@@ -197,6 +197,13 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     meaning:
       '`on`: check the isolation in the background and report it in health; `strict`: before the agent starts, failing the start (69). `compose/egress.yaml` sets `on`. See [Egress proxy](features.md#egress-proxy).',
   },
+  CREDENTIAL_URL: {
+    section: 'agent',
+    topic: EGRESS,
+    defaultText: '(none; `compose/egress.yaml`: `http://egress:3129`)',
+    meaning:
+      "The egress proxy's credential endpoint. When the agent holds the placeholder instead of `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`, the supervisor points Claude's `ANTHROPIC_BASE_URL` here (and past `HTTP_PROXY`), and the proxy attaches the real credential. See [Egress proxy](features.md#egress-proxy).",
+  },
   EGRESS_PROBE: { section: 'agent', topic: EGRESS, meaning: 'An address outside the allowlist that the agent must not reach directly.' },
   PROJECT_DIR: {
     section: 'agent',
@@ -213,6 +220,17 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     defaultText: "(none: Claude Code's hosts, listed above)",
     meaning:
       'Allowed destinations: `host`, `host:port`, `*.domain` (subdomains, not the domain itself) or an IP address (`10.0.0.5:8080`, `[fd00::5]:443`), separated by commas, spaces or lines.',
+  },
+  CREDENTIAL_PORT: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning:
+      "The proxy's credential endpoint (plain HTTP, for the internal network only): the agent's `ANTHROPIC_BASE_URL` points here, and each request is forwarded to `AGENTGATE_CREDENTIAL_UPSTREAM` with the agent's placeholder swapped for the `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN` the proxy holds.",
+  },
+  CREDENTIAL_UPSTREAM: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: 'The one host the credential endpoint forwards to, and so the only host that ever receives the real credential.',
   },
   EGRESS_ALLOW_FILE: {
     section: 'proxy',
@@ -237,8 +255,8 @@ export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_IMAGE', defaultText: '`agentgate/agent:latest`', meaning: 'The image compose and the stack run (`make ... IMAGE=` sets it).' },
   { name: 'AGENTGATE_NAME', defaultText: '(none)', meaning: 'Known to the supervisor so that it is not reported as a misspelling; the Makefile takes the project name from `NAME=` instead.' },
   { name: 'CLAUDE_CREDENTIALS_FILE', defaultText: '(none)', meaning: 'A credentials file (e.g. `~/.claude/.credentials.json`) given to the agent as a compose secret.' },
-  { name: 'ANTHROPIC_API_KEY', defaultText: '(none)', meaning: 'Passed through to the agent when set in your shell; never logged.' },
-  { name: 'CLAUDE_CODE_OAUTH_TOKEN', defaultText: '(none)', meaning: 'The same, for a Claude subscription token.' },
+  { name: 'ANTHROPIC_API_KEY', defaultText: '(none)', meaning: 'Passed through to the agent when set in your shell; never logged. With `compose/egress.yaml` it goes to the proxy only, and the agent gets a placeholder.' },
+  { name: 'CLAUDE_CODE_OAUTH_TOKEN', defaultText: '(none)', meaning: 'The same, for a Claude subscription token (with `compose/egress.yaml`, the proxy holds it too).' },
   { name: 'AGENTGATE_SSH_KEYS', defaultText: '(required by `compose/ssh.yaml`)', meaning: 'The public key file whose keys may log in over SSH.' },
   { name: 'AGENTGATE_SSH_BIND', defaultText: '`127.0.0.1`', meaning: "`compose/ssh.yaml`: the host address SSH is published on (the host's loopback only by default)." },
   { name: 'AGENTGATE_SSH_PUBLISH', defaultText: '`2222`', meaning: '`compose/ssh.yaml`: the host port SSH is published on.' },
@@ -262,6 +280,7 @@ export const AGENT_VARIABLES: readonly OtherVariable[] = [
 export const READ_VARIABLES: readonly OtherVariable[] = [
   { name: 'ANTHROPIC_AUTH_TOKEN', defaultText: '(none)', meaning: 'With `ANTHROPIC_API_KEY` and `CLAUDE_CODE_OAUTH_TOKEN`: any of them counts as a credential, so the supervisor does not report `needs login`.' },
   { name: 'HTTPS_PROXY', defaultText: '(none)', meaning: 'The proxy the egress self-test expects to answer (or `https_proxy`); `compose/egress.yaml` sets it with `HTTP_PROXY` and `NO_PROXY`.' },
+  { name: 'no_proxy', defaultText: '(none)', meaning: 'With `NO_PROXY`: when the agent holds a placeholder credential, the supervisor adds the credential endpoint\'s host to both, so Claude reaches it straight.' },
   { name: 'CLAUDE_CONFIG_DIR', defaultText: 'the state dir', meaning: "Claude's configuration directory, given to the agent; set it only to move it away from `AGENTGATE_STATE_DIR`." },
   { name: 'HOME', defaultText: '`/home/agentgate`', meaning: "The agent's home (a tmpfs in compose); when it is read-only, git's global config moves to a writable `GIT_CONFIG_GLOBAL`." },
   { name: 'GIT_CONFIG_GLOBAL', defaultText: '`$HOME/.gitconfig`', meaning: "git's global config, where the supervisor writes `safe.directory` and the git name and email." },

@@ -103,7 +103,8 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
       expect(agent.startupProbe.exec.command, owner).toEqual(['agentgate', 'health', '--live']);
       expect(agent.readinessProbe.exec.command, owner).toEqual(['agentgate', 'health']);
       expect(spec.volumes.filter((v: PodSpec) => v.emptyDir).map((v: PodSpec) => v.name), owner).toEqual(['tmp', 'home']);
-      expect(agent.env, owner).toContainEqual({ name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-credentials', key: 'ANTHROPIC_API_KEY', optional: true } } });
+      // With the egress proxy (on here), the proxy holds the key and the agent a placeholder (issue 21).
+      expect(agent.env, owner).toContainEqual({ name: 'ANTHROPIC_API_KEY', value: 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key' });
     }
     const grace = Object.fromEntries(byKind(manifests, 'StatefulSet').map((s) => [s.metadata.name, s.spec.template.spec.terminationGracePeriodSeconds]));
     expect(grace).toEqual({ 'team-agentgate-agent-main': 10, 'team-agentgate-agent-docs': 13 });
@@ -121,7 +122,8 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     expect(policy?.spec.egress).toEqual([
       {
         to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'agentgate-agent', 'app.kubernetes.io/instance': 'team', 'app.kubernetes.io/component': 'egress-proxy' } } }],
-        ports: [{ port: 3128, protocol: 'TCP' }],
+        // 3129: the credential endpoint, since the proxy holds the API key (egress.holdCredentials).
+        ports: [{ port: 3128, protocol: 'TCP' }, { port: 3129, protocol: 'TCP' }],
       },
     ]);
     expect(policy?.spec.ingress).toEqual([{ ports: [{ port: 2222, protocol: 'TCP' }] }]);
@@ -138,6 +140,37 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     const template = nth(manifests, 'SandboxTemplate');
     expect(template.spec.networkPolicy.egress).toEqual(policy?.spec.egress);
     expect(template.spec.podTemplate.spec).toEqual(spec);
+  });
+
+  it('with the egress proxy, no agent pod spec refers to the API key: the proxy holds it, the agent a placeholder', () => {
+    const placeholder = 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key';
+    // What refers to the key: an env var from the Secret's key, or a volume that mounts the whole Secret.
+    const refersToKey = (spec: PodSpec) => {
+      const text = JSON.stringify(spec);
+      const wholeSecret = (spec.volumes ?? []).some((v: any) => v.secret?.secretName === 'team-agentgate-agent-credentials' && !v.secret.items);
+      return text.includes('"key":"ANTHROPIC_API_KEY"') || text.includes('envFrom') || wholeSecret;
+    };
+    for (const existing of [[], ['credentials.existingSecret=team-agentgate-agent-credentials']]) {
+      const manifests = renderChart('team', [...EVERYTHING, ...existing]);
+      const agents = podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'));
+      expect(agents.map((a) => a.owner.split('/')[0]).sort()).toEqual(['SandboxTemplate', 'SandboxTemplate', 'StatefulSet', 'StatefulSet']);
+      for (const { owner, spec } of agents) {
+        expect(refersToKey(spec), owner).toBe(false);
+        const env = spec.containers[0].env as Array<{ name: string; value?: string }>;
+        expect(env.find((e) => e.name === 'ANTHROPIC_API_KEY')?.value, owner).toBe(placeholder);
+        expect(env, owner).toContainEqual({ name: 'AGENTGATE_CREDENTIAL_URL', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3129' });
+        // The credentials file (a login of Claude's own) is still mounted, alone.
+        expect(spec.volumes.find((v: any) => v.name === 'credentials').secret.items).toEqual([{ key: 'claude_credentials', path: 'claude_credentials' }]);
+      }
+      const proxy = nth(manifests, 'Deployment').spec.template.spec.containers[0];
+      expect(proxy.env).toContainEqual({ name: 'ANTHROPIC_API_KEY', valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-credentials', key: 'ANTHROPIC_API_KEY', optional: true } } });
+      expect(proxy.ports).toContainEqual({ name: 'credentials', containerPort: 3129, protocol: 'TCP' });
+    }
+    // Controls: without the proxy, or with egress.holdCredentials=false, the agent gets the key itself as before.
+    for (const sets of [['credentials.apiKey=sk-ant-test-not-a-key'], [...EVERYTHING, 'egress.holdCredentials=false']]) {
+      const agent = podSpecs(renderChart('team', sets)).find((p) => p.owner.startsWith('StatefulSet/'));
+      expect(agent && refersToKey(agent.spec)).toBe(true);
+    }
   });
 
   it('without the proxy or SSH, lets nothing in and leaves egress to the cluster', () => {

@@ -5,6 +5,9 @@ export interface MockRequest {
   body: any;
   /** The address the request came from (the proxy's, when the client went through one). */
   from: string;
+  /** The credential headers it carried, to see what the egress proxy's credential endpoint attached. */
+  apiKey: string | undefined;
+  authorization: string | undefined;
 }
 
 /**
@@ -36,7 +39,7 @@ export class MockAnthropic {
         } catch {
           // not JSON: recorded as empty
         }
-        this.requests.push({ path: req.url ?? '', body, from: req.socket.remoteAddress ?? '' });
+        this.requests.push({ path: req.url ?? '', body, from: req.socket.remoteAddress ?? '', apiKey: req.headers['x-api-key'] as string | undefined, authorization: req.headers.authorization });
         if (!(req.url ?? '').startsWith('/v1/messages') || req.method !== 'POST') {
           res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
           return;

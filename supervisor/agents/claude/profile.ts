@@ -2,6 +2,7 @@ import type { Config } from '../../config/load-config.js';
 import type { Logger } from '../../log/logger.js';
 import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
+import { API_KEY_PLACEHOLDER, approvePlaceholderKey, placeholderApiEnv } from './credential-placeholder.js';
 import { claudeHasCredentials, loginHint } from './login.js';
 import { ResumePolicy } from './resume-policy.js';
 import { SessionRecord, isSessionId } from './session-record.js';
@@ -40,7 +41,12 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
     name: 'claude',
     hooks: true,
     memoryFloorBytes: CLAUDE_MEMORY_FLOOR_BYTES,
-    agentEnv: (_config, env) => claudeStateEnv(stateDir, env),
+    agentEnv: (_config, env) => {
+      const stateEnv = claudeStateEnv(stateDir, env);
+      // The egress proxy holds the real key: settle Claude's "use this API key?" question for the placeholder.
+      if (env.ANTHROPIC_API_KEY === API_KEY_PLACEHOLDER) approvePlaceholderKey(stateEnv.CLAUDE_CONFIG_DIR as string);
+      return { ...stateEnv, ...placeholderApiEnv(config.credentialUrl, env) };
+    },
     startArgs: () => (resume ? resume.argsForStart(record.read(), false) : []),
     needsLogin: (env) => !claudeHasCredentials(env, stateDir),
     loginHint,

@@ -3,6 +3,7 @@ import { type LookupAddress } from 'node:dns';
 import { Server as ProxyServer, RequestError } from 'proxy-chain';
 import type { Logger } from '../../log/logger.js';
 import { type AllowRule, classifyAddress, matchRule } from './allowlist.js';
+import { type ConnectionBytes, EgressAudit } from './egress-audit.js';
 
 export interface EgressCounts {
   allowed: number;
@@ -22,6 +23,8 @@ export interface EgressCounts {
  */
 export class EgressProxy {
   readonly counts: EgressCounts = { allowed: 0, denied: 0, upstreamFailed: 0 };
+  /** Allowed connections: each logged when it closes, and the last hour's top hosts. */
+  readonly audit = new EgressAudit();
   private rules: AllowRule[];
   private server: ProxyServer | null = null;
 
@@ -43,7 +46,21 @@ export class EgressProxy {
   }
 
   async listen(host: string, port: number): Promise<number> {
-    const server = new ProxyServer({ host, port, verbose: false, prepareRequestFunction: (opts) => this.decide(opts.hostname, opts.port, opts.request.method ?? 'GET') });
+    const server = new ProxyServer({
+      host,
+      port,
+      verbose: false,
+      prepareRequestFunction: async (opts) => {
+        const decision = await this.decide(opts.hostname, opts.port, opts.request.method ?? 'GET');
+        this.audit.opened(opts.connectionId, opts.hostname, opts.port, opts.request.method ?? 'GET');
+        return decision;
+      },
+    });
+    // Like a denial, each allowed connection is one line: where, how much each way, how long.
+    server.on('connectionClosed', ({ connectionId, stats }: { connectionId: number; stats?: ConnectionBytes }) => {
+      const entry = this.audit.closed(connectionId, stats);
+      if (entry) this.log.info(entry, 'egress connection');
+    });
     this.server = server;
     await server.listen();
     return server.port;

@@ -1,6 +1,7 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { forComponent } from '../../log/component.js';
 import { type Server, createServer } from 'node:http';
+import { CredentialEndpoint } from './credential-endpoint.js';
 import { EgressProxy } from './egress-proxy.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
@@ -17,15 +18,27 @@ export interface ProxyMode {
 /**
  * `agentgate proxy`: the allowlisting egress proxy on AGENTGATE_PROXY_PORT, and its health (counts of allowed
  * and denied requests) on the health port. The list is AGENTGATE_EGRESS_ALLOW plus the file's entries; with
- * neither, the default agent's own hosts.
+ * neither, the default agent's own hosts. Beside it, the credential endpoint on AGENTGATE_CREDENTIAL_PORT, which
+ * holds the API key or OAuth token from the proxy's own environment so that the agent never holds them.
  */
-export async function startProxyMode(config: Config, log: Logger): Promise<ProxyMode> {
+export async function startProxyMode(config: Config, log: Logger, env: Readonly<Record<string, string | undefined>>): Promise<ProxyMode> {
   const initial = readRules(config);
   if (initial.problems.length > 0) throw new ConfigError(initial.problems.map((p) => `AGENTGATE_EGRESS_ALLOW / ${config.proxy.allowFile}: ${p}`));
   const proxy = new EgressProxy(initial.rules, forComponent(log, 'proxy'));
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
-  const health = await serveProxyHealth(config.health, () => ({ status: 'ok', mode: 'proxy', rules: proxy.ruleCount, ...proxy.counts }));
+  const held = { apiKey: env.ANTHROPIC_API_KEY || null, oauthToken: env.CLAUDE_CODE_OAUTH_TOKEN || null };
+  const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, log.child({ component: 'credentials' }), proxy.audit);
+  const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
+  log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
+  const health = await serveProxyHealth(config.health, () => ({
+    status: 'ok',
+    mode: 'proxy',
+    rules: proxy.ruleCount,
+    ...proxy.counts,
+    credentials: { held: credentials.kinds, ...credentials.counts },
+    topHostsLastHour: proxy.audit.topHosts(),
+  }));
   const reload = (why: string) => {
     const next = readRules(config);
     if (next.problems.length > 0) {
@@ -46,6 +59,7 @@ export async function startProxyMode(config: Config, log: Logger): Promise<Proxy
     close: async () => {
       watcher?.close();
       health.close();
+      await credentials.close();
       await proxy.close();
     },
   };

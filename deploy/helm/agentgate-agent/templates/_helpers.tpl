@@ -84,6 +84,11 @@ app.kubernetes.io/component: egress-proxy
 {{- .Values.credentials.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "credentials" "max" 63)) -}}
 {{- end -}}
 
+{{/* Non-empty when the egress proxy, not the agent, holds the API key (egress.holdCredentials). */}}
+{{- define "agentgate.proxyHoldsKey" -}}
+{{- if and .Values.egress.enabled .Values.egress.holdCredentials }}true{{ end -}}
+{{- end -}}
+
 {{- define "agentgate.sshSecret" -}}
 {{- .Values.ssh.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "ssh" "max" 63)) -}}
 {{- end -}}
@@ -169,9 +174,18 @@ containers:
       # events, instead of a CrashLoopBackOff.
       - { name: AGENTGATE_ON_START_ERROR, value: wait }
       - { name: AGENTGATE_CREDENTIALS_FILE, value: /run/secrets/agentgate/claude_credentials }
+      {{- if include "agentgate.proxyHoldsKey" $root }}
+      {{- if or $v.credentials.apiKey $v.credentials.existingSecret }}
+      # The egress proxy holds the API key: the agent gets a placeholder, and the supervisor sends Claude's API
+      # requests to the proxy's credential endpoint, which attaches the real key for the API host only.
+      - { name: ANTHROPIC_API_KEY, value: "sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key" }
+      - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
+      {{- end }}
+      {{- else }}
       - name: ANTHROPIC_API_KEY
         valueFrom:
           secretKeyRef: { name: {{ include "agentgate.credentialsSecret" $root }}, key: ANTHROPIC_API_KEY, optional: true }
+      {{- end }}
       {{- if $v.ssh.enabled }}
       - { name: AGENTGATE_SSH_PORT, value: "2222" }
       - { name: AGENTGATE_SSH_AUTHORIZED_KEYS, value: /run/secrets/agentgate-ssh/authorized_keys }
@@ -229,7 +243,12 @@ volumes:
   - name: home
     emptyDir: { sizeLimit: {{ $a.homeSizeLimit }} }
   - name: credentials
+    {{- if include "agentgate.proxyHoldsKey" $root }}
+    # Only the credentials file: a whole-Secret volume would put the API key the proxy holds into a file here.
+    secret: { secretName: {{ include "agentgate.credentialsSecret" $root }}, optional: true, defaultMode: 0440, items: [{ key: claude_credentials, path: claude_credentials }] }
+    {{- else }}
     secret: { secretName: {{ include "agentgate.credentialsSecret" $root }}, optional: true, defaultMode: 0440 }
+    {{- end }}
   {{- if $v.ssh.enabled }}
   - name: ssh-keys
     secret: { secretName: {{ include "agentgate.sshSecret" $root }}, optional: true, defaultMode: 0440 }
@@ -336,5 +355,8 @@ egress:
             {{- include "agentgate.egressSelector" . | nindent 12 }}
     ports:
       - { port: 3128, protocol: TCP }
+      {{- if include "agentgate.proxyHoldsKey" . }}
+      - { port: 3129, protocol: TCP }
+      {{- end }}
 {{- end }}
 {{- end -}}

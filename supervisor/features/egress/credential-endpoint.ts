@@ -1,0 +1,131 @@
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Logger } from '../../log/logger.js';
+import type { EgressAudit } from './egress-audit.js';
+import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER } from '../../agents/claude/credential-placeholder.js';
+
+/** The real credentials, read by the proxy from its own environment; the agent never has them. */
+export interface HeldCredentials {
+  apiKey: string | null;
+  oauthToken: string | null;
+}
+
+/** Which credential a request got, for the log and the audit (never its value). */
+export type AttachedCredential = 'api-key' | 'oauth-token' | 'none';
+
+// Hop-by-hop headers (RFC 9110 7.6.1) are the client's connection's own, never forwarded.
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+/**
+ * The swap, pure: the headers to send upstream, and which credential went in. A placeholder in `x-api-key`
+ * becomes the real API key, a placeholder bearer token the real OAuth token; anything else (a key of the
+ * agent's own) passes untouched. A placeholder the proxy has no credential for is an error (null), not a
+ * request that carries the placeholder to the API.
+ */
+export function swapCredential(headers: IncomingHttpHeaders, held: HeldCredentials, upstreamHost: string): { headers: Record<string, string | string[]>; attached: AttachedCredential } | null {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  out.host = upstreamHost;
+  let attached: AttachedCredential = 'none';
+  if (out['x-api-key'] === API_KEY_PLACEHOLDER) {
+    if (!held.apiKey) return null;
+    out['x-api-key'] = held.apiKey;
+    attached = 'api-key';
+  }
+  if (out.authorization === `Bearer ${OAUTH_TOKEN_PLACEHOLDER}`) {
+    if (!held.oauthToken) return null;
+    out.authorization = `Bearer ${held.oauthToken}`;
+    attached = 'oauth-token';
+  }
+  return { headers: out, attached };
+}
+
+/**
+ * The proxy's credential endpoint: plain HTTP on the internal network (the agent's ANTHROPIC_BASE_URL), every
+ * request forwarded to the one configured upstream (https://api.anthropic.com; a test's mock) with the
+ * placeholder swapped for the real credential. The upstream is fixed by the operator, so the real value goes
+ * to that host only; a placeholder the agent sends anywhere else (through the allowlisting proxy) is just a
+ * string. Bodies stream both ways (the API's answers are server-sent events).
+ */
+export class CredentialEndpoint {
+  private server: Server | null = null;
+  private readonly agent: HttpAgent;
+  readonly counts = { forwarded: 0, failed: 0 };
+
+  constructor(
+    private readonly upstream: URL,
+    private readonly held: HeldCredentials,
+    private readonly log: Logger,
+    private readonly audit: EgressAudit | null = null,
+  ) {
+    this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  }
+
+  /** The kinds held, for health and the start log line: names, never values. */
+  get kinds(): string[] {
+    return [this.held.apiKey ? 'api-key' : '', this.held.oauthToken ? 'oauth-token' : ''].filter(Boolean);
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    const server = createServer((req, res) => this.forward(req, res));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve());
+    });
+    const address = server.address();
+    return typeof address === 'object' && address ? address.port : port;
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse): void {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const swapped = swapCredential(req.headers, this.held, this.upstream.host);
+    if (!swapped) {
+      this.counts.failed += 1;
+      this.log.warn({ upstream: this.upstream.host, method }, 'credential missing: the agent sent a placeholder the proxy holds no credential for');
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN for the proxy)' } })}\n`);
+      return;
+    }
+    this.audit?.countHost(this.upstream.hostname);
+    const base = this.upstream.pathname.replace(/\/$/, '');
+    const send = this.upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+    let bytesUp = 0;
+    let bytesDown = 0;
+    const outgoing = send(
+      { protocol: this.upstream.protocol, hostname: this.upstream.hostname, port: this.upstream.port || undefined, method, path: `${base}${req.url ?? '/'}`, headers: swapped.headers, agent: this.agent },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, stripHopByHop(answer.headers));
+        answer.on('data', (chunk: Buffer) => (bytesDown += chunk.length));
+        answer.pipe(res);
+        answer.on('end', () => {
+          this.counts.forwarded += 1;
+          this.log.info({ upstream: this.upstream.host, method, status: answer.statusCode, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
+        });
+      },
+    );
+    outgoing.on('error', (error: NodeJS.ErrnoException) => {
+      this.counts.failed += 1;
+      this.log.warn({ upstream: this.upstream.host, method, reason: error.code ?? error.message }, 'egress upstream failed');
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`agentgate egress proxy: ${this.upstream.host} failed upstream: ${error.code ?? error.message}\n`);
+    });
+    req.on('data', (chunk: Buffer) => (bytesUp += chunk.length));
+    req.pipe(outgoing);
+  }
+}
+
+function stripHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'host') out[name] = value;
+  return out;
+}

@@ -1,0 +1,121 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseLogLines } from '../helpers/log-lines.js';
+import { MockAnthropic } from '../helpers/mock-anthropic.js';
+import { BUNDLE, freePort } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// The values the agent holds (copied here, not imported: the test checks the bundle, not the source's constant).
+const API_KEY_PLACEHOLDER = 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key';
+const OAUTH_TOKEN_PLACEHOLDER = 'sk-ant-oat01-agentgate-placeholder-the-egress-proxy-holds-the-token';
+const REAL_KEY = `sk-ant-real-key-only-the-proxy-holds-${process.pid}`;
+
+/**
+ * `agentgate proxy` from the real bundle holding the real API key: its credential endpoint forwards to a mock
+ * API (the configured upstream) with the placeholder swapped, and the placeholder sent through the allowlisting
+ * proxy to another listed host arrives there as itself.
+ */
+describe('agentgate proxy: credentials the agent never holds', () => {
+  const api = new MockAnthropic();
+  const other = new MockAnthropic('hello from another host');
+  let proxy: ChildProcess;
+  let output = '';
+  let proxyPort = 0;
+  let credentialPort = 0;
+  let healthPort = 0;
+  const events = (msg: string) => parseLogLines(output.split('\n')).filter((entry) => entry.msg === msg);
+  const ask = (headers: Record<string, string>) =>
+    fetch(`http://127.0.0.1:${credentialPort}/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ model: 'claude-mock', stream: true, messages: [{ role: 'user', content: 'hello through the credential endpoint' }] }),
+    });
+
+  beforeAll(async () => {
+    await api.start();
+    await other.start();
+    proxyPort = await freePort();
+    credentialPort = await freePort();
+    healthPort = await freePort();
+    proxy = spawn(process.execPath, [BUNDLE, 'proxy'], {
+      env: {
+        PATH: process.env.PATH,
+        AGENTGATE_PROXY_HOST: '127.0.0.1',
+        AGENTGATE_PROXY_PORT: String(proxyPort),
+        AGENTGATE_CREDENTIAL_PORT: String(credentialPort),
+        AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${api.port}`,
+        AGENTGATE_HEALTH_PORT: String(healthPort),
+        AGENTGATE_EGRESS_ALLOW: `127.0.0.1:${other.port}`,
+        AGENTGATE_EGRESS_ALLOW_FILE: '/nonexistent/agentgate-egress-allow',
+        AGENTGATE_LOG_LEVEL: 'debug',
+        ANTHROPIC_API_KEY: REAL_KEY,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proxy.stdout?.on('data', (d) => (output += d));
+    proxy.stderr?.on('data', (d) => (output += d));
+    await waitFor(() => events('credential endpoint listening').length > 0, 'credential endpoint listening', 10_000, () => output);
+  });
+  afterAll(() => {
+    proxy?.kill('SIGKILL');
+    api.stop();
+    other.stop();
+  });
+
+  it('forwards to the API with the real key in place of the placeholder, the answer streamed back', async () => {
+    const res = await ask({ 'x-api-key': API_KEY_PLACEHOLDER, 'anthropic-version': '2023-06-01' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    expect(await res.text()).toContain('hello from the mock model');
+    const seen = api.requests.at(-1);
+    expect(seen?.apiKey).toBe(REAL_KEY);
+    expect(seen?.path).toBe('/v1/messages');
+    expect(api.conversations().at(-1)).toEqual(['hello through the credential endpoint']);
+    await waitFor(() => events('credential request').length > 0, 'the request in the log', 5000, () => output);
+    const line = events('credential request').at(-1);
+    expect(line).toMatchObject({ method: 'POST', status: 200, credential: 'api-key', upstream: `127.0.0.1:${api.port}` });
+    expect(line?.bytesDown).toBeGreaterThan(0);
+  });
+
+  it('passes a key of the agent’s own untouched, and refuses a placeholder it holds no credential for', async () => {
+    const own = await ask({ 'x-api-key': 'sk-ant-the-agents-own-key' });
+    expect(own.status).toBe(200);
+    expect(api.requests.at(-1)?.apiKey).toBe('sk-ant-the-agents-own-key');
+    const before = api.requests.length;
+    const oauth = await ask({ authorization: `Bearer ${OAUTH_TOKEN_PLACEHOLDER}` });
+    expect(oauth.status).toBe(401);
+    expect(await oauth.text()).toContain('CLAUDE_CODE_OAUTH_TOKEN');
+    expect(api.requests.length).toBe(before);
+  });
+
+  it('sends the placeholder to another listed host as itself: the real key goes to the upstream only', async () => {
+    const r = await new Promise<{ stdout: string }>((resolve) => {
+      const child = spawn('curl', ['-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-x', `http://127.0.0.1:${proxyPort}`, '-H', `x-api-key: ${API_KEY_PLACEHOLDER}`,
+        '-H', 'content-type: application/json', '-d', '{"model":"m","messages":[{"role":"user","content":"hi"}]}', `http://127.0.0.1:${other.port}/v1/messages`], { env: { PATH: process.env.PATH } });
+      let stdout = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', () => resolve({ stdout }));
+    });
+    expect(r.stdout.endsWith('200')).toBe(true);
+    expect(other.requests.map((q) => q.apiKey)).toEqual([API_KEY_PLACEHOLDER]);
+  });
+
+  it('logs each allowed connection when it ends (host, port, bytes, duration) and ranks the last hour’s hosts in its health', async () => {
+    await waitFor(() => events('egress connection').length > 0, 'the connection in the log', 5000, () => output);
+    const line = events('egress connection').at(-1);
+    expect(line).toMatchObject({ host: '127.0.0.1', port: other.port, method: 'POST', credential: 'none' });
+    expect(line?.bytesIn).toBeGreaterThan(0);
+    expect(line?.bytesOut).toBeGreaterThan(0);
+    expect(line?.durationMs).toBeGreaterThanOrEqual(0);
+    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number }> };
+    // The credential endpoint's two forwarded requests (the refused one is not a connection), the other host's one.
+    expect(body.topHostsLastHour).toEqual([{ host: '127.0.0.1', connections: 3 }]);
+  });
+
+  it('names the credential it holds in its health and never writes its value', async () => {
+    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { credentials: { held: string[]; forwarded: number } };
+    expect(body.credentials.held).toEqual(['api-key']);
+    expect(body.credentials.forwarded).toBeGreaterThanOrEqual(2);
+    expect(output).not.toContain(REAL_KEY);
+  });
+});
