@@ -1,3 +1,4 @@
+import { answerDecision } from './commands/answer-decision.js';
 import { runClient } from './commands/client.js';
 import { type Invocation, USAGE, parseInvocation } from './commands/invocation.js';
 import { supervise } from './commands/supervise.js';
@@ -30,6 +31,8 @@ async function main(runtime: Runtime, args: readonly string[]): Promise<number> 
     case 'attach':
     case 'ssh-session':
       return runClient(runtime, invocation);
+    case 'answer':
+      return answerDecision(runtime, invocation);
     case 'run':
     case 'command':
     case 'proxy':

@@ -8,6 +8,7 @@ import { scrubSecrets } from '../config/secret-names.js';
 import type { HealthSnapshot } from '../contract/health-report.js';
 import type { AgentFeature, FeatureContext } from '../features/feature.js';
 import { AGENT_FEATURES } from '../features/index.js';
+import { EventStream } from '../features/observation/event-stream.js';
 import { serveHealth } from '../health/serve-health.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
@@ -41,7 +42,9 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
 
   const unattachProfile = profile.attach(events, log);
   const stop = new StopRequest();
-  const context: FeatureContext = { config, runtime, log, scrub, events, profile, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
+  // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
+  const eventStream = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
+  const context: FeatureContext = { config, runtime, log, scrub, events, eventStream, profile, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
   const features: AgentFeature[] = [];
   for (const attach of AGENT_FEATURES) {
     const feature = await attach(context);
@@ -76,8 +79,9 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     startedAtMs,
     version: VERSION,
   });
-  const eventStream = features.find((f) => f.eventStream)?.eventStream;
-  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: eventStream });
+  const served = features.find((f) => f.eventStream)?.eventStream;
+  const routes = features.flatMap((f) => f.routes ?? []);
+  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
   const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
   // The next step for whoever started the container, once: how to get into the session.
   const unsubscribeReady = events.subscribe((event) => {
@@ -104,6 +108,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     for (const feature of features) feature.close?.();
     unattachProfile();
     if (typeof paneOutput !== 'string') paneOutput.close();
+    eventStream.close();
     health.server.close();
   }
 }

@@ -3,6 +3,7 @@ import type { AgentProfile } from '../agents/profile.js';
 import type { Config } from '../config/load-config.js';
 import type { HealthSnapshot } from '../contract/health-report.js';
 import type { EventStream } from './observation/event-stream.js';
+import type { HttpRoute } from '../health/health-server.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
 
@@ -14,6 +15,8 @@ export interface FeatureContext {
   /** Removes secret values from text that leaves the supervisor. */
   scrub: (text: string) => string;
   events: AgentEvents;
+  /** The one `/events` stream of the health server: every feature publishes its wire events here. */
+  eventStream: EventStream;
   profile: AgentProfile;
   /** The pane's size now (one tmux command). */
   paneSize: () => Promise<{ width: number; height: number }>;
@@ -27,6 +30,8 @@ export interface AgentFeature {
   report?: () => Partial<HealthSnapshot>;
   /** The `/events` stream it serves on the health server. */
   eventStream?: { stream: EventStream; current: () => unknown };
+  /** Its endpoints on the health server. */
+  routes?: readonly HttpRoute[];
   /** It needs the pane's size in `started` (a recording's header). */
   needsPaneSize?: boolean;
   /** Runs once the health server listens and the agent's environment is complete, before the agent starts. */
