@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { HARDENING } from './hardening.js';
 import { CREATED_BY_CLI, LABEL } from './labels.js';
@@ -26,6 +27,8 @@ export interface AgentSpec {
   ssh: { port: number; authorizedKeys: string } | null;
   gpu: boolean;
   agentLabel: string;
+  /** Answers the agent's pending decisions: kept in a label on the host, only its SHA-256 in the container. */
+  answerToken?: string;
 }
 
 /** The container `up` creates: compose's hardening, the workspace, the state volume, the labels ls reads. */
@@ -42,6 +45,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
     'AGENTGATE_ON_START_ERROR=wait',
     ...(spec.workspace.kind === 'bind' ? [`AGENTGATE_PROJECT_DIR=${spec.workspace.path}`] : []),
     ...(spec.ssh ? ['AGENTGATE_SSH_PORT=2222'] : []),
+    ...(spec.answerToken ? [`AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(spec.answerToken).digest('hex')}`] : []),
     ...(spec.env.some((e) => e.startsWith('AGENTGATE_STOP_TIMEOUT_MS=')) ? [] : [`AGENTGATE_STOP_TIMEOUT_MS=${DEFAULT_STOP_TIMEOUT_MS}`]),
   ];
   return {
@@ -58,6 +62,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
       [LABEL.createdBy]: CREATED_BY_CLI,
       [LABEL.attach]: `agentgate attach ${spec.name}`,
       [LABEL.agent]: spec.agentLabel,
+      ...(spec.answerToken ? { [LABEL.answerToken]: spec.answerToken } : {}),
     },
     ...(spec.ssh ? { ExposedPorts: { '2222/tcp': {} } } : {}),
     HostConfig: {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -104,6 +105,7 @@ export async function up(context: HostContext, args: readonly string[]): Promise
       ssh: sshPort === null ? null : { port: sshPort, authorizedKeys: values['ssh-key'] ?? defaultPublicKey(context.home) },
       gpu: Boolean(values.gpu),
       agentLabel: values.agent ?? 'claude',
+      answerToken: randomBytes(32).toString('hex'),
     };
     const code = await upOne(context, docker, spec, timeoutMs);
     if (code === CLI_EXIT.INTERRUPTED) return code;

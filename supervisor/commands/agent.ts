@@ -44,7 +44,20 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   const stop = new StopRequest();
   // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
   const eventStream = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
-  const context: FeatureContext = { config, runtime, log, scrub, events, eventStream, profile, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
+  const context: FeatureContext = {
+    config,
+    runtime,
+    log,
+    scrub,
+    events,
+    eventStream,
+    profile,
+    // Called only once the health server serves, after `snapshot` below is made.
+    health: () => snapshot(),
+    typeIntoSession: (text) => tmux.pasteText(config.sessionName, text),
+    paneSize: () => tmux.paneSize(config.sessionName),
+    stopping: stop.stopped,
+  };
   const features: AgentFeature[] = [];
   for (const attach of AGENT_FEATURES) {
     const feature = await attach(context);

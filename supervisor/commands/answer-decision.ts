@@ -21,7 +21,7 @@ export async function answerDecision(runtime: Runtime, invocation: Extract<Invoc
   };
   const token = runtime.env.AGENTGATE_ANSWER_TOKEN;
   if (!token) return say('no answer token: set AGENTGATE_ANSWER_TOKEN (the host command `agentgate approve NAME` gives it)');
-  const baseUrl = readHealthUrl(runtime.runtimeDir) ?? healthBaseUrl(lenientHealthConfig(runtime.env).host, lenientHealthConfig(runtime.env).port);
+  const baseUrl = supervisorUrl(runtime);
   let id = invocation.id;
   if (id === null) {
     const listed = await request(`${baseUrl}/decisions`, { method: 'GET' }).catch((error: Error) => error);
@@ -44,7 +44,8 @@ export async function answerDecision(runtime: Runtime, invocation: Extract<Invoc
   return 0;
 }
 
-async function request(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
+/** One request to the supervisor with a deadline: its status and JSON body. */
+export async function request(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
   const text = await res.text();
   let body: unknown = {};
@@ -54,4 +55,10 @@ async function request(url: string, init: RequestInit): Promise<{ status: number
     // not JSON: the status says enough
   }
   return { status: res.status, body };
+}
+
+/** Where this container's supervisor listens: its own word (the health-url file), else the configured port. */
+export function supervisorUrl(runtime: Runtime): string {
+  const where = lenientHealthConfig(runtime.env);
+  return readHealthUrl(runtime.runtimeDir) ?? healthBaseUrl(where.host, where.port);
 }

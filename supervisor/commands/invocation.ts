@@ -8,6 +8,7 @@ export type Invocation =
   | { kind: 'attach'; readOnly: boolean }
   | { kind: 'ssh-session'; readOnly: boolean }
   | { kind: 'proxy' }
+  | { kind: 'prompt'; text: string | null; by: string }
   | { kind: 'answer'; behavior: 'allow' | 'deny'; id: string | null; message: string | null; by: string }
   | { kind: 'version' }
   | { kind: 'help' };
@@ -19,6 +20,7 @@ export const USAGE = `usage: agentgate                     supervise the agent i
        agentgate proxy                 the egress allowlist proxy (AGENTGATE_EGRESS_ALLOW)
        agentgate approve|deny [ID] [--message M]
                                        answer a pending decision (token in AGENTGATE_ANSWER_TOKEN)
+       agentgate prompt [TEXT]          type TEXT (or stdin) into the waiting agent's session (token as above)
        agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
        agentgate health --live         exit 0 while the supervisor answers (a liveness probe), 1 when not
        agentgate version | help`;
@@ -38,6 +40,7 @@ export function parseInvocation(args: readonly string[]): Invocation {
   if (first === 'status') return noArguments(first, rest, { kind: 'status' });
   if (first === 'proxy') return noArguments(first, rest, { kind: 'proxy' });
   if (first === 'approve' || first === 'deny') return parseAnswer(first, rest);
+  if (first === 'prompt') return parsePrompt(rest);
   // What sshd runs for every login (the forced command in its authorized_keys); not for people to type.
   if (first === 'ssh-session') return { kind: 'ssh-session', readOnly: rest.includes('--read-only') };
   if (first === 'attach') {
@@ -69,4 +72,12 @@ function parseAnswer(first: 'approve' | 'deny', rest: readonly string[]): Invoca
   }
   if (message !== null && first === 'approve') throw new UsageError('approve takes no --message: a message goes with deny');
   return { kind: 'answer', behavior: first === 'approve' ? 'allow' : 'deny', id, message, by };
+}
+
+/** `prompt [TEXT] [--by LABEL]`: without TEXT the prompt is read from stdin (private text stays out of argv). */
+function parsePrompt(rest: readonly string[]): Invocation {
+  const by = rest.indexOf('--by');
+  const args = by === -1 ? [...rest] : [...rest.slice(0, by), ...rest.slice(by + 2)];
+  if (args.length > 1) throw new UsageError(`prompt takes one TEXT (quote it) or none to read stdin, got ${args.length}\n${USAGE}`);
+  return { kind: 'prompt', text: args[0] ?? null, by: by === -1 ? 'container cli' : (rest[by + 1] ?? 'container cli') };
 }

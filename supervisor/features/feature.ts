@@ -18,6 +18,10 @@ export interface FeatureContext {
   /** The one `/events` stream of the health server: every feature publishes its wire events here. */
   eventStream: EventStream;
   profile: AgentProfile;
+  /** The health report's facts now (for a feature that acts on the agent's state). */
+  health: () => HealthSnapshot;
+  /** Types text into the agent's session exactly as given, then Enter. */
+  typeIntoSession: (text: string) => Promise<{ ok: boolean; stderr: string }>;
   /** The pane's size now (one tmux command). */
   paneSize: () => Promise<{ width: number; height: number }>;
   /** Settles when a stop begins. */

@@ -25,6 +25,8 @@ export interface Runtime {
   stdout: { write: (text: string) => unknown; isTTY?: boolean };
   stderr: { write: (text: string) => unknown; isTTY?: boolean };
   stdinIsTTY: boolean;
+  /** Read only by commands that take text on stdin (`agentgate prompt`). */
+  stdin: NodeJS.ReadableStream;
 }
 
 export function readRuntime(proc: NodeJS.Process): Runtime {
@@ -44,5 +46,6 @@ export function readRuntime(proc: NodeJS.Process): Runtime {
     stdout: proc.stdout,
     stderr: proc.stderr,
     stdinIsTTY: Boolean(proc.stdin.isTTY),
+    stdin: proc.stdin,
   };
 }

@@ -192,6 +192,17 @@ export class TmuxServer {
     return pid;
   }
 
+  /**
+   * Types `text` into the session exactly as given, then Enter: loaded into a buffer from stdin (no shell, no
+   * tmux key names), pasted with -p (bracketed when the agent asked for it, so newlines do not submit early).
+   */
+  async pasteText(session: string, text: string): Promise<{ ok: boolean; stderr: string }> {
+    const buffer = `agentgate-prompt-${process.pid}`;
+    const load = await this.command(['load-buffer', '-b', buffer, '-'], COMMAND_DEADLINE_MS, text);
+    if (!load.ok) return load;
+    return this.command(['paste-buffer', '-p', '-d', '-b', buffer, '-t', `${session}:`, ';', 'send-keys', '-t', `${session}:`, 'Enter']);
+  }
+
   /** The session's first pane, or null when the session (or the server) is gone. */
   async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS): Promise<PaneState | null> {
     const result = await this.command(['list-panes', '-t', `${session}:`, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid}'], timeoutMs);
@@ -249,8 +260,8 @@ export class TmuxServer {
   }
 
   /** Runs one client command with -N and a deadline; never throws. */
-  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
+  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS, input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+    const child = execa('tmux', ['-N', ...args], { env: this.env, extendEnv: false, ...(input === undefined ? { stdin: 'ignore' as const } : { input }), reject: false });
     const timer = setTimeout(() => abandon(child), timeoutMs);
     const result = await child;
     clearTimeout(timer);

@@ -49,7 +49,8 @@ export function answerRoute(options: {
   };
 }
 
-async function authorized(req: IncomingMessage, tokenSha256: string): Promise<boolean> {
+/** The request carries the answer token (`authorization: Bearer TOKEN`) whose SHA-256 the supervisor holds. */
+export async function authorized(req: IncomingMessage, tokenSha256: string): Promise<boolean> {
   // Loaded on the first answer: node:crypto costs memory in every supervisor that never gets one.
   const { createHash, timingSafeEqual } = await import('node:crypto');
   const header = String(req.headers.authorization ?? '');
@@ -59,14 +60,15 @@ async function authorized(req: IncomingMessage, tokenSha256: string): Promise<bo
   return timingSafeEqual(given, Buffer.from(tokenSha256, 'hex'));
 }
 
-function readBody(req: IncomingMessage): Promise<string | null> {
+/** The body as text, or null when it is over `maxBytes` (the rest is read and dropped). */
+export function readBody(req: IncomingMessage, maxBytes = BODY_MAX_BYTES): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let bytes = 0;
     let over = false;
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (bytes > BODY_MAX_BYTES) over = true;
+      if (bytes > maxBytes) over = true;
       if (!over) chunks.push(chunk);
     });
     req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
