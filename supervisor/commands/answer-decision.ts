@@ -44,17 +44,31 @@ export async function answerDecision(runtime: Runtime, invocation: Extract<Invoc
   return 0;
 }
 
-/** One request to the supervisor with a deadline: its status and JSON body. */
-export async function request(url: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const text = await res.text();
-  let body: unknown = {};
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: the status says enough
-  }
-  return { status: res.status, body };
+/**
+ * One request to the supervisor with a deadline: its status and JSON body. node:http, not fetch: the image
+ * runs node with --lite-mode, where fetch (undici's WebAssembly parser) fails.
+ */
+export async function request(url: string, init: { method: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: unknown }> {
+  const { request: httpRequest } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: init.method, headers: init.headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        let body: unknown = {};
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+        } catch {
+          // not JSON: the status says enough
+        }
+        resolve({ status: res.statusCode ?? 0, body });
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(init.body);
+  });
 }
 
 /** Where this container's supervisor listens: its own word (the health-url file), else the configured port. */
