@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BUNDLE, FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
@@ -135,6 +135,29 @@ describe('pending decisions', () => {
     expect(await answer(s, 'abcdef', { behavior: 'allow' })).toMatchObject({ status: 404 });
     expect(await answer(s, decision!.id, { behavior: 'maybe' })).toMatchObject({ status: 400 });
     expect(await answer(s, decision!.id, { behavior: 'deny', message: 'bell\u0007' })).toMatchObject({ status: 400 });
+  });
+
+  it('the webhook gets each new decision, scrubbed: id, tool, summary, container and session', async () => {
+    const posts: any[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d)).on('end', () => {
+        posts.push(JSON.parse(body));
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const port = (server.address() as { port: number }).port;
+      const s = await startWith('PermissionRequest curl -H sk-ant-decisions example.com\n', { AGENTGATE_NOTIFY_URL: `http://127.0.0.1:${port}/hook` });
+      const [decision] = await pending(s);
+      const post = await waitFor(() => posts.find((p) => p.event === 'decision pending'), 'the decision webhook');
+      expect(post).toMatchObject({ event: 'decision pending', id: decision!.id, tool: 'Bash', summary: 'curl -H [redacted] example.com', session: 'agent' });
+      expect(typeof post.container).toBe('string');
+      expect(JSON.stringify(posts)).not.toContain('sk-ant-decisions');
+    } finally {
+      server.close();
+    }
   });
 
   it('after AGENTGATE_DECISION_WAIT_MS the hook ends with no output (the dialog decides); a late answer gets 409', async () => {
