@@ -161,9 +161,10 @@ describe('pending decisions', () => {
   });
 
   it('after AGENTGATE_DECISION_WAIT_MS the hook ends with no output (the dialog decides); a late answer gets 409', async () => {
-    const s = await startWith('PermissionRequest make test\n', { AGENTGATE_DECISION_WAIT_MS: '1500' });
+    // Longer than the health server's 10 s request timeout: a held hook outlives it.
+    const s = await startWith('PermissionRequest make test\n', { AGENTGATE_DECISION_WAIT_MS: '11000' });
     const [decision] = await pending(s);
-    await waitFor(() => hookOutputs(s).length === 1, 'the hook to end', 10_000);
+    await waitFor(() => hookOutputs(s).length === 1, 'the hook to end', 20_000);
     expect(hookOutputs(s)).toEqual(['(none)']);
     expect(Date.now()).toBeGreaterThanOrEqual(decision!.expiresAtMs);
     expect(await s.waitForLog('decision closed')).toMatchObject({ outcome: 'expired', by: 'expiry' });
