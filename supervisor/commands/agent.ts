@@ -55,6 +55,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     // Called only once the health server serves, after `snapshot` below is made.
     health: () => snapshot(),
     typeIntoSession: (text) => tmux.pasteText(config.sessionName, text),
+    screenTail: () => tmux.screenTail(config.sessionName),
     paneSize: () => tmux.paneSize(config.sessionName),
     stopping: stop.stopped,
   };

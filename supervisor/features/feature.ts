@@ -22,6 +22,8 @@ export interface FeatureContext {
   health: () => HealthSnapshot;
   /** Types text into the agent's session exactly as given, then Enter. */
   typeIntoSession: (text: string) => Promise<{ ok: boolean; stderr: string }>;
+  /** The last lines of the agent's screen now. */
+  screenTail: () => Promise<string[]>;
   /** The pane's size now (one tmux command). */
   paneSize: () => Promise<{ width: number; height: number }>;
   /** Settles when a stop begins. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUNDLE, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { BUNDLE, FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 20 #2: a waiting agent's next prompt, typed into its session exactly as given.
@@ -75,5 +75,21 @@ describe('prompts', () => {
     // Nothing else was affected: a good prompt still goes through.
     expect((await prompt(s, { text: 'now it is fine' })).status).toBe(200);
     await waitFor(() => typed(s) === 'now it is fine\n', 'the good prompt typed');
+  });
+
+  it("refuses while Claude's screen shows a dialog (the auto-mode question after a first turn): Enter would answer it", async () => {
+    sup = await SupervisorProcess.start({
+      env: {
+        PATH: `${join(FIXTURES, 'fake-claude')}:${FIXTURES}:/usr/local/bin:/usr/bin:/bin`,
+        ANTHROPIC_API_KEY: 'sk-ant-prompts',
+        AGENTGATE_ANSWER_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
+      },
+      files: { '.claude-script': 'Stop\nScreen Make auto mode your default permission mode?\nScreen Not answered yet · ↑/↓ to choose · Esc to cancel\nStop\n', '.go': '' },
+    });
+    await waitFor(async () => (await sup.health()).body.agentState?.state === 'waiting' && sup.tmux(['capture-pane', '-p', '-t', 'agent']).stdout.includes('Esc to cancel'), 'the dialog on a waiting agent', 15_000);
+    expect(await prompt(sup, { text: 'next task' })).toEqual({
+      status: 409,
+      body: { error: 'a dialog is open on the agent\'s screen ("Make auto mode your default permission mode?"): a prompt would answer it; answer it at the terminal first (agentgate attach)' },
+    });
   });
 });

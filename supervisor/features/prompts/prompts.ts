@@ -12,7 +12,7 @@ const TAKES_PROMPTS = new Set(['waiting', 'idle']);
  * agent waits: a prompt typed while it works would land in the middle of its turn, and a queue would type it at
  * a moment nobody chose. The text is never logged; its size is.
  */
-export const takePrompts: FeatureFactory = ({ config, log, health, typeIntoSession }) => {
+export const takePrompts: FeatureFactory = ({ config, log, health, typeIntoSession, screenTail, profile }) => {
   const tokenSha256 = config.decisions.answerTokenSha256;
   const plog = log.child({ component: 'prompts' });
   // Typing is one at a time: two prompts pasted at once would interleave.
@@ -43,6 +43,9 @@ export const takePrompts: FeatureFactory = ({ config, log, health, typeIntoSessi
             const forS = snapshot.agentState ? Math.round((Date.now() - snapshot.agentState.sinceMs) / 1000) : 0;
             return refuse(409, `the agent is ${state} (for ${forS} s): a prompt is typed only while it waits; try again when agentgate status says waiting`);
           }
+          // A dialog on the screen (Claude's auto-mode question after a first turn) would take the prompt's Enter as its answer.
+          const dialog = profile.openDialog?.(await screenTail()) ?? null;
+          if (dialog) return refuse(409, `a dialog is open on the agent's screen ("${dialog}"): a prompt would answer it; answer it at the terminal first (agentgate attach)`);
           if (typing) return refuse(409, 'another prompt is being typed: try again in a moment');
           typing = true;
           const typed = await typeIntoSession(parsed.text).finally(() => (typing = false));
