@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type Docker from 'dockerode';
 import { HARDENING } from './hardening.js';
 import { CREATED_BY_CLI, LABEL } from './labels.js';
@@ -28,6 +29,8 @@ export interface AgentSpec {
   agentLabel: string;
   /** Behind the allowlist proxy (agentgate up --egress): its variables, its network, no resolver. */
   egress: { env: string[]; network: string; dns: string[] } | null;
+  /** Answers the agent's pending decisions: kept in a label on the host, only its SHA-256 in the container. */
+  answerToken?: string;
 }
 
 /** The container `up` creates: compose's hardening, the workspace, the state volume, the labels ls reads. */
@@ -44,6 +47,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
     'AGENTGATE_ON_START_ERROR=wait',
     ...(spec.workspace.kind === 'bind' ? [`AGENTGATE_PROJECT_DIR=${spec.workspace.path}`] : []),
     ...(spec.ssh ? ['AGENTGATE_SSH_PORT=2222'] : []),
+    ...(spec.answerToken ? [`AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(spec.answerToken).digest('hex')}`] : []),
     ...(spec.env.some((e) => e.startsWith('AGENTGATE_STOP_TIMEOUT_MS=')) ? [] : [`AGENTGATE_STOP_TIMEOUT_MS=${DEFAULT_STOP_TIMEOUT_MS}`]),
     ...(spec.egress?.env ?? []),
   ];
@@ -63,6 +67,7 @@ export function containerOptions(spec: AgentSpec): Docker.ContainerCreateOptions
       [LABEL.attach]: `agentgate attach ${spec.name}`,
       [LABEL.agent]: spec.agentLabel,
       ...(spec.egress ? { 'agentgate.egress': 'true' } : {}),
+      ...(spec.answerToken ? { [LABEL.answerToken]: spec.answerToken } : {}),
     },
     ...(spec.ssh ? { ExposedPorts: { '2222/tcp': {} } } : {}),
     HostConfig: {

@@ -11,6 +11,8 @@ export const LABEL = {
   createdBy: 'agentgate.created-by',
   attach: 'agentgate.attach',
   agent: 'agentgate.agent',
+  /** The token that answers the agent's pending decisions: on the host only (the container has its hash). */
+  answerToken: 'agentgate.answer-token',
   composeProject: 'com.docker.compose.project',
   swarmService: 'com.docker.swarm.service.name',
   swarmTask: 'com.docker.swarm.task.name',

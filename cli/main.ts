@@ -1,4 +1,5 @@
 import { VERSION } from '../supervisor/version.js';
+import { approve, deny } from './commands/answer.js';
 import { attach } from './commands/attach.js';
 import { exec } from './commands/exec.js';
 import { prune } from './commands/prune.js';
@@ -7,6 +8,7 @@ import { start } from './commands/start.js';
 import { stop } from './commands/stop.js';
 import { logs } from './commands/logs.js';
 import { ls } from './commands/ls.js';
+import { prompt } from './commands/prompt.js';
 import { status } from './commands/status.js';
 import { UP_USAGE, up } from './commands/up.js';
 import { type HostContext, readHostContext } from './context.js';
@@ -14,7 +16,7 @@ import { CLI_EXIT, CliError } from './errors.js';
 
 type Command = (context: HostContext, args: readonly string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { up, ls, attach, logs, status, exec, stop, start, rm, prune };
+const COMMANDS: Record<string, Command> = { up, ls, attach, logs, status, exec, approve, deny, prompt, stop, start, rm, prune };
 
 const USAGE = `usage: agentgate <command> [args]
 ${UP_USAGE}
@@ -22,6 +24,9 @@ agentgate ls [--json]                  every agent on the engine, most urgent fi
 agentgate attach NAME [--read-only]    the agent's session in this terminal (detach: Ctrl-b d)
 agentgate logs NAME [-f] [--json] [--tail N]  the supervisor's log
 agentgate status NAME                  its health report
+agentgate approve NAME [ID]            allow its pending permission request (the only one without ID)
+agentgate deny NAME [ID] [-m MESSAGE]  deny it; the message reaches the agent
+agentgate prompt NAME "TEXT" | -       its next prompt, typed while it waits (- reads stdin)
 agentgate exec NAME -- CMD...          one command in its container (exit code passed through)
 agentgate stop NAME | start NAME       stop gracefully | start and wait until healthy
 agentgate rm NAME [--volumes]          remove it (its state volume only with --volumes)

@@ -1,4 +1,6 @@
+import { answerDecision } from './commands/answer-decision.js';
 import { runClient } from './commands/client.js';
+import { typePrompt } from './commands/type-prompt.js';
 import { type Invocation, USAGE, parseInvocation } from './commands/invocation.js';
 import { supervise } from './commands/supervise.js';
 import { EXIT, SupervisorError } from './errors.js';
@@ -30,6 +32,10 @@ async function main(runtime: Runtime, args: readonly string[]): Promise<number> 
     case 'attach':
     case 'ssh-session':
       return runClient(runtime, invocation);
+    case 'answer':
+      return answerDecision(runtime, invocation);
+    case 'prompt':
+      return typePrompt(runtime, invocation);
     case 'run':
     case 'command':
     case 'proxy':

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -113,6 +114,7 @@ export async function up(context: HostContext, args: readonly string[]): Promise
       gpu: Boolean(values.gpu),
       agentLabel: values.agent ?? 'claude',
       egress: values.egress ? egressAgentSettings() : null,
+      answerToken: randomBytes(32).toString('hex'),
     };
     const code = await upOne(context, docker, spec, timeoutMs);
     if (code === CLI_EXIT.INTERRUPTED) return code;

@@ -6,9 +6,18 @@ export async function execIn(
   docker: Docker,
   containerId: string,
   argv: string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream | null; workingDir?: string },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream | null; workingDir?: string; user?: string; env?: string[] },
 ): Promise<number> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: argv, AttachStdout: true, AttachStderr: true, AttachStdin: Boolean(io.stdin), Tty: false, ...(io.workingDir ? { WorkingDir: io.workingDir } : {}) });
+  const exec = await docker.getContainer(containerId).exec({
+    Cmd: argv,
+    AttachStdout: true,
+    AttachStderr: true,
+    AttachStdin: Boolean(io.stdin),
+    Tty: false,
+    ...(io.workingDir ? { WorkingDir: io.workingDir } : {}),
+    ...(io.user ? { User: io.user } : {}),
+    ...(io.env ? { Env: io.env } : {}),
+  });
   const stream = await exec.start({ hijack: true, stdin: Boolean(io.stdin) });
   const out = new PassThrough();
   const err = new PassThrough();

@@ -12,6 +12,15 @@ export interface HookEvent {
   notificationType?: string;
 }
 
+/**
+ * Lets one listener keep a hook waiting for its output (Claude's PermissionRequest reads a decision from the
+ * hook's stdout). `hold` returns the function that ends the wait: with JSON for the hook to print, or with
+ * nothing (null). `onGone` runs when the hook stops waiting first (Claude ended it).
+ */
+export interface HookReply {
+  hold(onGone: () => void): (output: Record<string, unknown> | null) => void;
+}
+
 export interface AgentExited {
   type: 'exited';
   pid: number;
@@ -36,7 +45,7 @@ export type AgentEvent =
   | { type: 'oom-kill'; pid: number; count: number; total: number; limitBytes: number | null }
   /** What the agent's pane printed, as tmux piped it. */
   | { type: 'output'; chunk: Buffer; atMs: number }
-  | { type: 'hook'; event: HookEvent; body: Record<string, unknown> };
+  | { type: 'hook'; event: HookEvent; body: Record<string, unknown>; reply?: HookReply };
 
 export type AgentEventListener = (event: AgentEvent) => void;
 

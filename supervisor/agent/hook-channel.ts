@@ -9,13 +9,13 @@ import type { AgentEvents } from './events.js';
 export function openHookChannel(events: AgentEvents): { route: HookRoute; agentEnv: (healthUrl: string) => Record<string, string> } {
   const token = randomHex(24);
   return {
-    route: { token, onHook: (event, body) => events.emit({ type: 'hook', event, body }) },
+    route: { token, onHook: (event, body, reply) => events.emit({ type: 'hook', event, body, reply }) },
     agentEnv: (healthUrl) => ({ AGENTGATE_HOOK_URL: `${healthUrl}/hooks`, AGENTGATE_HOOK_TOKEN: token }),
   };
 }
 
 /** `bytes` random bytes from the kernel, as hex: node:crypto would cost memory in every supervisor for this alone. */
-function randomHex(bytes: number): string {
+export function randomHex(bytes: number): string {
   const buffer = Buffer.alloc(bytes);
   const fd = openSync('/dev/urandom', 'r');
   try {

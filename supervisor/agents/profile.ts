@@ -25,6 +25,11 @@ export interface AgentProfile {
   loginHint(attachCommand: string): string;
   /** Why it exited, in a few words, when its last screen lines say so for certain; else null. */
   explainExit(lastLines: readonly string[]): string | null;
+  /**
+   * A dialog open on its screen that a typed prompt would answer instead (its question, in a few words), else
+   * null. Prompts from outside are refused while one is open.
+   */
+  openDialog?(screenLines: readonly string[]): string | null;
   /** Subscribes to the agent's events (resume bookkeeping, transcript); returns what undoes it. */
   attach(events: AgentEvents, log: Logger): () => void;
 }

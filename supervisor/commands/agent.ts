@@ -9,6 +9,7 @@ import { scrubSecrets } from '../config/secret-names.js';
 import type { HealthSnapshot } from '../contract/health-report.js';
 import type { AgentFeature, FeatureContext } from '../features/feature.js';
 import { AGENT_FEATURES } from '../features/index.js';
+import { EventStream } from '../features/observation/event-stream.js';
 import { serveHealth } from '../health/serve-health.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
@@ -20,6 +21,7 @@ import { StopRequest } from '../runtime/stop-request.js';
 import { probeWorkspace } from '../startup/workspace.js';
 import { PaneOutput } from '../tmux/pane-output.js';
 import { sshSessionName } from '../tmux/ssh-lock.js';
+import { PaneTyping } from '../tmux/pane-typing.js';
 import { TmuxServer } from '../tmux/tmux-server.js';
 import { VERSION } from '../version.js';
 
@@ -42,7 +44,28 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
 
   const unattachProfile = profile.attach(events, log);
   const stop = new StopRequest();
-  const context: FeatureContext = { config, runtime, log, scrub, events, profile, tmux, paneSize: () => tmux.paneSize(config.sessionName), stopping: stop.stopped };
+  // Counted in the log: a watcher that stopped reading loses its stream instead of growing the supervisor.
+  const eventStream = new EventStream(scrub, (fields) => log.warn(fields, 'events client cut off'));
+  const context: FeatureContext = {
+    config,
+    runtime,
+    log,
+    scrub,
+    events,
+    eventStream,
+    profile,
+    tmux,
+    // Called only once the health server serves, after `snapshot` below is made.
+    health: () => snapshot(),
+    typeIntoSession: async (text) => {
+      const keys = new PaneTyping(tmux, config.sessionName);
+      const ok = (await keys.paste(text)) && (await keys.enter());
+      return { ok, stderr: ok ? '' : 'tmux did not take the text (no session, or a dead pane)' };
+    },
+    screenTail: () => tmux.screenTail(config.sessionName),
+    paneSize: () => tmux.paneSize(config.sessionName),
+    stopping: stop.stopped,
+  };
   const features: AgentFeature[] = [];
   for (const attach of AGENT_FEATURES) {
     const feature = await attach(context);
@@ -77,8 +100,9 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     startedAtMs,
     version: VERSION,
   });
-  const eventStream = features.find((f) => f.eventStream)?.eventStream;
-  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: eventStream });
+  const served = features.find((f) => f.eventStream)?.eventStream;
+  const routes = features.flatMap((f) => f.routes ?? []);
+  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
   const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
   // The next step for whoever started the container, once: how to get into the session.
   const unsubscribeReady = events.subscribe((event) => {
@@ -105,6 +129,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     for (const feature of features) feature.close?.();
     unattachProfile();
     if (typeof paneOutput !== 'string') paneOutput.close();
+    eventStream.close();
     health.server.close();
   }
 }

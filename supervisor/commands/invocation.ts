@@ -8,6 +8,8 @@ export type Invocation =
   | { kind: 'attach'; readOnly: boolean }
   | { kind: 'ssh-session'; readOnly: boolean }
   | { kind: 'proxy' }
+  | { kind: 'prompt'; text: string | null; by: string }
+  | { kind: 'answer'; behavior: 'allow' | 'deny'; id: string | null; message: string | null; by: string }
   | { kind: 'version' }
   | { kind: 'help' };
 
@@ -16,6 +18,9 @@ export const USAGE = `usage: agentgate                     supervise the agent i
        agentgate attach [--read-only]  attach to the agent's tmux session (detach with Ctrl-b d)
        agentgate status                the health report for people
        agentgate proxy                 the egress allowlist proxy (AGENTGATE_EGRESS_ALLOW)
+       agentgate approve|deny [ID] [--message M]
+                                       answer a pending decision (token in AGENTGATE_ANSWER_TOKEN)
+       agentgate prompt [TEXT]          type TEXT (or stdin) into the waiting agent's session (token as above)
        agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
        agentgate health --live         exit 0 while the supervisor answers (a liveness probe), 1 when not
        agentgate version | help`;
@@ -34,6 +39,8 @@ export function parseInvocation(args: readonly string[]): Invocation {
   }
   if (first === 'status') return noArguments(first, rest, { kind: 'status' });
   if (first === 'proxy') return noArguments(first, rest, { kind: 'proxy' });
+  if (first === 'approve' || first === 'deny') return parseAnswer(first, rest);
+  if (first === 'prompt') return parsePrompt(rest);
   // What sshd runs for every login (the forced command in its authorized_keys); not for people to type.
   if (first === 'ssh-session') return { kind: 'ssh-session', readOnly: rest.includes('--read-only') };
   if (first === 'attach') {
@@ -47,4 +54,30 @@ export function parseInvocation(args: readonly string[]): Invocation {
 function noArguments(name: string, rest: readonly string[], invocation: Invocation): Invocation {
   if (rest.length > 0) throw new UsageError(`${name} takes no arguments, got ${JSON.stringify(rest[0])}\n${USAGE}`);
   return invocation;
+}
+
+/** `approve|deny [ID] [--message M] [--by LABEL]`: `--by` names the channel (the host command says `host cli`). */
+function parseAnswer(first: 'approve' | 'deny', rest: readonly string[]): Invocation {
+  let id: string | null = null;
+  let message: string | null = null;
+  let by = 'container cli';
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i] as string;
+    if ((arg === '--message' || arg === '-m' || arg === '--by') && i + 1 < rest.length) {
+      const value = rest[++i] as string;
+      if (arg === '--by') by = value;
+      else message = value;
+    } else if (/^[0-9a-f]{1,32}$/.test(arg) && id === null) id = arg;
+    else throw new UsageError(`${first}: unexpected argument ${JSON.stringify(arg)}; expected [ID] [--message M]\n${USAGE}`);
+  }
+  if (message !== null && first === 'approve') throw new UsageError('approve takes no --message: a message goes with deny');
+  return { kind: 'answer', behavior: first === 'approve' ? 'allow' : 'deny', id, message, by };
+}
+
+/** `prompt [TEXT] [--by LABEL]`: without TEXT the prompt is read from stdin (private text stays out of argv). */
+function parsePrompt(rest: readonly string[]): Invocation {
+  const by = rest.indexOf('--by');
+  const args = by === -1 ? [...rest] : [...rest.slice(0, by), ...rest.slice(by + 2)];
+  if (args.length > 1) throw new UsageError(`prompt takes one TEXT (quote it) or none to read stdin, got ${args.length}\n${USAGE}`);
+  return { kind: 'prompt', text: args[0] ?? null, by: by === -1 ? 'container cli' : (rest[by + 1] ?? 'container cli') };
 }

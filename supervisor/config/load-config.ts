@@ -53,6 +53,8 @@ export interface Config {
   idleMs: number;
   /** Where state changes that need a person are posted, and the secret that signs them. */
   notify: { url: URL; secret: string | null } | null;
+  /** Pending permission decisions: how long one waits for a remote answer (0: off), and the answer token's hash. */
+  decisions: { waitMs: number; answerTokenSha256: string | null };
   /** The agent continues its conversation after a restart (AGENTGATE_RESUME; by default, the agents that can). */
   resume: boolean;
   /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
@@ -112,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       c.SSH_PORT === undefined
         ? null
         : { port: c.SSH_PORT, host: c.SSH_HOST, authorizedKeysFile: c.SSH_AUTHORIZED_KEYS, readOnlyKeysFile: c.SSH_READONLY_KEYS, onAgentExit: c.SSH_ON_AGENT_EXIT },
+    decisions: { waitMs: c.DECISION_WAIT_MS, answerTokenSha256: c.ANSWER_TOKEN_SHA256 ?? null },
     notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
     resume: c.RESUME ?? resumesByDefault(agent.program),
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,

@@ -76,6 +76,9 @@ export const envSchema = z.object({
   SSH_ON_AGENT_EXIT: oneOf(['stay', 'end'], 'stay'),
   NOTIFY_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   NOTIFY_SECRET: z.optional(z.string()),
+  // Claude's PermissionRequest hook waits at most this long for a remote answer; the image's hook timeout is 3600 s.
+  DECISION_WAIT_MS: integer(0, 3_540_000, 300_000),
+  ANSWER_TOKEN_SHA256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the answer token: 64 lowercase hex digits'))),
   RESUME: z.optional(z.stringbool()),
   // Never shown in an error or a log line: it can hold private text.
   PROMPT: z.optional(z.string()),
@@ -90,7 +93,7 @@ export const envSchema = z.object({
  * marks its processes; HOOK_URL and HOOK_TOKEN are where its hooks report).
  * They may reach the container; they are known, so they are not reported as misspellings.
  */
-export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID', 'HOOK_URL', 'HOOK_TOKEN'] as const;
+export const HOST_SIDE_NAMES = ['UID', 'GID', 'CPUS', 'MEMORY', 'IMAGE', 'NAME', 'RUN_ID', 'HOOK_URL', 'HOOK_TOKEN', 'ANSWER_TOKEN'] as const;
 
 export type RawConfig = z.infer<typeof envSchema>;
 

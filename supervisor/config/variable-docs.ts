@@ -171,6 +171,19 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     defaultText: '(none)',
     meaning: 'Signs each webhook body: `x-agentgate-signature: sha256=<HMAC-SHA256 hex>`.',
   },
+  DECISION_WAIT_MS: {
+    section: 'agent',
+    topic: OBSERVE,
+    meaning:
+      "How long Claude's permission request waits as a pending decision for a remote answer (`agentgate approve`/`deny`, the answer API); then the terminal's dialog alone decides, as without agentgate. `0` turns pending decisions off. At most 3540000 (the image gives the hook 3600 s).",
+  },
+  ANSWER_TOKEN_SHA256: {
+    section: 'agent',
+    topic: OBSERVE,
+    defaultText: '(none: no remote answers)',
+    meaning:
+      "The SHA-256 (hex) of the token that answers pending decisions (`POST /decisions/ID`, `authorization: Bearer TOKEN`). Only the hash is in the container, so the agent, which can read it, still cannot answer its own requests. `agentgate up` sets it and keeps the token in a label on the host.",
+  },
   RESUME: {
     section: 'agent',
     topic: PROMPT,
@@ -262,6 +275,7 @@ export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_SSH_PUBLISH', defaultText: '`2222`', meaning: '`compose/ssh.yaml`: the host port SSH is published on.' },
   { name: 'AGENTGATE_GPUS', defaultText: '`all`', meaning: '`compose/gpu.yaml`: how many GPUs to reserve.' },
   { name: 'AGENTGATE_REPLICAS', defaultText: '`1`', meaning: '`compose/stack.yaml`: the number of agents (replicas).' },
+  { name: 'AGENTGATE_ANSWER_TOKEN', defaultText: '(none)', meaning: '`agentgate approve`/`deny` in the container: the answer token (whose hash is `AGENTGATE_ANSWER_TOKEN_SHA256`). The host command gives it to a `docker exec` that runs as root, so the agent cannot read it.' },
   { name: 'NODE_IMAGE', defaultText: '`node:24-alpine` (the Makefile: `local/node:24-bookworm-slim` when that image exists)', meaning: 'The base image of the build.' },
   { name: 'CLAUDE_CODE_VERSION', defaultText: "the Dockerfile's `ARG CLAUDE_CODE_VERSION`", meaning: 'The Claude Code CLI version built into the image (`none`: no Claude Code); an empty value does not override the default.' },
   { name: 'NPM_CONFIG_REGISTRY', defaultText: '`npm config get registry`', meaning: 'The npm registry the build installs from.' },

@@ -11,13 +11,37 @@ export interface WireEventData {
   stopping: { pid: number; graceMs: number; at: string };
   'oom kill': { pid: number; count: number; total: number; limitBytes: number | null; at: string };
   state: { state: string; previous: string; cause: string; at: string };
+  'decision pending': PendingDecision & { at: string };
+  'decision closed': ClosedDecision & { at: string };
+}
+
+/** A permission request of the agent's held for an answer (Claude's PermissionRequest hook). */
+export interface PendingDecision {
+  id: string;
+  tool: string;
+  /** The tool's input in one line, secrets scrubbed, at most 200 characters. */
+  summary: string;
+  askedAtMs: number;
+  expiresAtMs: number;
+}
+
+/** How a decision ended: answered (allow or deny, and by which channel), or left to the terminal's dialog. */
+export interface ClosedDecision {
+  id: string;
+  tool: string;
+  outcome: 'allow' | 'deny' | 'expired' | 'at the terminal' | 'agent exited';
+  /** Who or what closed it: the answering channel (`host cli`, `api`, ...), `terminal`, `expiry`, `supervisor`. */
+  by: string;
+  waitedMs: number;
+  /** A deny's message carried back to the agent (scrubbed). */
+  hasMessage: boolean;
 }
 
 export type WireEventName = keyof WireEventData;
 
 /** What the webhook posts: the event, its facts, and which container and session it came from. */
 export type WebhookPayload = {
-  event: 'crash loop' | 'agent waiting for input' | 'agent needs permission';
+  event: 'crash loop' | 'agent waiting for input' | 'agent needs permission' | 'decision pending';
   container: string;
   session: string;
   at: string;

@@ -1,4 +1,5 @@
 import { formatDuration } from './durations.js';
+import type { PendingDecision } from './events.js';
 
 /** How the agent's last run ended: one shape wherever it is recorded. */
 export interface ExitRecord {
@@ -37,6 +38,8 @@ export interface HealthSnapshot {
   egress?: Check | null;
   /** What the agent is doing (hooks, screen), since when. */
   agentState?: { state: string; sinceMs: number } | null;
+  /** Permission requests waiting for an answer, oldest first (absent when decisions are off). */
+  decisions?: PendingDecision[];
   startedAtMs: number;
   version: string;
 }
@@ -59,6 +62,8 @@ export interface HealthReport {
   /** What to do while `needsLogin`: one line (absent from supervisors before 0.2). */
   loginHint?: string | null;
   agentState: { state: string; sinceMs: number; forMs: number } | null;
+  /** Permission requests waiting for an answer, oldest first (absent from supervisors before 0.3 and when off). */
+  decisions?: PendingDecision[];
   uptimeMs: number;
   version: string;
 }
@@ -94,6 +99,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     needsLogin: s.needsLogin ?? null,
     loginHint: s.needsLogin ? (s.loginHint ?? null) : null,
     agentState: s.agentState ? { ...s.agentState, forMs: Math.max(0, nowMs - s.agentState.sinceMs) } : null,
+    ...(s.decisions ? { decisions: s.decisions } : {}),
     uptimeMs: nowMs - s.startedAtMs,
     version: s.version,
   };

@@ -67,6 +67,9 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
     `  agent pid: ${r.agentPid ?? '-'}   restarts: ${r.restarts}`,
   ];
   if (r.agentState) lines.push(`  agent state: ${r.agentState.state} for ${formatDuration(r.agentState.forMs)}`);
+  for (const d of r.decisions ?? []) {
+    lines.push(`  decision ${d.id}: ${d.tool} ${d.summary} (asked ${formatMoment(d.askedAtMs, nowMs)}; agentgate approve|deny ${d.id})`);
+  }
   if (r.needsLogin) lines.push(`  needs login: ${r.loginHint ?? 'the agent has no credential; attach and follow its login (see the log)'}`);
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
   if (r.lastExit && r.lastExit.lastLines.length > 0) {

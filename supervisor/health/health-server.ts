@@ -1,6 +1,6 @@
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { StartupError } from '../errors.js';
-import type { HookEvent } from '../agent/events.js';
+import type { HookEvent, HookReply } from '../agent/events.js';
 import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
 import { type HealthSnapshot, evaluateHealth } from '../contract/health-report.js';
@@ -16,7 +16,13 @@ export interface HealthServer {
 /** The agent's hooks post here (`agentgate-hook`), with the token the supervisor gave the agent. */
 export interface HookRoute {
   token: string;
-  onHook: (event: HookEvent, body: Record<string, unknown>) => void;
+  onHook: (event: HookEvent, body: Record<string, unknown>, reply: HookReply) => void;
+}
+
+/** A feature's own endpoint on the health server: every request whose path starts with `prefix`. */
+export interface HttpRoute {
+  prefix: string;
+  handle: (req: IncomingMessage, path: string, send: (status: number, body: unknown) => void) => void;
 }
 
 /** The largest hook body read: hook inputs are small JSON objects. */
@@ -43,6 +49,7 @@ export async function startHealthServer(options: {
   now: () => number;
   hooks?: HookRoute;
   events?: { stream: EventStream; current: () => unknown };
+  routes?: readonly HttpRoute[];
 }): Promise<HealthServer> {
   const bodies = { bytes: 0 };
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, (req, res) => {
@@ -51,7 +58,9 @@ export async function startHealthServer(options: {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
       res.end(`${JSON.stringify(body)}\n`);
     };
-    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, bodies, send).catch(() => send(500, { error: 'hook not read' }));
+    if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, bodies, send, res).catch(() => send(500, { error: 'hook not read' }));
+    const route = options.routes?.find((r) => path.startsWith(r.prefix));
+    if (route) return route.handle(req, path, send);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'only GET and HEAD' });
     if (path === '/events' && options.events) return options.events.stream.attach(res, { name: 'state', data: options.events.current() });
     if (path === '/livez') {
@@ -87,6 +96,7 @@ async function receiveHook(
   route: HookRoute,
   bodies: { bytes: number },
   send: (status: number, body: unknown) => void,
+  res: ServerResponse,
 ): Promise<void> {
   if (req.method !== 'POST') return send(405, { error: 'POST only' });
   // Loaded on the first hook: node:crypto costs memory in every supervisor whose agent has none.
@@ -129,8 +139,27 @@ async function receiveHook(
       // unreadable: the event alone
     }
     release();
-    route.onHook({ name, notificationType: type }, body);
-    send(204, {});
+    // A listener may hold the hook open (a pending decision); otherwise it ends now, with no output.
+    let held = false;
+    let done = false;
+    const reply: HookReply = {
+      hold: (onGone) => {
+        held = true;
+        res.on('close', () => {
+          if (!done) onGone();
+          done = true;
+        });
+        res.socket?.setTimeout(0);
+        return (output) => {
+          if (done) return;
+          done = true;
+          if (output) send(200, output);
+          else send(204, {});
+        };
+      },
+    };
+    route.onHook({ name, notificationType: type }, body, reply);
+    if (!held) send(204, {});
   });
 }
 

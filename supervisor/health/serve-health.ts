@@ -12,7 +12,7 @@ export async function serveHealth(
   where: { host: string; port: number },
   log: Logger,
   snapshot: () => HealthSnapshot,
-  routes: Pick<Parameters<typeof startHealthServer>[0], 'hooks' | 'events'> = {},
+  routes: Pick<Parameters<typeof startHealthServer>[0], 'hooks' | 'events' | 'routes'> = {},
 ): Promise<HealthServer> {
   const health = await startHealthServer({ ...where, ...routes, snapshot, now: Date.now });
   if (health.busyPort !== null) log.warn({ port: health.busyPort, url: health.url }, 'health port busy; serving health on a free port instead');

@@ -29,6 +29,8 @@ export interface Runtime {
   stderr: { write: (text: string) => void };
   /** Whether a file descriptor is a terminal (0, 1, 2), asked of the fd itself. */
   isTerminal: (fd: 0 | 1 | 2) => boolean;
+  /** Read only by commands that take text on stdin (`agentgate prompt`), on first use. */
+  stdin: () => NodeJS.ReadableStream;
 }
 
 export function readRuntime(proc: NodeJS.Process): Runtime {
@@ -48,5 +50,6 @@ export function readRuntime(proc: NodeJS.Process): Runtime {
     stdout: { write: (text) => void proc.stdout.write(text) },
     stderr: { write: (text) => void proc.stderr.write(text) },
     isTerminal: (fd) => isatty(fd),
+    stdin: () => proc.stdin,
   };
 }

@@ -52,6 +52,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
     loginHint,
     loginSummary: 'Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)',
     explainExit: explainClaudeExit,
+    openDialog: claudeOpenDialog,
     attach: (events, log) => {
       const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, forComponent(log, 'transcript')) : null;
       const unsubscribe = events.subscribe((event) => {
@@ -82,4 +83,16 @@ function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
   } else if (!record.write(id)) {
     log.warn({ hint: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
   }
+}
+
+/**
+ * Claude's choice dialogs (a permission request, "Make auto mode your default permission mode?") end with a
+ * hint line such as "↑/↓ to choose · Esc to cancel": Enter there picks the highlighted answer.
+ */
+export function claudeOpenDialog(lines: readonly string[]): string | null {
+  let hint = lines.length - 1;
+  while (hint >= 0 && !/Esc to cancel|↑\/↓ to (choose|select|navigate)/.test(lines[hint] as string)) hint -= 1;
+  if (hint === -1) return null;
+  const question = lines.slice(0, hint).reverse().find((line) => /\?\s*$/.test(line));
+  return question ? question.trim().slice(0, 120) : 'a choice';
 }

@@ -1,0 +1,91 @@
+import type { HookReply } from '../../agent/events.js';
+import { randomHex } from '../../agent/hook-channel.js';
+import type { ClosedDecision, PendingDecision } from '../../contract/events.js';
+import type { FeatureFactory } from '../feature.js';
+import { WebhookNotifier } from '../observation/webhook.js';
+import { answerRoute } from './answer-route.js';
+import { type Answer, DecisionBook, MAX_PENDING_DECISIONS } from './decision-book.js';
+import { summarizeToolInput, toolCallKey, toolName } from './tool-summary.js';
+
+/** Hooks after which no permission dialog can still be open: the turn ended, or a new one began. */
+const TURN_ENDS = new Set(['Stop', 'StopFailure', 'UserPromptSubmit', 'SessionEnd', 'SessionStart']);
+
+/**
+ * Claude's permission requests as pending decisions: each PermissionRequest hook is held (up to
+ * AGENTGATE_DECISION_WAIT_MS) until someone answers it through the answer API, and its answer is printed by
+ * the hook for Claude. Claude's own dialog stays up meanwhile: an answer there (seen as the hook going away,
+ * the tool's PostToolUse, or the turn's end) closes the decision, and so does the wait running out; the hook
+ * then ends with no output and the dialog decides, as without agentgate.
+ */
+export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream }) => {
+  const { waitMs, answerTokenSha256 } = config.decisions;
+  if (waitMs === 0) return null;
+  const dlog = log.child({ component: 'decisions' });
+  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, dlog.child({ component: 'webhook' })) : null;
+  const identity = { container: runtime.hostname, session: config.sessionName };
+  const book = new DecisionBook();
+  const timers = new Map<string, NodeJS.Timeout>();
+  let refused = 0;
+
+  const closed = (c: ClosedDecision) => {
+    clearTimeout(timers.get(c.id));
+    timers.delete(c.id);
+    dlog.info({ ...c }, 'decision closed');
+    eventStream.publish('decision closed', { ...c, at: new Date().toISOString() });
+  };
+
+  const ask = (body: Record<string, unknown>, reply: HookReply) => {
+    const now = Date.now();
+    let id = randomHex(3);
+    while (book.has(id)) id = randomHex(3);
+    const decision: PendingDecision = { id, tool: toolName(body.tool_name), summary: summarizeToolInput(body.tool_input, scrub), askedAtMs: now, expiresAtMs: now + waitMs };
+    let end: (output: Record<string, unknown> | null) => void = () => {};
+    const accepted = book.ask(decision, toolCallKey(body), (c, answer) => {
+      end(answer ? claudeDecision(answer) : null);
+      closed(c);
+    });
+    if (!accepted) {
+      // Not held: the hook ends now and the dialog decides. Logged at the first and every 100th, not each.
+      refused += 1;
+      if (refused % 100 === 1) dlog.warn({ pending: MAX_PENDING_DECISIONS, refused }, 'decision not held: too many pending');
+      return;
+    }
+    end = reply.hold(() => book.close(id, 'at the terminal', 'hook ended', Date.now()));
+    timers.set(id, setTimeout(() => book.close(id, 'expired', 'expiry', Date.now()), waitMs).unref());
+    dlog.info({ id, tool: decision.tool, waitMs }, 'decision pending');
+    const at = new Date(now).toISOString();
+    eventStream.publish('decision pending', { ...decision, at });
+    webhook?.notify({ event: 'decision pending', ...decision, ...identity, at });
+  };
+
+  const unsubscribe = events.subscribe((event) => {
+    if (event.type === 'exited') return book.closeAll('agent exited', 'supervisor', Date.now());
+    if (event.type !== 'hook') return;
+    const name = event.event.name;
+    if (name === 'PermissionRequest' && event.reply) ask(event.body, event.reply);
+    else if (name === 'PostToolUse' || name === 'PostToolUseFailure') book.closeMatching(toolCallKey(event.body), 'at the terminal', 'terminal', Date.now());
+    else if (TURN_ENDS.has(name)) book.closeAll('at the terminal', 'terminal', Date.now());
+  });
+
+  return {
+    report: () => ({ decisions: book.list() }),
+    routes: [
+      answerRoute({
+        tokenSha256: answerTokenSha256,
+        list: () => book.list(),
+        answer: (id, answer) => book.answer(id, answer, Date.now()),
+        onRefused: (fields) => dlog.info(fields, 'answer refused'),
+      }),
+    ],
+    close: () => {
+      unsubscribe();
+      book.closeAll('agent exited', 'supervisor', Date.now());
+    },
+  };
+};
+
+/** What Claude reads from a PermissionRequest hook's stdout. */
+export function claudeDecision(answer: Answer): Record<string, unknown> {
+  const decision = answer.behavior === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: answer.message ?? `denied by ${answer.by}` };
+  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
+}
