@@ -6,7 +6,7 @@ import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildImage, engineReachable, imageFacts, measureContainer, measureScale, measureSshAndRecording } from './lib/container.mjs';
+import { buildImage, engineReachable, imageFacts, measureContainer, measureReadyInImage, measureScale, measureSshAndRecording } from './lib/container.mjs';
 import { measureCli, measureLs } from './lib/cli.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
@@ -67,6 +67,10 @@ const pick = (xs, k) => xs.map((x) => x[k]);
 rows.push(row({ figure: 'Health probe wall time, `health` subcommand', ours: pick(probes.health, 'ms'), unit: 'ms', baselineName: '`curl`', baseline: pick(probes.curl, 'ms'), goal: 'about 2 s at most', met: Math.max(...pick(probes.health, 'ms')) < 2000 }));
 rows.push(row({ figure: 'Health probe wall time (same)', ours: pick(probes.health, 'ms'), unit: 'ms', baselineName: '`wget`', baseline: pick(probes.wget, 'ms') }));
 rows.push(row({ figure: 'Health probe peak RSS, `health` subcommand', ours: pick(probes.health, 'peakMiB'), unit: 'MiB', baselineName: '`curl`', baseline: pick(probes.curl, 'peakMiB') }));
+rows.push(row({ figure: 'Probe command wall time, `agentgate-probe` (the image\'s probes)', ours: pick(probes.probe, 'ms'), unit: 'ms', baselineName: '`curl`', baseline: pick(probes.curl, 'ms'),
+  goal: '<= 1.5x curl', met: median(pick(probes.probe, 'ms')) <= 1.5 * median(pick(probes.curl, 'ms')) }));
+rows.push(row({ figure: 'Probe command peak RSS, `agentgate-probe`', ours: pick(probes.probe, 'peakMiB'), unit: 'MiB', baselineName: '`curl`', baseline: pick(probes.curl, 'peakMiB'),
+  goal: '<= 1.5x curl', met: median(pick(probes.probe, 'peakMiB')) <= 1.5 * median(pick(probes.curl, 'peakMiB')) }));
 
 progress(`hook event cost (${RUNS} runs)`);
 const hooks = await measureHookEvent(RUNS);
@@ -90,6 +94,11 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   const image = 'agentgate/agent:bench';
   progress(`building ${image} on ${nodeImage}`);
   buildImage(image, nodeImage, process.env.NPM_CONFIG_REGISTRY);
+  progress(`ready in the image (${RUNS} runs each, with and without the compile cache)`);
+  const inImage = measureReadyInImage(image, RUNS);
+  rows.push(row({ figure: 'Ready in the image: `agentgate` start to /readyz 200 (its Node, compile cache)', ours: inImage.cached, unit: 'ms', baselineName: '`node -e 0` in the image', baseline: inImage.node,
+    goal: '<= node + 40 ms', met: median(inImage.cached) - median(inImage.node) <= 40 }));
+  rows.push(row({ figure: 'Ready in the image (same)', ours: inImage.cached, unit: 'ms', baselineName: 'the same without the compile cache', baseline: inImage.uncached }));
   progress(`container run/stop (${RUNS} runs)`);
   const c = await measureContainer(image, RUNS);
   rows.push(row({ figure: '`docker run` until healthy (health every 100 ms)', ours: c.runOurs, unit: 'ms', baselineName: '`tini -- sleep infinity` until running', baseline: c.runFloor }));

@@ -97,6 +97,14 @@ export async function measureScale(image, count) {
   return { allHealthyMs, rssMiB, pssMiB, anonymousMiB, bareNodeMiB };
 }
 
+/**
+ * Ready inside the image, on its own Node (the native figure runs the host's): `agentgate` start to /readyz 200
+ * with the compile cache the image ships and without it, beside `node -e 0` there.
+ */
+export function measureReadyInImage(image, runs) {
+  return JSON.parse(docker(['run', '--rm', ...HARDENING, '-v', `${import.meta.dirname}:/bench:ro`, '--entrypoint', 'node', image, '/bench/ready-in-image.cjs', String(runs)]));
+}
+
 export function imageFacts(image) {
   const sizeMiB = Number(docker(['image', 'inspect', '-f', '{{.Size}}', image])) / 1024 / 1024;
   const claudeMiB = Number(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'stat', image, '-c', '%s', '/usr/local/bin/claude'])) / 1024 / 1024;

@@ -181,13 +181,15 @@ export async function measureHealthProbe(runs) {
   };
   const collect = (argv) => Array.from({ length: runs }, () => probe(argv));
   const health = collect([process.execPath, BUNDLE, 'health']);
+  // The probes' command (docker/agentgate-probe.sh, sh and curl): it reads the health-url file in TMUX_TMPDIR.
+  const probeCommand = collect(['/bin/sh', join(ROOT, 'docker/agentgate-probe.sh')]);
   const curl = collect(['curl', '-fsS', '-m', '2', '-o', '/dev/null', url]);
   const wget = collect(['wget', '-q', '-O', '/dev/null', url]);
   process.kill(await run.init(), 'SIGTERM');
   await run.exited;
   box.cleanup();
-  if (health.some((h) => h.status !== 0) || curl.some((c) => c.status !== 0)) throw new Error('bench: a health probe failed');
-  return { health, curl, wget };
+  if ([...health, ...probeCommand, ...curl].some((c) => c.status !== 0)) throw new Error('bench: a health probe failed');
+  return { health, probe: probeCommand, curl, wget };
 }
 
 /**

@@ -3,7 +3,7 @@ import { StartupError } from '../errors.js';
 import type { HookEvent, HookReply } from '../agent/events.js';
 import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
-import { type HealthSnapshot, evaluateHealth } from '../contract/health-report.js';
+import { type HealthSnapshot, evaluateHealth, summarizeHealth } from '../contract/health-report.js';
 
 export interface HealthServer {
   server: Server;
@@ -69,7 +69,13 @@ export async function startHealthServer(options: {
     }
     if (path === '/readyz' || path === '/healthz') {
       const report = evaluateHealth(options.snapshot(), options.now());
-      return send(report.status === 'ok' ? 200 : 503, report);
+      const status = report.status === 'ok' ? 200 : 503;
+      // agentgate-probe (sh and curl) asks for the one line `agentgate health` prints, formatted here once.
+      if (req.headers.accept === 'text/plain') {
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        return void res.end(`${summarizeHealth(report)}\n`);
+      }
+      return send(status, report);
     }
     return send(404, { error: `unknown path ${path}; try /livez or /readyz` });
   });

@@ -28,8 +28,20 @@ describe.skipIf(!reachable)('the image', () => {
     expect(inspect(TEST_IMAGE, '{{json .Config.Entrypoint}}')).toBe('["/usr/bin/setpriv","--no-new-privs","--","/usr/bin/tini","--","/usr/local/bin/agentgate"]');
     // The shim execs node with an inspector address no interface has, and --lite-mode where Node has it.
     expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'cat', TEST_IMAGE, '/usr/local/bin/agentgate']).stdout).toMatch(
-      /^exec node --inspect-port=192\.0\.2\.1:9229 --lite-mode \/opt\/agentgate\/supervisor\.cjs "\$@"$/m,
+      /^exec node --inspect-port=192\.0\.2\.1:9229 --lite-mode \/opt\/agentgate\/start\.cjs "\$@"$/m,
     );
+  });
+
+  it('loads the supervisor with the compile cache made at build time, read-only, as uid 1000; another uid starts without it', () => {
+    const load = (user: string) => docker(['run', '--rm', '--network', 'none', '--read-only', '--user', user, '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', '--entrypoint', 'agentgate', TEST_IMAGE, 'version']);
+    const ours = load('1000:1000');
+    expect(ours.status, ours.stderr).toBe(0);
+    expect(ours.stderr).toMatch(/V8 code cache for CommonJS \/opt\/agentgate\/supervisor\.cjs was accepted/);
+    const other = load('1234:1234');
+    expect([other.status, other.stdout], other.stderr).toEqual([0, ours.stdout]);
+    expect(other.stderr).not.toMatch(/was accepted/);
+    const owner = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'find /opt/agentgate/compile-cache ! -user 0 -o -perm /022 | wc -l']);
+    expect(owner.stdout.trim()).toBe('0');
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {

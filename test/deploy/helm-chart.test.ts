@@ -77,7 +77,7 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     expect(sets[1].spec.template.spec.containers[0].env).toContainEqual({ name: 'AGENTGATE_AGENT', value: 'bash' });
   });
 
-  it('hardens every container as compose does, with exec probes on agentgate health and a stop budget to match', () => {
+  it('hardens every container as compose does, with exec probes on agentgate-probe and a stop budget to match', () => {
     const manifests = renderChart('team', EVERYTHING);
     const pods = podSpecs(manifests);
     expect(pods.length).toBe(5); // two agents, the proxy, two sandbox templates
@@ -99,9 +99,9 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     for (const { owner, spec } of agents) {
       const [agent] = spec.containers;
       expect(spec.securityContext, owner).toMatchObject({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
-      expect(agent.livenessProbe.exec.command, owner).toEqual(['agentgate', 'health', '--live']);
-      expect(agent.startupProbe.exec.command, owner).toEqual(['agentgate', 'health', '--live']);
-      expect(agent.readinessProbe.exec.command, owner).toEqual(['agentgate', 'health']);
+      expect(agent.livenessProbe.exec.command, owner).toEqual(['agentgate-probe', '--live']);
+      expect(agent.startupProbe.exec.command, owner).toEqual(['agentgate-probe', '--live']);
+      expect(agent.readinessProbe.exec.command, owner).toEqual(['agentgate-probe']);
       expect(spec.volumes.filter((v: PodSpec) => v.emptyDir).map((v: PodSpec) => v.name), owner).toEqual(['tmp', 'home']);
       // With the egress proxy (on here), the proxy holds the key and the agent a placeholder (issue 21).
       expect(agent.env, owner).toContainEqual({ name: 'ANTHROPIC_API_KEY', value: 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key' });

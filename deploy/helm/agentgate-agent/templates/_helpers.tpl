@@ -211,19 +211,20 @@ containers:
       {{- toYaml $a.resources | nindent 6 }}
     # Exec probes: health listens on the pod's loopback only, which an HTTP probe (the pod IP) cannot reach.
     # Alive: the supervisor answers (an agent that crash-loops or waits for a fix is not a reason to restart
-    # the pod). Ready: the agent runs and is healthy.
+    # the pod). Ready: the agent runs and is healthy. agentgate-probe answers as `agentgate health` at curl's
+    # cost, so a probe every second does not start node inside the agent's memory limit.
     startupProbe:
-      exec: { command: [agentgate, health, --live] }
+      exec: { command: [agentgate-probe, --live] }
       periodSeconds: 1
       timeoutSeconds: 5
       failureThreshold: 60
     livenessProbe:
-      exec: { command: [agentgate, health, --live] }
+      exec: { command: [agentgate-probe, --live] }
       periodSeconds: 10
       timeoutSeconds: 5
       failureThreshold: 3
     readinessProbe:
-      exec: { command: [agentgate, health] }
+      exec: { command: [agentgate-probe] }
       periodSeconds: 10
       timeoutSeconds: 5
       failureThreshold: 2

@@ -1,0 +1,61 @@
+#!/bin/sh
+# agentgate-probe [--live]: the probe command of Docker's HEALTHCHECK, compose, the stack and the chart. It gives
+# the answers and exit codes of `agentgate health [--live]` (0 healthy, 1 not, one line saying why) at curl's
+# cost: starting node for every probe takes about 60 ms and 50 MiB, counted against the agent's own memory limit.
+# The supervisor writes the URL it serves health on to $TMUX_TMPDIR/agentgate/health-url (it moves off a busy
+# port under host networking); without that file the probe uses AGENTGATE_HEALTH_HOST and AGENTGATE_HEALTH_PORT.
+path=/readyz
+case "${1:-}" in
+  --live) path=/livez ;;
+  '') ;;
+  *) echo "usage: agentgate-probe [--live]" >&2; exit 2 ;;
+esac
+
+url=
+file="${TMUX_TMPDIR:-/tmp}/agentgate/health-url"
+[ -r "$file" ] && read -r url < "$file"
+case "$url" in http://*/* | *[[:space:]]*) url= ;; http://?*) ;; *) url= ;; esac
+if [ -z "$url" ]; then
+  # As `agentgate health`: a setting that is not valid falls back to its default.
+  host="${AGENTGATE_HEALTH_HOST:-127.0.0.1}"
+  port="${AGENTGATE_HEALTH_PORT:-7433}"
+  case "$host" in
+    *[[:space:]]*) host=127.0.0.1 ;;
+    0.0.0.0 | :: | '[::]') host=127.0.0.1 ;;
+    \[*) ;;
+    *:*) host="[$host]" ;;
+  esac
+  case "$port" in '' | *[!0-9]*) port=7433 ;; esac
+  if [ "$port" -lt 1 ] || [ "$port" -gt 65535 ]; then port=7433; fi
+  url="http://$host:$port"
+fi
+where="${url#http://}"
+
+# Asking for text/plain, /readyz answers with the very line `agentgate health` prints (the server formats it).
+out=$(curl -s -m 1.8 -H 'accept: text/plain' -w '\n%{http_code}' "$url$path")
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  case "$rc" in
+    7) why=ECONNREFUSED ;;
+    28) why='no answer within 1800 ms' ;;
+    *) why="curl exit code $rc" ;;
+  esac
+  echo "unhealthy: supervisor not answering on $where ($why)"
+  exit 1
+fi
+status="${out##*
+}"
+body="${out%
+*}"
+body="${body%
+}"
+if [ "$path" = /livez ]; then
+  if [ "$status" = 200 ]; then echo "alive: supervisor answers on $where"; exit 0; fi
+  echo "not alive: $where answered $status"
+  exit 1
+fi
+case "$body" in
+  'healthy: '* | 'unhealthy: '*) printf '%s\n' "$body" ;;
+  *) echo "unhealthy: $where answered $status without a health report"; exit 1 ;;
+esac
+[ "$status" = 200 ]
