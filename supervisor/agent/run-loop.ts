@@ -20,7 +20,7 @@ export interface AgentSupervisorDeps {
   /** Where the run loop tells what happens (started, exited, crash loop, stopping). */
   events: AgentEvents;
   /** What the agent is: its start arguments (resume) and what its last screen lines mean. */
-  profile: Pick<AgentProfile, 'startArgs' | 'explainExit'>;
+  profile: Pick<AgentProfile, 'startArgs' | 'explainExit' | 'promptArgs'>;
   /** The stop this loop obeys (a feature may wait for its start). */
   stop?: StopRequest;
   /** Is the workspace usable now? Checked before every start: an agent never starts elsewhere. */
@@ -192,7 +192,8 @@ export class AgentSupervisor {
     const prompt = this.deps.firstPrompt?.pending() ?? null;
     const startArgs = this.deps.profile.startArgs();
     if (startArgs.length > 0) this.log.info({ args: startArgs.join(' ') }, 'resuming the conversation');
-    const words = [this.config.agent.commandLine, ...startArgs.map(shellQuote), ...(prompt === null ? [] : [shellQuote(prompt)])];
+    const promptWords = prompt === null ? [] : (this.deps.profile.promptArgs?.(prompt) ?? [prompt]);
+    const words = [this.config.agent.commandLine, ...startArgs.map(shellQuote), ...promptWords.map(shellQuote)];
     const spec = {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,

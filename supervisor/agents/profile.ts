@@ -17,6 +17,11 @@ export interface AgentProfile {
   agentEnv(config: Config, env: Readonly<Record<string, string | undefined>>): Record<string, string>;
   /** Words added to the command line of the next start (resume flags); called once per start. */
   startArgs(): string[];
+  /**
+   * The words that give the first prompt, after the start args; the prompt as one word when absent. Agents whose
+   * positional word is not an interactive prompt, or that would read a leading "-" as an option, say how.
+   */
+  promptArgs?(prompt: string): string[];
   /** True when it waits at its login prompt, false when it has a credential, null when it cannot be told. */
   needsLogin(env: Readonly<Record<string, string | undefined>>): boolean | null;
   /** What `status` says while it needs a login: one line. */

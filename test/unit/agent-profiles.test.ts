@@ -109,13 +109,20 @@ describe('login detection', () => {
     expect(p.loginHint('docker exec -it c agentgate attach')).toContain('codex login --with-api-key');
   });
 
-  it('gemini: a key, Vertex AI, or the Google login file', () => {
+  it('gemini: an auth method chosen once (a key alone leaves its dialog up) with its credential', () => {
     const home = join(freshStateDir(), 'gemini');
+    const choose = (selectedType: string) => writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType } } }));
+    expect(geminiHasCredentials({}, home)).toBe(false);
+    expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(false);
+    mkdirSync(join(home, '.gemini'), { recursive: true });
+    choose('gemini-api-key');
     expect(geminiHasCredentials({}, home)).toBe(false);
     expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(true);
     expect(geminiHasCredentials({ GOOGLE_API_KEY: 'k' }, home)).toBe(true);
+    choose('vertex-ai');
     expect(geminiHasCredentials({ GOOGLE_GENAI_USE_VERTEXAI: 'true' }, home)).toBe(true);
-    mkdirSync(join(home, '.gemini'), { recursive: true });
+    choose('oauth-personal');
+    expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(false);
     writeFileSync(join(home, '.gemini', 'oauth_creds.json'), '{"access_token":"x"}');
     expect(geminiHasCredentials({}, home)).toBe(true);
   });

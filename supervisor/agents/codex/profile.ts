@@ -46,6 +46,8 @@ export function codexProfile(config: Config): AgentProfile {
       return vars;
     },
     ...resume,
+    // After `--` a prompt starting with "-" is no option (Codex's positional PROMPT is interactive).
+    promptArgs: (prompt) => ['--', prompt],
     needsLogin: () => !codexHasCredentials(home),
     loginSummary: 'Codex is not logged in; attach and sign in with a device code, or run codex login --with-api-key (see the log)',
     loginHint: (attach) =>

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
 import { latestResume } from '../latest-resume.js';
@@ -13,10 +13,27 @@ export function geminiStateEnv(stateDir: string, env: Readonly<Record<string, st
   return { GEMINI_CLI_HOME: stateSubdir(env.GEMINI_CLI_HOME, 'gemini', stateDir, configuredStateDir) };
 }
 
-/** A key, Vertex AI, or the Google-account login's oauth_creds.json. */
+/**
+ * Logged in once an auth method was chosen (its dialog writes `security.auth.selectedType` to settings.json;
+ * a key in the environment does not skip that dialog) and that method has its credential: the key, Vertex AI,
+ * or the Google login's oauth_creds.json.
+ */
 export function geminiHasCredentials(env: Readonly<Record<string, string | undefined>>, geminiHome: string): boolean {
-  if (anySet(env, GEMINI_KEY_VARIABLES) || env.GOOGLE_GENAI_USE_VERTEXAI === 'true') return true;
-  return nonEmptyFile(join(geminiHome, '.gemini', 'oauth_creds.json'));
+  const selected = selectedAuthType(join(geminiHome, '.gemini', 'settings.json'));
+  if (selected === 'gemini-api-key') return anySet(env, GEMINI_KEY_VARIABLES);
+  if (selected === 'vertex-ai') return env.GOOGLE_GENAI_USE_VERTEXAI === 'true' || anySet(env, ['GOOGLE_API_KEY', 'GOOGLE_CLOUD_PROJECT']);
+  if (selected === 'oauth-personal') return nonEmptyFile(join(geminiHome, '.gemini', 'oauth_creds.json'));
+  return selected !== null;
+}
+
+/** The auth method chosen in Gemini CLI's settings, or null. */
+function selectedAuthType(settingsPath: string): string | null {
+  try {
+    const type = JSON.parse(readFileSync(settingsPath, 'utf8'))?.security?.auth?.selectedType;
+    return typeof type === 'string' && type !== '' ? type : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Any project's saved chats (`.gemini/tmp/<project>/chats`). */
@@ -47,11 +64,13 @@ export function geminiProfile(config: Config): AgentProfile {
       return vars;
     },
     ...latestResume(config.resume, ['--resume', 'latest'], () => hasChats(home)),
+    // One word with its option, so a leading "-" stays text; the positional would do too, but not safely.
+    promptArgs: (prompt) => [`--prompt-interactive=${prompt}`],
     needsLogin: (env) => !geminiHasCredentials(env, home),
-    loginSummary: 'Gemini CLI has no credential; set GEMINI_API_KEY, or attach and sign in with Google (see the log)',
+    loginSummary: 'Gemini CLI is not logged in; attach and choose how it authenticates (see the log)',
     loginHint: (attach) =>
-      `set GEMINI_API_KEY (or GOOGLE_API_KEY), or attach (${attach}) and choose "Sign in with Google"; ` +
-      'the login is kept in the state volume (GEMINI_CLI_HOME)',
+      `attach (${attach}) and choose "Use Gemini API Key" (with GEMINI_API_KEY set) or "Sign in with Google", once: ` +
+      'the choice and the login are kept in the state volume (GEMINI_CLI_HOME)',
     explainExit: (lastLines) => explainFrom(GEMINI_CAUSES, lastLines),
   };
 }
