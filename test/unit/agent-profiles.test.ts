@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
-import { CODEX_KEY_VARIABLES } from '../../supervisor/agents/codex/profile.js';
+import { CODEX_KEY_VARIABLES, codexHasCredentials } from '../../supervisor/agents/codex/profile.js';
 import { COPILOT_KEY_VARIABLES, copilotNeedsLogin } from '../../supervisor/agents/copilot/profile.js';
 import { GEMINI_KEY_VARIABLES, geminiHasCredentials } from '../../supervisor/agents/gemini/profile.js';
 import { OPENCODE_KEY_VARIABLES, opencodeNeedsLogin } from '../../supervisor/agents/opencode/profile.js';
@@ -107,6 +107,15 @@ describe('login detection', () => {
     writeFileSync(join(stateDir, 'codex', 'auth.json'), '{"OPENAI_API_KEY":"sk-test"}');
     expect(p.needsLogin({})).toBe(false);
     expect(p.loginHint('docker exec -it c agentgate attach')).toContain('codex login --with-api-key');
+  });
+
+  it('codex: a provider of its own in config.toml needs no OpenAI login; the openai provider does', () => {
+    const home = join(freshStateDir(), 'codex');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, 'config.toml'), 'model_provider = "openai"\n');
+    expect(codexHasCredentials(home)).toBe(false);
+    writeFileSync(join(home, 'config.toml'), 'model = "m"\nmodel_provider = "ollama"\n[model_providers.ollama]\nbase_url = "http://127.0.0.1:11434/v1"\n');
+    expect(codexHasCredentials(home)).toBe(true);
   });
 
   it('gemini: an auth method chosen once (a key alone leaves its dialog up) with its credential', () => {

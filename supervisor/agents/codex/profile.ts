@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
 import { latestResume } from '../latest-resume.js';
@@ -15,10 +15,18 @@ export function codexStateEnv(stateDir: string, env: Readonly<Record<string, str
 
 /**
  * Logged in when `codex login` (or the sign-in screen) wrote auth.json. OPENAI_API_KEY alone does not log the
- * interactive CLI in (0.171 shows its sign-in screen with the key offered): `codex login --with-api-key` does.
+ * interactive CLI in (it shows its sign-in screen, the key offered): `codex login --with-api-key` does. A
+ * config.toml that chooses a provider of its own (model_provider other than openai, with its key in env_key)
+ * needs no OpenAI login at all.
  */
 export function codexHasCredentials(codexHome: string): boolean {
-  return nonEmptyFile(join(codexHome, 'auth.json'));
+  if (nonEmptyFile(join(codexHome, 'auth.json'))) return true;
+  try {
+    const provider = /^\s*model_provider\s*=\s*"([^"]*)"/m.exec(readFileSync(join(codexHome, 'config.toml'), 'utf8'))?.[1];
+    return provider !== undefined && provider !== 'openai';
+  } catch {
+    return false;
+  }
 }
 
 const CODEX_CAUSES: Array<[RegExp, string]> = [
