@@ -37,7 +37,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   AGENT: {
     section: 'agent',
     topic: RUN,
-    meaning: 'The agent: the preset `claude`, any command line (run by `sh -c "exec ..."`, so quoting works), or `none` for keep-alive mode.',
+    meaning: 'The agent: a preset (`claude`, `codex`, `gemini`, `opencode`, `copilot`: see docs/agents/), any command line (run by `sh -c "exec ..."`, so quoting works), or `none` for keep-alive mode. A preset missing from the image fails at start (69) naming the `--build-arg AGENTS=...` that builds it in.',
   },
   AGENT_ARGS: { section: 'agent', topic: RUN, meaning: "Extra arguments appended to the agent's command line." },
   SESSION: { section: 'agent', topic: RUN, meaning: 'The tmux session name.' },
@@ -174,9 +174,9 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   RESUME: {
     section: 'agent',
     topic: PROMPT,
-    defaultText: '`true` when the agent is `claude` (with or without arguments), else `false`',
+    defaultText: '`true` when the agent is a preset (with or without arguments), else `false`',
     meaning:
-      "A restarted Claude continues its conversation: `--resume <session>` (the one its SessionStart hook reported, kept in the state dir), or `--continue`. A resume that fails within 10 s falls back once to a fresh session, with a warning. Only the claude preset knows these flags.",
+      "A restarted Claude continues its conversation: `--resume <session>` (the one its SessionStart hook reported, kept in the state dir), or `--continue`; Codex `resume --last`, Gemini `--resume latest`, OpenCode and Copilot `--continue`. A resume that fails within 10 s falls back once to a fresh session, with a warning. Only the presets know these flags.",
   },
   PROMPT: {
     section: 'agent',
