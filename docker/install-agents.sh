@@ -38,7 +38,7 @@ install_node_package() {
 
 for agent in $agents; do
   case $agent in
-    claude) ;;
+    claude) continue ;;
     # Codex's launcher puts its bundled ripgrep and sandbox helper on PATH for the native binary: kept whole.
     codex) install_node_package codex "@openai/codex@$CODEX_VERSION" @openai/codex/bin/codex.js ;;
     gemini) install_node_package gemini "@google/gemini-cli@$GEMINI_CLI_VERSION" @google/gemini-cli/bundle/gemini.js ;;
