@@ -6,13 +6,14 @@ import { genericProfile } from './generic/profile.js';
 import { geminiProfile, geminiStateEnv } from './gemini/profile.js';
 import { opencodeProfile, opencodeStateEnv } from './opencode/profile.js';
 import type { AgentProfile } from './profile.js';
+import { IMAGE_STATE_DIR } from './state-files.js';
 
 export { DEFAULT_AGENT_EGRESS } from './egress-defaults.js';
 
 /** The agent run when AGENTGATE_AGENT is unset. */
 export const DEFAULT_AGENT = 'claude';
 /** The agent's state dir (its login, settings and conversations) and the credentials file copied into it. */
-export const DEFAULT_STATE_DIR = '/home/agentgate/.claude';
+export const DEFAULT_STATE_DIR = IMAGE_STATE_DIR;
 export const DEFAULT_CREDENTIALS_FILE = '/run/secrets/claude_credentials';
 
 /** The agent presets: a name users can give instead of a command line. */

@@ -1,13 +1,17 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The image's state dir, where its ENV points CODEX_HOME and the like. */
+export const IMAGE_STATE_DIR = '/home/agentgate/.claude';
+
 /**
  * Where an agent keeps its state inside the state volume: `<stateDir>/<sub>`, unless the variable names another
- * place. The image sets the variable to the default state dir's subdir; that value follows a state dir that had
- * to move (as CLAUDE_CONFIG_DIR does).
+ * place. The image sets the variable to its own state dir's subdir; that value follows the state dir wherever it
+ * is (AGENTGATE_STATE_DIR, or a private one when it had to move).
  */
 export function stateSubdir(given: string | undefined, sub: string, stateDir: string, configuredStateDir: string): string {
-  return given === undefined || given === join(configuredStateDir, sub) ? join(stateDir, sub) : given;
+  const followed = given === undefined || given === join(configuredStateDir, sub) || given === join(IMAGE_STATE_DIR, sub);
+  return followed ? join(stateDir, sub) : given;
 }
 
 /** True when a file exists and holds something: a credential file written by a login. */

@@ -83,6 +83,8 @@ describe('state dirs in the state volume', () => {
     expect(stateSubdir(undefined, 'codex', '/s', '/s')).toBe('/s/codex');
     expect(stateSubdir('/img/codex', 'codex', '/private', '/img')).toBe('/private/codex');
     expect(stateSubdir('/elsewhere', 'codex', '/private', '/img')).toBe('/elsewhere');
+    // The image's own value (its ENV) follows AGENTGATE_STATE_DIR too.
+    expect(stateSubdir('/home/agentgate/.claude/codex', 'codex', '/state', '/state')).toBe('/state/codex');
   });
 
   it('are set for every process; OpenCode XDG dirs only when OpenCode is the agent', () => {
