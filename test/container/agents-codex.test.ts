@@ -2,14 +2,13 @@ import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
-import { HARDENING, NODE_IMAGE, TEST_IMAGE, docker, dockerAsync } from '../helpers/docker.js';
+import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
+import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
+import { HARDENING, docker } from '../helpers/docker.js';
 import { MockOpenAIResponses } from '../helpers/mock-openai-responses.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-/** The image with every agent built in (AGENTS), built once for these files beside the Claude-only test image. */
-const AGENTS_IMAGE = process.env.AGENTGATE_TEST_AGENTS_IMAGE ?? `${TEST_IMAGE}-all-agents`;
 const reachable = requireEngine();
 const made = new TestContainers();
 const mock = new MockOpenAIResponses();
@@ -48,13 +47,7 @@ const screen = (container: string) => exec(container, ['tmux', 'capture-pane', '
 describe.skipIf(!reachable)('the real Codex CLI in an image built with AGENTS=...codex, against a mock of the Responses API', () => {
   beforeAll(async () => {
     await mock.start();
-    if (docker(['image', 'inspect', AGENTS_IMAGE]).status === 0 && process.env.AGENTGATE_TEST_AGENTS_REBUILD !== 'true') return;
-    const build = await dockerAsync(
-      ['build', '--network', 'host', '-f', 'docker/Dockerfile', '-t', AGENTS_IMAGE, '--build-arg', `NODE_IMAGE=${NODE_IMAGE}`, '--build-arg', 'AGENTS=claude,codex,gemini,opencode,copilot',
-        ...(process.env.NPM_CONFIG_REGISTRY ? ['--build-arg', `NPM_CONFIG_REGISTRY=${process.env.NPM_CONFIG_REGISTRY}`] : []), '.'],
-      { cwd: ROOT, timeoutMs: 1_500_000 },
-    );
-    expect(build.status, build.stderr.slice(-3000)).toBe(0);
+    await ensureAgentsImage();
   }, 1_600_000);
 
   it('runs a turn with its first prompt, counts as logged in, and continues the conversation after a kill', async () => {
