@@ -54,9 +54,10 @@ typecheck: deps ## Type-check the supervisor and tests
 	npx tsc --noEmit
 
 .PHONY: image
-image: ## Build the image (NODE_IMAGE=... for another base)
+image: ## Build the image (NODE_IMAGE=... for another base; AGENTS=claude,codex,gemini,opencode,copilot for more agents)
 	docker build --network host -f docker/Dockerfile -t $(IMAGE) \
 	  --build-arg NODE_IMAGE=$(NODE_IMAGE) --build-arg NPM_CONFIG_REGISTRY=$(NPM_CONFIG_REGISTRY) \
+	  $(if $(AGENTS),--build-arg AGENTS=$(AGENTS)) \
 	  --build-arg CLAUDE_CODE_VERSION=$(CLAUDE_CODE_VERSION) --build-arg VERSION=$(VERSION) \
 	  --build-arg REVISION=$(REVISION) --build-arg CREATED=$$(date -u +%Y-%m-%dT%H:%M:%SZ) .
 	@docker image inspect -f 'built {{index .RepoTags 0}}: {{.Size}} bytes' $(IMAGE)

@@ -15,6 +15,8 @@ variable "REVISION" { default = "" }
 variable "CREATED" { default = "" }
 # null: the Dockerfile's own default (the one place the version is written); set it to override.
 variable "CLAUDE_CODE_VERSION" { default = null }
+# The agents in the "agent-all" target; versions come from the Dockerfile's global ARGs (the one place).
+variable "ALL_AGENTS" { default = "claude,codex,gemini,opencode,copilot" }
 variable "NPM_CONFIG_REGISTRY" { default = "https://registry.npmjs.org/" }
 # The default image: Alpine (musl), with Claude Code's musl binary.
 variable "NODE_IMAGE" { default = "node:24-alpine" }
@@ -68,4 +70,14 @@ target "agent-cuda" {
     RUNTIME_NODE = "builder"
   }
   labels = { "agentgate.variant" = "cuda" }
+}
+
+# Every agent built in (Codex CLI, Gemini CLI, OpenCode, Copilot CLI beside Claude Code): a larger image, tagged
+# -all-agents. Not in the default group: the default image stays Claude-only.
+#   docker buildx bake agent-all
+target "agent-all" {
+  inherits = ["agent"]
+  tags = tags("-all-agents")
+  args = { AGENTS = ALL_AGENTS }
+  labels = { "agentgate.variant" = "all-agents" }
 }

@@ -37,7 +37,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   AGENT: {
     section: 'agent',
     topic: RUN,
-    meaning: 'The agent: the preset `claude`, any command line (run by `sh -c "exec ..."`, so quoting works), or `none` for keep-alive mode.',
+    meaning: 'The agent: a preset (`claude`, `codex`, `gemini`, `opencode`, `copilot`: see docs/agents/), any command line (run by `sh -c "exec ..."`, so quoting works), or `none` for keep-alive mode. A preset missing from the image fails at start (69) naming the `--build-arg AGENTS=...` that builds it in.',
   },
   AGENT_ARGS: { section: 'agent', topic: RUN, meaning: "Extra arguments appended to the agent's command line." },
   SESSION: { section: 'agent', topic: RUN, meaning: 'The tmux session name.' },
@@ -187,9 +187,9 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   RESUME: {
     section: 'agent',
     topic: PROMPT,
-    defaultText: '`true` when the agent is `claude` (with or without arguments), else `false`',
+    defaultText: '`true` when the agent is a preset (with or without arguments), else `false`',
     meaning:
-      "A restarted Claude continues its conversation: `--resume <id>` (the session id its SessionStart hook reported, kept in the state dir; only a UUID, Claude's own form, is kept), or `--continue`. A resumed run that ends within 10 s, with any exit code, 0 included, falls back once to a fresh session, with a warning. Only the claude preset knows these flags.",
+      "A restarted agent continues its conversation: Claude `--resume <id>` (the session id its SessionStart hook reported, kept in the state dir; only a UUID, Claude's own form, is kept), or `--continue`; Codex `resume --last`, Gemini `--resume latest`, OpenCode and Copilot `--continue`. A resumed run that ends within 10 s, with any exit code, 0 included, falls back once to a fresh session, with a warning. Only the presets know these flags.",
   },
   PROMPT: {
     section: 'agent',
@@ -263,8 +263,8 @@ export interface OtherVariable {
 export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_UID', defaultText: '`1000`', meaning: "Compose: the uid the agent runs as, the owner of your project's files. The home (a tmpfs) and the state volume follow it; SSH works only for 1000. (`agentgate up` runs the agent as the directory's owner by itself.)" },
   { name: 'AGENTGATE_GID', defaultText: '`1000`', meaning: 'The gid the agent runs as.' },
-  { name: 'AGENTGATE_CPUS', defaultText: '`1` (the Makefile: up to 2, never more than the host has)', meaning: "Compose's CPU limit; Docker refuses more than the host has. `agentgate up` takes `--cpus` instead." },
-  { name: 'AGENTGATE_MEMORY', defaultText: '`4g`', meaning: "Compose's memory limit (`agentgate up`: `--memory`). Below 512 MiB for Claude (128 MiB for other agents) the supervisor warns at start." },
+  { name: 'AGENTGATE_CPUS', defaultText: '`1` (`make up`: up to 2, never more than the host has)', meaning: "Compose's CPU limit; Docker refuses more than the host has. `agentgate up` takes `--cpus` instead." },
+  { name: 'AGENTGATE_MEMORY', defaultText: '`4g`', meaning: "Compose's memory limit (`agentgate up`: `--memory`). Below the agent's floor (512 MiB for Claude, Gemini CLI, OpenCode and Copilot CLI, 256 MiB for Codex, 128 MiB for any other command line) the supervisor warns at start." },
   { name: 'AGENTGATE_IMAGE', defaultText: '`agentgate/agent:latest`', meaning: 'The image compose and the stack run (`make ... IMAGE=` sets it).' },
   { name: 'AGENTGATE_NAME', defaultText: '(none)', meaning: 'Known to the supervisor so that it is not reported as a misspelling; the Makefile takes the project name from `NAME=` instead.' },
   { name: 'CLAUDE_CREDENTIALS_FILE', defaultText: '(none)', meaning: 'A credentials file (e.g. `~/.claude/.credentials.json`) given to the agent as a compose secret.' },
@@ -296,6 +296,11 @@ export const READ_VARIABLES: readonly OtherVariable[] = [
   { name: 'HTTPS_PROXY', defaultText: '(none)', meaning: 'The proxy the egress self-test expects to answer (or `https_proxy`); `compose/egress.yaml` sets it with `HTTP_PROXY` and `NO_PROXY`.' },
   { name: 'no_proxy', defaultText: '(none)', meaning: 'With `NO_PROXY`: when the agent holds a placeholder credential, the supervisor adds the credential endpoint\'s host to both, so Claude reaches it straight.' },
   { name: 'CLAUDE_CONFIG_DIR', defaultText: 'the state dir', meaning: "Claude's configuration directory, given to the agent; set it only to move it away from `AGENTGATE_STATE_DIR`." },
+  { name: 'CODEX_HOME', defaultText: '`$AGENTGATE_STATE_DIR/codex`', meaning: "Codex CLI's login, config and sessions (created at start: Codex refuses a missing one); set it only to move them out of the state volume." },
+  { name: 'GEMINI_CLI_HOME', defaultText: '`$AGENTGATE_STATE_DIR/gemini`', meaning: "Gemini CLI's home: its login, settings and chats are in `.gemini` under it." },
+  { name: 'GOOGLE_GENAI_USE_VERTEXAI', defaultText: '(none)', meaning: '`true`: Gemini CLI uses Vertex AI, which counts as a credential (no `needs login`); `GEMINI_API_KEY` and `GOOGLE_API_KEY` count too.' },
+  { name: 'COPILOT_HOME', defaultText: '`$AGENTGATE_STATE_DIR/copilot`', meaning: "Copilot CLI's config, login (without a keychain) and sessions." },
+  { name: 'XDG_DATA_HOME', defaultText: '`$AGENTGATE_STATE_DIR/opencode/data` (OpenCode only)', meaning: "Given to OpenCode alone, with `XDG_CONFIG_HOME` and `XDG_STATE_HOME` under `$AGENTGATE_STATE_DIR/opencode`: OpenCode keeps its login (`auth.json`), sessions and config there." },
   { name: 'HOME', defaultText: '`/home/agentgate`', meaning: "The agent's home (a tmpfs in compose); when it is read-only, git's global config moves to a writable `GIT_CONFIG_GLOBAL`." },
   { name: 'GIT_CONFIG_GLOBAL', defaultText: '`$HOME/.gitconfig`', meaning: "git's global config, where the supervisor writes `safe.directory` and the git name and email." },
   { name: 'TMUX_TMPDIR', defaultText: '`/tmp`', meaning: "Where tmux's socket and the supervisor's `agentgate/health-url` file live; each container needs its own." },

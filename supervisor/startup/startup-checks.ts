@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { agentStateEnv } from '../agents/registry.js';
+import { agentStateEnv, installArgFor } from '../agents/registry.js';
 import { chooseHome, chooseStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
 import { findExecutable } from '../runtime/find-executable.js';
 import { configureGit } from './git.js';
@@ -66,6 +66,9 @@ export async function runStartupChecks(options: {
     throw new StartupError(`tmux is not installed or not on PATH (${searchPath}): install tmux >= 3.2`);
   }
   if (options.needsTmux && config.agent.kind === 'agent' && !findExecutable(config.agent.program, searchPath)) {
+    const installArg = installArgFor(config.agent.program);
+    // A preset's agent is missing because the image was built without it: say how to build one with it.
+    if (installArg) throw new StartupError(`agent ${JSON.stringify(config.agent.program)} is not installed in this image (PATH ${searchPath}): build the image with ${installArg}`);
     throw new StartupError(
       `agent ${JSON.stringify(config.agent.program)} not found or not executable on PATH (${searchPath}): install it or set AGENTGATE_AGENT`,
     );

@@ -14,6 +14,8 @@ export class ResumePolicy {
     private readonly enabled: boolean,
     /** A resumed run that ends sooner than this failed to resume. */
     private readonly failWithinMs = 10_000,
+    /** What continues the latest conversation: Claude's `--continue`; other agents give their own. */
+    private readonly continueArgs: readonly string[] = ['--continue'],
   ) {}
 
   /** The arguments for the next start; `hasHistory`: the state dir holds a recorded session (re-created container). */
@@ -31,7 +33,7 @@ export class ResumePolicy {
     }
     if (!first || hasHistory) {
       this.resumedLastStart = true;
-      return ['--continue'];
+      return [...this.continueArgs];
     }
     return [];
   }

@@ -6,8 +6,8 @@ import { EgressProxy } from './egress-proxy.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { DEFAULT_AGENT_EGRESS } from '../../agents/egress-defaults.js';
-import { type AllowRule, DEFAULT_ALLOWLIST, parseAllowlist } from './allowlist.js';
+import { agentEgressDefaults } from '../../agents/egress-defaults.js';
+import { type AllowRule, parseAllowlist } from './allowlist.js';
 
 export interface ProxyMode {
   /** Re-reads AGENTGATE_EGRESS_ALLOW_FILE (SIGHUP, or the file changed); a bad list keeps the old one. */
@@ -79,8 +79,10 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
     // no file
   }
   if (sources.length === 0) {
-    text = DEFAULT_ALLOWLIST;
-    sources.push(`default (${DEFAULT_AGENT_EGRESS.agent})`);
+    // The agent the proxy is given (AGENTGATE_AGENT) decides the default list: Claude's when it names none.
+    const defaults = agentEgressDefaults(config.agent.program);
+    text = defaults.hosts;
+    sources.push(`default (${defaults.agent})`);
   }
   return { ...parseAllowlist(text), sources };
 }

@@ -1,0 +1,65 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../config/load-config.js';
+import { latestResume } from '../latest-resume.js';
+import { type AgentProfile, explainFrom } from '../profile.js';
+import { hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+
+/** Codex CLI's API key variables: scrubbed by name like Anthropic's (their names hold KEY). */
+export const CODEX_KEY_VARIABLES = ['OPENAI_API_KEY', 'CODEX_API_KEY'] as const;
+
+/** Codex keeps its login (auth.json), config.toml and sessions in CODEX_HOME, which must exist before it starts. */
+export function codexStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {
+  return { CODEX_HOME: stateSubdir(env.CODEX_HOME, 'codex', stateDir, configuredStateDir) };
+}
+
+/**
+ * Logged in when `codex login` (or the sign-in screen) wrote auth.json. OPENAI_API_KEY alone does not log the
+ * interactive CLI in (it shows its sign-in screen, the key offered): `codex login --with-api-key` does. A
+ * config.toml that chooses a provider of its own (model_provider other than openai, with its key in env_key)
+ * needs no OpenAI login at all.
+ */
+export function codexHasCredentials(codexHome: string): boolean {
+  if (nonEmptyFile(join(codexHome, 'auth.json'))) return true;
+  try {
+    const provider = /^\s*model_provider\s*=\s*"([^"]*)"/m.exec(readFileSync(join(codexHome, 'config.toml'), 'utf8'))?.[1];
+    return provider !== undefined && provider !== 'openai';
+  } catch {
+    return false;
+  }
+}
+
+const CODEX_CAUSES: Array<[RegExp, string]> = [
+  [/stream disconnected before completion|error sending request for url/i, 'cannot reach its API'],
+  [/401 Unauthorized|Not logged in|invalid_api_key|Incorrect API key/i, 'not logged in'],
+  [/CODEX_HOME points to .* but that path does not exist/, 'its CODEX_HOME does not exist'],
+];
+
+/**
+ * Codex CLI (a native binary): state from its screen, `codex resume --last` after a restart (its latest session
+ * in the workspace; 0.171 takes an id or name too, never passed here), its login in CODEX_HOME in the state volume.
+ */
+export function codexProfile(config: Config): AgentProfile {
+  let home = codexStateEnv(config.state.stateDir, {}).CODEX_HOME as string;
+  const resume = latestResume(config.resume, ['resume', '--last'], () => hasEntries(join(home, 'sessions')));
+  return {
+    name: 'codex',
+    hooks: false,
+    memoryFloorBytes: 256 * 2 ** 20,
+    agentEnv: (_config, env) => {
+      const vars = codexStateEnv(config.state.stateDir, env);
+      home = vars.CODEX_HOME as string;
+      // Codex refuses to start when CODEX_HOME does not exist; a fresh state volume has none.
+      mkdirSync(home, { recursive: true, mode: 0o700 });
+      return vars;
+    },
+    ...resume,
+    // After `--` a prompt starting with "-" is no option (Codex's positional PROMPT is interactive).
+    needsLogin: () => !codexHasCredentials(home),
+    loginSummary: 'Codex is not logged in; attach and sign in with a device code, or run codex login --with-api-key (see the log)',
+    loginHint: (attach) =>
+      `attach (${attach}) and choose "Sign in with Device Code" (the browser sign-in's callback cannot reach the container), ` +
+      'or log in with a key: printenv OPENAI_API_KEY | codex login --with-api-key; the login is kept in the state volume (CODEX_HOME)',
+    explainExit: (lastLines) => explainFrom(CODEX_CAUSES, lastLines),
+  };
+}

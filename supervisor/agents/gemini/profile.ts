@@ -1,0 +1,75 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from '../../config/load-config.js';
+import { latestResume } from '../latest-resume.js';
+import { type AgentProfile, explainFrom } from '../profile.js';
+import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+
+/** Gemini CLI's key variables: scrubbed by name like Anthropic's (their names hold KEY). */
+export const GEMINI_KEY_VARIABLES = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
+
+/** GEMINI_CLI_HOME stands for the home dir: Gemini CLI keeps its login, settings and chats in `$GEMINI_CLI_HOME/.gemini`. */
+export function geminiStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {
+  return { GEMINI_CLI_HOME: stateSubdir(env.GEMINI_CLI_HOME, 'gemini', stateDir, configuredStateDir) };
+}
+
+/**
+ * Logged in once an auth method was chosen (its dialog writes `security.auth.selectedType` to settings.json;
+ * a key in the environment does not skip that dialog) and that method has its credential: the key, Vertex AI,
+ * or the Google login's oauth_creds.json.
+ */
+export function geminiHasCredentials(env: Readonly<Record<string, string | undefined>>, geminiHome: string): boolean {
+  const selected = selectedAuthType(join(geminiHome, '.gemini', 'settings.json'));
+  if (selected === 'gemini-api-key') return anySet(env, GEMINI_KEY_VARIABLES);
+  if (selected === 'vertex-ai') return env.GOOGLE_GENAI_USE_VERTEXAI === 'true' || anySet(env, ['GOOGLE_API_KEY', 'GOOGLE_CLOUD_PROJECT']);
+  if (selected === 'oauth-personal') return nonEmptyFile(join(geminiHome, '.gemini', 'oauth_creds.json'));
+  return selected !== null;
+}
+
+/** The auth method chosen in Gemini CLI's settings, or null. */
+function selectedAuthType(settingsPath: string): string | null {
+  try {
+    const type = JSON.parse(readFileSync(settingsPath, 'utf8'))?.security?.auth?.selectedType;
+    return typeof type === 'string' && type !== '' ? type : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Any project's saved chats (`.gemini/tmp/<project>/chats`). */
+function hasChats(geminiHome: string): boolean {
+  const tmp = join(geminiHome, '.gemini', 'tmp');
+  try {
+    return readdirSync(tmp).some((project) => hasEntries(join(tmp, project, 'chats')));
+  } catch {
+    return false;
+  }
+}
+
+const GEMINI_CAUSES: Array<[RegExp, string]> = [
+  [/you must specify the GEMINI_API_KEY environment variable|Manual authorization is required/i, 'not logged in'],
+  [/API key not valid/i, 'not logged in'],
+];
+
+/** Gemini CLI (Node): state from its screen, `--resume latest` after a restart, its home in the state volume. */
+export function geminiProfile(config: Config): AgentProfile {
+  let home = geminiStateEnv(config.state.stateDir, {}).GEMINI_CLI_HOME as string;
+  return {
+    name: 'gemini',
+    hooks: false,
+    memoryFloorBytes: 512 * 2 ** 20,
+    agentEnv: (_config, env) => {
+      const vars = geminiStateEnv(config.state.stateDir, env);
+      home = vars.GEMINI_CLI_HOME as string;
+      return vars;
+    },
+    ...latestResume(config.resume, ['--resume', 'latest'], () => hasChats(home)),
+    // One word with its option, so a leading "-" stays text; the positional would do too, but not safely.
+    needsLogin: (env) => !geminiHasCredentials(env, home),
+    loginSummary: 'Gemini CLI is not logged in; attach and choose how it authenticates (see the log)',
+    loginHint: (attach) =>
+      `attach (${attach}) and choose "Use Gemini API Key" (with GEMINI_API_KEY set) or "Sign in with Google", once: ` +
+      'the choice and the login are kept in the state volume (GEMINI_CLI_HOME)',
+    explainExit: (lastLines) => explainFrom(GEMINI_CAUSES, lastLines),
+  };
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import type { Config } from '../../config/load-config.js';
+import { latestResume } from '../latest-resume.js';
+import { type AgentProfile, explainFrom } from '../profile.js';
+import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+
+/** Provider keys OpenCode reads from its environment (the common ones); scrubbed by name (they hold KEY). */
+export const OPENCODE_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY'] as const;
+
+/**
+ * OpenCode has no variable of its own for its state: it follows the XDG base dirs (login in
+ * `$XDG_DATA_HOME/opencode/auth.json`, sessions beside it, config in `$XDG_CONFIG_HOME/opencode`). Given to
+ * OpenCode only: other programs keep their own XDG dirs.
+ */
+export function opencodeStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {
+  return {
+    XDG_DATA_HOME: stateSubdir(env.XDG_DATA_HOME, 'opencode/data', stateDir, configuredStateDir),
+    XDG_CONFIG_HOME: stateSubdir(env.XDG_CONFIG_HOME, 'opencode/config', stateDir, configuredStateDir),
+    XDG_STATE_HOME: stateSubdir(env.XDG_STATE_HOME, 'opencode/state', stateDir, configuredStateDir),
+    // The image is pinned: an update would be lost on restart, or fail on the read-only root.
+    OPENCODE_DISABLE_AUTOUPDATE: 'true',
+  };
+}
+
+/**
+ * False when a provider key or `opencode auth login` (auth.json) gives it a credential; null otherwise, since
+ * OpenCode also runs free and local models with no login at all.
+ */
+export function opencodeNeedsLogin(env: Readonly<Record<string, string | undefined>>, dataHome: string): false | null {
+  return anySet(env, OPENCODE_KEY_VARIABLES) || nonEmptyFile(join(dataHome, 'opencode', 'auth.json')) ? false : null;
+}
+
+/** OpenCode (a native binary): state from its screen, `--continue` after a restart, its XDG dirs in the state volume. */
+export function opencodeProfile(config: Config): AgentProfile {
+  let dataHome = opencodeStateEnv(config.state.stateDir, {}).XDG_DATA_HOME as string;
+  return {
+    name: 'opencode',
+    hooks: false,
+    memoryFloorBytes: 512 * 2 ** 20,
+    agentEnv: (_config, env) => {
+      const vars = opencodeStateEnv(config.state.stateDir, env);
+      dataHome = vars.XDG_DATA_HOME as string;
+      return vars;
+    },
+    ...latestResume(config.resume, ['--continue'], () => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session'))),
+    // OpenCode's positional word is the project path: the prompt goes in --prompt, as one word.
+    needsLogin: (env) => opencodeNeedsLogin(env, dataHome),
+    loginSummary: 'OpenCode has no provider credential; attach and run /connect, or set the provider key (see the log)',
+    loginHint: (attach) => `attach (${attach}) and run /connect, or set the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...); the login is kept in the state volume`,
+    explainExit: (lastLines) => explainFrom([], lastLines),
+  };
+}

@@ -1,0 +1,192 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
+import { CODEX_KEY_VARIABLES, codexHasCredentials } from '../../supervisor/agents/codex/profile.js';
+import { COPILOT_KEY_VARIABLES, copilotNeedsLogin } from '../../supervisor/agents/copilot/profile.js';
+import { GEMINI_KEY_VARIABLES, geminiHasCredentials } from '../../supervisor/agents/gemini/profile.js';
+import { OPENCODE_KEY_VARIABLES, opencodeNeedsLogin } from '../../supervisor/agents/opencode/profile.js';
+import { AGENT_PRESETS, agentStateEnv, installArgFor, profileFor, resumesByDefault } from '../../supervisor/agents/registry.js';
+import { stateSubdir } from '../../supervisor/agents/state-files.js';
+import { loadConfig } from '../../supervisor/config/load-config.js';
+import { isSecretName } from '../../supervisor/config/secret-names.js';
+import { matchRule, parseAllowlist } from '../../supervisor/features/egress/allowlist.js';
+
+// The state dirs here are fresh and empty: no login file, no history, unless a test writes one.
+const root = mkdtempSync(join(tmpdir(), 'agent-profiles-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let n = 0;
+const freshStateDir = () => join(root, String(++n));
+const profile = (agent: string, env: Record<string, string> = {}) => {
+  const stateDir = freshStateDir();
+  const config = loadConfig({ AGENTGATE_AGENT: agent, AGENTGATE_STATE_DIR: stateDir, ...env });
+  return { stateDir, config, profile: profileFor(config, (text) => text) };
+};
+
+describe('the agent presets', () => {
+  it('are selected by name and by program, whatever follows it', () => {
+    for (const name of ['codex', 'gemini', 'opencode', 'copilot']) {
+      expect(AGENT_PRESETS[name]).toBe(name);
+      expect(profile(name).profile.name).toBe(name);
+      expect(profile(`${name} --model some-model`).profile.name).toBe(name);
+      expect(resumesByDefault(name)).toBe(true);
+    }
+    expect(profile('bash').profile.name).toBe('generic');
+    expect(resumesByDefault('toString')).toBe(false);
+  });
+
+  it('name the build argument that installs a missing preset, and nothing for other programs', () => {
+    expect(installArgFor('codex')).toBe('--build-arg AGENTS=claude,codex');
+    expect(installArgFor('copilot')).toBe('--build-arg AGENTS=claude,copilot');
+    expect(installArgFor('bash')).toBeNull();
+    expect(installArgFor('constructor')).toBeNull();
+  });
+});
+
+describe('resume after a restart', () => {
+  const cases: Array<[string, string[]]> = [
+    ['codex', ['resume', '--last']],
+    ['gemini', ['--resume', 'latest']],
+    ['opencode', ['--continue']],
+    ['copilot', ['--continue']],
+  ];
+  it.each(cases)('%s: fresh on a first start with no history, then its own "continue the latest"', (agent, continueArgs) => {
+    const { profile: p } = profile(agent);
+    expect(p.startArgs()).toEqual([]);
+    expect(p.startArgs()).toEqual(continueArgs);
+    expect(p.startArgs()).toEqual(continueArgs);
+  });
+
+  it.each(cases)('%s: not with AGENTGATE_RESUME=false', (agent) => {
+    const { profile: p } = profile(agent, { AGENTGATE_RESUME: 'false' });
+    p.startArgs();
+    expect(p.startArgs()).toEqual([]);
+  });
+
+  it('resumes on the first start of a re-created container whose state volume holds a conversation', () => {
+    const codex = profile('codex');
+    mkdirSync(join(codex.stateDir, 'codex', 'sessions', '2026'), { recursive: true });
+    expect(codex.profile.startArgs()).toEqual(['resume', '--last']);
+    const gemini = profile('gemini');
+    mkdirSync(join(gemini.stateDir, 'gemini', '.gemini', 'tmp', 'workspace', 'chats'), { recursive: true });
+    writeFileSync(join(gemini.stateDir, 'gemini', '.gemini', 'tmp', 'workspace', 'chats', 'session-1.json'), '{}');
+    expect(gemini.profile.startArgs()).toEqual(['--resume', 'latest']);
+    const copilot = profile('copilot');
+    mkdirSync(join(copilot.stateDir, 'copilot', 'session-state', 'abc'), { recursive: true });
+    expect(copilot.profile.startArgs()).toEqual(['--continue']);
+  });
+});
+
+describe('state dirs in the state volume', () => {
+  it('put each agent under the state dir, follow a state dir that moved, and keep a place the user chose', () => {
+    expect(stateSubdir(undefined, 'codex', '/s', '/s')).toBe('/s/codex');
+    expect(stateSubdir('/img/codex', 'codex', '/private', '/img')).toBe('/private/codex');
+    expect(stateSubdir('/elsewhere', 'codex', '/private', '/img')).toBe('/elsewhere');
+    // The image's own value (its ENV) follows AGENTGATE_STATE_DIR too.
+    expect(stateSubdir('/home/agentgate/.claude/codex', 'codex', '/state', '/state')).toBe('/state/codex');
+  });
+
+  it('are set for every process; OpenCode XDG dirs only when OpenCode is the agent', () => {
+    const env = agentStateEnv(loadConfig({ AGENTGATE_STATE_DIR: '/s' }), {});
+    expect(env).toEqual({ CLAUDE_CONFIG_DIR: '/s', CODEX_HOME: '/s/codex', GEMINI_CLI_HOME: '/s/gemini', COPILOT_HOME: '/s/copilot' });
+    const opencode = agentStateEnv(loadConfig({ AGENTGATE_STATE_DIR: '/s', AGENTGATE_AGENT: 'opencode' }), {});
+    expect(opencode).toMatchObject({ XDG_DATA_HOME: '/s/opencode/data', XDG_CONFIG_HOME: '/s/opencode/config', XDG_STATE_HOME: '/s/opencode/state' });
+  });
+
+  it('creates CODEX_HOME, which Codex refuses to start without', () => {
+    const { profile: p, config, stateDir } = profile('codex');
+    expect(p.agentEnv(config, {})).toEqual({ CODEX_HOME: join(stateDir, 'codex') });
+    expect(statSync(join(stateDir, 'codex')).isDirectory()).toBe(true);
+  });
+});
+
+describe('login detection', () => {
+  it('codex: logged in once auth.json is written; OPENAI_API_KEY alone does not log its screen in', () => {
+    const { profile: p, config, stateDir } = profile('codex');
+    p.agentEnv(config, {});
+    expect(p.needsLogin({ OPENAI_API_KEY: 'sk-test' })).toBe(true);
+    writeFileSync(join(stateDir, 'codex', 'auth.json'), '{"OPENAI_API_KEY":"sk-test"}');
+    expect(p.needsLogin({})).toBe(false);
+    expect(p.loginHint('docker exec -it c agentgate attach')).toContain('codex login --with-api-key');
+  });
+
+  it('codex: a provider of its own in config.toml needs no OpenAI login; the openai provider does', () => {
+    const home = join(freshStateDir(), 'codex');
+    mkdirSync(home, { recursive: true });
+    writeFileSync(join(home, 'config.toml'), 'model_provider = "openai"\n');
+    expect(codexHasCredentials(home)).toBe(false);
+    writeFileSync(join(home, 'config.toml'), 'model = "m"\nmodel_provider = "ollama"\n[model_providers.ollama]\nbase_url = "http://127.0.0.1:11434/v1"\n');
+    expect(codexHasCredentials(home)).toBe(true);
+  });
+
+  it('gemini: an auth method chosen once (a key alone leaves its dialog up) with its credential', () => {
+    const home = join(freshStateDir(), 'gemini');
+    const choose = (selectedType: string) => writeFileSync(join(home, '.gemini', 'settings.json'), JSON.stringify({ security: { auth: { selectedType } } }));
+    expect(geminiHasCredentials({}, home)).toBe(false);
+    expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(false);
+    mkdirSync(join(home, '.gemini'), { recursive: true });
+    choose('gemini-api-key');
+    expect(geminiHasCredentials({}, home)).toBe(false);
+    expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(true);
+    expect(geminiHasCredentials({ GOOGLE_API_KEY: 'k' }, home)).toBe(true);
+    choose('vertex-ai');
+    expect(geminiHasCredentials({ GOOGLE_GENAI_USE_VERTEXAI: 'true' }, home)).toBe(true);
+    choose('oauth-personal');
+    expect(geminiHasCredentials({ GEMINI_API_KEY: 'k' }, home)).toBe(false);
+    writeFileSync(join(home, '.gemini', 'oauth_creds.json'), '{"access_token":"x"}');
+    expect(geminiHasCredentials({}, home)).toBe(true);
+  });
+
+  it('opencode and copilot: a credential is seen; its absence cannot be told (null), never a false alarm', () => {
+    expect(opencodeNeedsLogin({}, join(freshStateDir(), 'data'))).toBeNull();
+    expect(opencodeNeedsLogin({ ANTHROPIC_API_KEY: 'k' }, '/nowhere')).toBe(false);
+    expect(copilotNeedsLogin({})).toBeNull();
+    expect(copilotNeedsLogin({ COPILOT_GITHUB_TOKEN: 't' })).toBe(false);
+    expect(copilotNeedsLogin({ GH_TOKEN: 't' })).toBe(false);
+  });
+
+  it('every key variable is a secret name: never logged, scrubbed from screens and recordings', () => {
+    for (const name of [...CODEX_KEY_VARIABLES, ...GEMINI_KEY_VARIABLES, ...OPENCODE_KEY_VARIABLES, ...COPILOT_KEY_VARIABLES]) {
+      expect(isSecretName(name), name).toBe(true);
+    }
+  });
+});
+
+describe('exit causes and memory', () => {
+  it('name what the last screen lines say for certain', () => {
+    expect(profile('codex').profile.explainExit(['Error loading configuration: CODEX_HOME points to "/x", but that path does not exist'])).toBe('its CODEX_HOME does not exist');
+    expect(profile('codex').profile.explainExit(['stream disconnected before completion: error sending request'])).toBe('cannot reach its API');
+    expect(profile('gemini').profile.explainExit(['When using Gemini API, you must specify the GEMINI_API_KEY environment variable.'])).toBe('not logged in');
+    expect(profile('copilot').profile.explainExit(['JavaScript heap out of memory'])).toBe('out of memory');
+    expect(profile('opencode').profile.explainExit(['bye'])).toBeNull();
+  });
+
+  it('have a memory floor each', () => {
+    for (const name of ['codex', 'gemini', 'opencode', 'copilot']) expect(profile(name).profile.memoryFloorBytes).toBeGreaterThanOrEqual(256 * 2 ** 20);
+  });
+});
+
+describe('egress defaults per agent', () => {
+  const expected: Array<[string, string]> = [
+    ['claude', 'api.anthropic.com'],
+    ['codex', 'api.openai.com'],
+    ['codex', 'auth.openai.com'],
+    ['gemini', 'generativelanguage.googleapis.com'],
+    ['gemini', 'oauth2.googleapis.com'],
+    ['opencode', 'opencode.ai'],
+    ['copilot', 'api.githubcopilot.com'],
+    ['copilot', 'github.com'],
+  ];
+  it.each(expected)('%s reaches %s:443, and no other agent host', (agent, host) => {
+    const { rules, problems } = parseAllowlist(agentEgressDefaults(agent).hosts);
+    expect(problems).toEqual([]);
+    expect(matchRule(rules, host, 443)).not.toBeNull();
+    expect(matchRule(rules, 'example.com', 443)).toBeNull();
+  });
+
+  it("is Claude's for a command line that is no preset", () => {
+    expect(agentEgressDefaults('bash').agent).toBe('Claude Code');
+    expect(matchRule(parseAllowlist(agentEgressDefaults('codex').hosts).rules, 'api.anthropic.com', 443)).toBeNull();
+  });
+});
