@@ -92,7 +92,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     section: 'agent',
     topic: HEALTH_LOGS,
     meaning:
-      "Health server port. When it is busy (agents sharing the host's network), the supervisor takes a free port, warns, and writes where it went to `/tmp/agentgate/health-url`, which the HEALTHCHECK and `agentgate health` read.",
+      "Health server port. When it is busy (agents sharing the host's network), the supervisor takes a free port, warns, and writes where it went to `/tmp/agentgate/health-url`, which the HEALTHCHECK (`agentgate-probe`) and `agentgate health` read.",
   },
   LOG_LEVEL: { section: 'agent', topic: HEALTH_LOGS, meaning: 'The log level (command mode: `warn` unless set).' },
   LOG_FORMAT: {
@@ -182,7 +182,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     topic: OBSERVE,
     defaultText: '(none: no remote answers)',
     meaning:
-      "The SHA-256 (hex) of the token that answers pending decisions (`POST /decisions/ID`, `authorization: Bearer TOKEN`). Only the hash is in the container, so the agent, which can read it, still cannot answer its own requests. `agentgate up` sets it and keeps the token in a label on the host.",
+      "The SHA-256 (hex) of the token that answers pending decisions (`POST /decisions/ID`) and types prompts (`POST /prompt`), sent as `authorization: Bearer TOKEN`; without it neither is taken. Only the hash is in the container, so the agent, which can read it, still cannot answer its own requests. `agentgate up` sets it and keeps the token in a label on the host.",
   },
   RESUME: {
     section: 'agent',
@@ -230,7 +230,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   EGRESS_ALLOW: {
     section: 'proxy',
     topic: PROXY,
-    defaultText: "(none: Claude Code's hosts, listed above)",
+    defaultText: "(none: the agent's hosts, listed above)",
     meaning:
       'Allowed destinations: `host`, `host:port`, `*.domain` (subdomains, not the domain itself) or an IP address (`10.0.0.5:8080`, `[fd00::5]:443`), separated by commas, spaces or lines.',
   },
@@ -275,9 +275,14 @@ export const HOST_VARIABLES: readonly OtherVariable[] = [
   { name: 'AGENTGATE_SSH_PUBLISH', defaultText: '`2222`', meaning: '`compose/ssh.yaml`: the host port SSH is published on.' },
   { name: 'AGENTGATE_GPUS', defaultText: '`all`', meaning: '`compose/gpu.yaml`: how many GPUs to reserve.' },
   { name: 'AGENTGATE_REPLICAS', defaultText: '`1`', meaning: '`compose/stack.yaml`: the number of agents (replicas).' },
-  { name: 'AGENTGATE_ANSWER_TOKEN', defaultText: '(none)', meaning: '`agentgate approve`/`deny` in the container: the answer token (whose hash is `AGENTGATE_ANSWER_TOKEN_SHA256`). The host command gives it to a `docker exec` that runs as root, so the agent cannot read it.' },
+  { name: 'AGENTGATE_ANSWER_TOKEN', defaultText: '(none)', meaning: '`agentgate approve`/`deny`/`prompt` in the container: the answer token (whose hash is `AGENTGATE_ANSWER_TOKEN_SHA256`). The host command gives it to a `docker exec` that runs as root, so the agent cannot read it.' },
   { name: 'NODE_IMAGE', defaultText: '`node:24-alpine` (the Makefile: `local/node:24-bookworm-slim` when that image exists)', meaning: 'The base image of the build.' },
   { name: 'CLAUDE_CODE_VERSION', defaultText: "the Dockerfile's `ARG CLAUDE_CODE_VERSION`", meaning: 'The Claude Code CLI version built into the image (`none`: no Claude Code); an empty value does not override the default.' },
+  { name: 'AGENTS', defaultText: '`claude`', meaning: 'Build argument (`make image AGENTS=...`, `docker build --build-arg AGENTS=...`): the agents built into the image, comma-separated, from `claude`, `codex`, `gemini`, `opencode`, `copilot` (versions pinned in `docker/Dockerfile`). Without `claude` there is no Claude Code; an unknown name fails the build. `docker buildx bake agent-all` builds every agent. See [Running](running.md#with-agentgate).' },
+  { name: 'CODEX_VERSION', defaultText: "the Dockerfile's `ARG CODEX_VERSION`", meaning: 'Build argument (`docker build --build-arg`; make does not pass it): the Codex CLI version built in when `AGENTS` names it.' },
+  { name: 'GEMINI_CLI_VERSION', defaultText: "the Dockerfile's `ARG GEMINI_CLI_VERSION`", meaning: 'Build argument (`docker build --build-arg`; make does not pass it): the Gemini CLI version built in when `AGENTS` names it.' },
+  { name: 'OPENCODE_VERSION', defaultText: "the Dockerfile's `ARG OPENCODE_VERSION`", meaning: 'Build argument (`docker build --build-arg`; make does not pass it): the OpenCode version built in when `AGENTS` names it.' },
+  { name: 'COPILOT_VERSION', defaultText: "the Dockerfile's `ARG COPILOT_VERSION`", meaning: 'Build argument (`docker build --build-arg`; make does not pass it): the Copilot CLI version built in when `AGENTS` names it.' },
   { name: 'NPM_CONFIG_REGISTRY', defaultText: '`npm config get registry`', meaning: 'The npm registry the build installs from.' },
   { name: 'AGENTGATE_HOME', defaultText: '`~/.agentgate`', meaning: 'The `agentgate` command: where `up` keeps the clones of git URLs (`repos/`) and the worktrees of `--worktrees` (`worktrees/`).' },
   { name: 'DOCKER_HOST', defaultText: '`unix:///var/run/docker.sock`', meaning: "The `agentgate` command: the engine it talks to (`unix://`, `tcp://`, `npipe://`; Podman's Docker-compatible socket works too)." },
