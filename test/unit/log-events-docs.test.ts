@@ -30,7 +30,7 @@ function loggedEventNames(): Map<string, string> {
         const callee = node.expression;
         const method = ts.isPropertyAccessExpression(callee) ? callee.name.text : null;
         const receiver = ts.isPropertyAccessExpression(callee) ? callee.expression : null;
-        const isLog = receiver !== null && (ts.isIdentifier(receiver) ? receiver.text === 'log' : ts.isPropertyAccessExpression(receiver) && receiver.name.text === 'log');
+        const isLog = receiver !== null && (ts.isIdentifier(receiver) ? /log$/i.test(receiver.text) : ts.isPropertyAccessExpression(receiver) && /log$/i.test(receiver.name.text));
         const msg = literal(node.arguments[node.arguments.length - 1]);
         if (isLog && method && LEVELS.has(method) && msg !== null) found.set(msg, where(node));
       }

@@ -54,7 +54,6 @@ export function codexProfile(config: Config): AgentProfile {
       return vars;
     },
     ...resume,
-    // After `--` a prompt starting with "-" is no option (Codex's positional PROMPT is interactive).
     needsLogin: () => !codexHasCredentials(home),
     loginSummary: 'Codex is not logged in; attach and sign in with a device code, or run codex login --with-api-key (see the log)',
     loginHint: (attach) =>

@@ -34,7 +34,6 @@ export function copilotProfile(config: Config): AgentProfile {
       return { ...vars, COPILOT_AUTO_UPDATE: 'false' };
     },
     ...latestResume(config.resume, ['--continue'], () => hasEntries(join(home, 'session-state'))),
-    // Copilot's positional word is a subcommand: the prompt goes in --interactive (-p would exit after it), as one word.
     needsLogin: (env) => copilotNeedsLogin(env),
     loginSummary: 'Copilot CLI may need a login; attach and run /login, or set COPILOT_GITHUB_TOKEN (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /login, or set COPILOT_GITHUB_TOKEN (a fine-grained token with the Copilot Requests permission); the login is kept in the state volume (COPILOT_HOME)`,

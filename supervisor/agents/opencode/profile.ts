@@ -43,7 +43,6 @@ export function opencodeProfile(config: Config): AgentProfile {
       return vars;
     },
     ...latestResume(config.resume, ['--continue'], () => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session'))),
-    // OpenCode's positional word is the project path: the prompt goes in --prompt, as one word.
     needsLogin: (env) => opencodeNeedsLogin(env, dataHome),
     loginSummary: 'OpenCode has no provider credential; attach and run /connect, or set the provider key (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /connect, or set the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...); the login is kept in the state volume`,
