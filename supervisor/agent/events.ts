@@ -13,9 +13,9 @@ export interface HookEvent {
 }
 
 /**
- * Lets one listener keep a hook waiting for its output (Claude's PermissionRequest reads a decision from the
+ * Lets one listener keep a hook waiting for its output (a PermissionRequest hook reads a decision from the
  * hook's stdout). `hold` returns the function that ends the wait: with JSON for the hook to print, or with
- * nothing (null). `onGone` runs when the hook stops waiting first (Claude ended it).
+ * nothing (null). `onGone` runs when the hook stops waiting first (the agent ended it).
  */
 export interface HookReply {
   hold(onGone: () => void): (output: Record<string, unknown> | null) => void;

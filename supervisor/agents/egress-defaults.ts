@@ -1,3 +1,4 @@
+import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER } from './claude/credential-placeholder.js';
 import { CLAUDE_EGRESS_HOSTS } from './claude/egress.js';
 import { CODEX_EGRESS_HOSTS } from './codex/egress.js';
 import { COPILOT_EGRESS_HOSTS } from './copilot/egress.js';
@@ -22,3 +23,15 @@ const AGENT_EGRESS: Readonly<Record<string, { agent: string; hosts: string }>> =
 export function agentEgressDefaults(program: string): { agent: string; hosts: string } {
   return AGENT_EGRESS[program] ?? DEFAULT_AGENT_EGRESS;
 }
+
+/**
+ * The credentials the egress proxy can hold for the default agent (AGENTGATE_CREDENTIAL_*): where it forwards,
+ * which of its own variables it reads, and the placeholders the agent holds instead.
+ */
+export const DEFAULT_AGENT_CREDENTIALS = {
+  upstream: 'https://api.anthropic.com',
+  apiKeyVariable: 'ANTHROPIC_API_KEY',
+  oauthTokenVariable: 'CLAUDE_CODE_OAUTH_TOKEN',
+  apiKeyPlaceholder: API_KEY_PLACEHOLDER,
+  oauthTokenPlaceholder: OAUTH_TOKEN_PLACEHOLDER,
+} as const;

@@ -30,6 +30,8 @@ export interface AgentProfile {
    * null. Prompts from outside are refused while one is open.
    */
   openDialog?(screenLines: readonly string[]): string | null;
+  /** The hook output that answers a held permission request, for agents whose hooks take one; else absent. */
+  decisionReply?(answer: { behavior: 'allow' | 'deny'; message?: string; by: string }): Record<string, unknown>;
   /** Subscribes to the agent's events (resume bookkeeping, transcript); returns what undoes it. */
   attach(events: AgentEvents, log: Logger): () => void;
 }

@@ -1,5 +1,6 @@
 // zod/mini: the same validation as zod with a tenth of the code to load, which matters at every container start.
 import * as z from 'zod/mini';
+import { DEFAULT_AGENT_CREDENTIALS } from '../agents/egress-defaults.js';
 import { DEFAULT_AGENT, DEFAULT_CREDENTIALS_FILE, DEFAULT_STATE_DIR } from '../agents/registry.js';
 import { isSecretName } from './secret-names.js';
 
@@ -27,7 +28,7 @@ const nonBlank = (what: string) => z.string().check(z.regex(/\S/, what));
 /**
  * The whole environment the supervisor reads, in one schema, read once at start.
  * Keys are the variable names without the AGENTGATE_ prefix. docs/configuration.md is generated from this
- * schema and variable-docs.ts (make docs), which says what each means.
+ * schema and docs/src/variable-docs.ts (make docs), which says what each means.
  */
 export const envSchema = z.object({
   AGENT: z._default(nonBlank(`"${DEFAULT_AGENT}", "none" or a command line (it is blank)`).check(z.trim()), DEFAULT_AGENT),
@@ -61,7 +62,7 @@ export const envSchema = z.object({
   PROXY_PORT: integer(1, 65_535, 3128),
   EGRESS_ALLOW: z.optional(z.string()),
   CREDENTIAL_PORT: integer(1, 65_535, 3129),
-  CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), 'https://api.anthropic.com'),
+  CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), DEFAULT_AGENT_CREDENTIALS.upstream),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),
   CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3129'))),
   EGRESS_PROBE: z._default(z.string().check(z.regex(/^[^\s:]+:\d{1,5}$/, 'host:port')), '1.1.1.1:443'),
@@ -76,7 +77,7 @@ export const envSchema = z.object({
   SSH_ON_AGENT_EXIT: oneOf(['stay', 'end'], 'stay'),
   NOTIFY_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   NOTIFY_SECRET: z.optional(z.string()),
-  // Claude's PermissionRequest hook waits at most this long for a remote answer; the image's hook timeout is 3600 s.
+  // The agent's PermissionRequest hook waits at most this long for a remote answer; the image's hook timeout is 3600 s.
   DECISION_WAIT_MS: integer(0, 3_540_000, 300_000),
   ANSWER_TOKEN_SHA256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the answer token: 64 lowercase hex digits'))),
   RESUME: z.optional(z.stringbool()),

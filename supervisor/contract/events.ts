@@ -15,7 +15,7 @@ export interface WireEventData {
   'decision closed': ClosedDecision & { at: string };
 }
 
-/** A permission request of the agent's held for an answer (Claude's PermissionRequest hook). */
+/** A permission request of the agent's held for an answer (its PermissionRequest hook). */
 export interface PendingDecision {
   id: string;
   tool: string;

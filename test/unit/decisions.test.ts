@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DecisionBook, MAX_PENDING_DECISIONS, describeClose } from '../../supervisor/features/decisions/decision-book.js';
 import { parseAnswer } from '../../supervisor/features/decisions/answer-route.js';
-import { claudeDecision } from '../../supervisor/features/decisions/decisions.js';
+import { claudeDecision } from '../../supervisor/agents/claude/decision-reply.js';
 import { summarizeToolInput, toolCallKey } from '../../supervisor/features/decisions/tool-summary.js';
 import { checkPrompt } from '../../supervisor/features/prompts/prompt-text.js';
 

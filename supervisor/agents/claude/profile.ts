@@ -3,6 +3,7 @@ import type { Logger } from '../../log/logger.js';
 import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
 import { API_KEY_PLACEHOLDER, approvePlaceholderKey, placeholderApiEnv } from './credential-placeholder.js';
+import { claudeDecision } from './decision-reply.js';
 import { claudeHasCredentials, loginHint } from './login.js';
 import { ResumePolicy } from './resume-policy.js';
 import { SessionRecord, isSessionId } from './session-record.js';
@@ -53,6 +54,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
     loginSummary: 'Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)',
     explainExit: explainClaudeExit,
     openDialog: claudeOpenDialog,
+    decisionReply: claudeDecision,
     attach: (events, log) => {
       const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, forComponent(log, 'transcript')) : null;
       const unsubscribe = events.subscribe((event) => {

@@ -1,6 +1,7 @@
 import type { HookReply } from '../../agent/events.js';
 import { randomHex } from '../../agent/hook-channel.js';
 import type { ClosedDecision, PendingDecision } from '../../contract/events.js';
+import { forComponent } from '../../log/component.js';
 import type { FeatureFactory } from '../feature.js';
 import { WebhookNotifier } from '../observation/webhook.js';
 import { answerRoute } from './answer-route.js';
@@ -11,17 +12,19 @@ import { summarizeToolInput, toolCallKey, toolName } from './tool-summary.js';
 const TURN_ENDS = new Set(['Stop', 'StopFailure', 'UserPromptSubmit', 'SessionEnd', 'SessionStart']);
 
 /**
- * Claude's permission requests as pending decisions: each PermissionRequest hook is held (up to
+ * The agent's permission requests as pending decisions: each PermissionRequest hook is held (up to
  * AGENTGATE_DECISION_WAIT_MS) until someone answers it through the answer API, and its answer is printed by
- * the hook for Claude. Claude's own dialog stays up meanwhile: an answer there (seen as the hook going away,
+ * the hook in the form the agent's profile says. The agent's own dialog stays up meanwhile: an answer there (seen as the hook going away,
  * the tool's PostToolUse, or the turn's end) closes the decision, and so does the wait running out; the hook
  * then ends with no output and the dialog decides, as without agentgate.
  */
-export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream }) => {
+export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream, profile }) => {
   const { waitMs, answerTokenSha256 } = config.decisions;
-  if (waitMs === 0) return null;
-  const dlog = log.child({ component: 'decisions' });
-  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, dlog.child({ component: 'webhook' })) : null;
+  // Only an agent whose hook can carry an answer back (its profile says how) has decisions.
+  const answerFor = profile.decisionReply;
+  if (waitMs === 0 || !answerFor) return null;
+  const dlog = forComponent(log, 'decisions');
+  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, forComponent(log, 'webhook')) : null;
   const identity = { container: runtime.hostname, session: config.sessionName };
   const book = new DecisionBook();
   const timers = new Map<string, NodeJS.Timeout>();
@@ -41,7 +44,7 @@ export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, eve
     const decision: PendingDecision = { id, tool: toolName(body.tool_name), summary: summarizeToolInput(body.tool_input, scrub), askedAtMs: now, expiresAtMs: now + waitMs };
     let end: (output: Record<string, unknown> | null) => void = () => {};
     const accepted = book.ask(decision, toolCallKey(body), (c, answer) => {
-      end(answer ? claudeDecision(answer) : null);
+      end(answer ? answerFor(answer) : null);
       closed(c);
     });
     if (!accepted) {
@@ -83,9 +86,3 @@ export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, eve
     },
   };
 };
-
-/** What Claude reads from a PermissionRequest hook's stdout. */
-export function claudeDecision(answer: Answer): Record<string, unknown> {
-  const decision = answer.behavior === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: answer.message ?? `denied by ${answer.by}` };
-  return { hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } };
-}

@@ -22,7 +22,7 @@ export function summarizeToolInput(input: unknown, scrub: (text: string) => stri
   return text.length > SUMMARY_MAX_CHARS ? `${text.slice(0, SUMMARY_MAX_CHARS - 1)}…` : text;
 }
 
-/** A tool name for people: Claude's are words (`Bash`, `mcp__server__tool`); anything else is cut and cleaned. */
+/** A tool name for people: the agents' are words (`Bash`, `mcp__server__tool`); anything else is cut and cleaned. */
 export function toolName(value: unknown): string {
   return typeof value === 'string' && value.length > 0 ? value.replace(/[^\w.:-]/g, '?').slice(0, 64) : 'unknown';
 }

@@ -2,7 +2,9 @@ import { type IncomingHttpHeaders, type IncomingMessage, type Server, type Serve
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../../log/logger.js';
 import type { EgressAudit } from './egress-audit.js';
-import { API_KEY_PLACEHOLDER, OAUTH_TOKEN_PLACEHOLDER } from '../../agents/claude/credential-placeholder.js';
+import { DEFAULT_AGENT_CREDENTIALS } from '../../agents/egress-defaults.js';
+
+const { apiKeyPlaceholder: API_KEY_PLACEHOLDER, oauthTokenPlaceholder: OAUTH_TOKEN_PLACEHOLDER } = DEFAULT_AGENT_CREDENTIALS;
 
 /** The real credentials, read by the proxy from its own environment; the agent never has them. */
 export interface HeldCredentials {
@@ -41,8 +43,8 @@ export function swapCredential(headers: IncomingHttpHeaders, held: HeldCredentia
 }
 
 /**
- * The proxy's credential endpoint: plain HTTP on the internal network (the agent's ANTHROPIC_BASE_URL), every
- * request forwarded to the one configured upstream (https://api.anthropic.com; a test's mock) with the
+ * The proxy's credential endpoint: plain HTTP on the internal network (the agent's API base URL), every
+ * request forwarded to the one configured upstream (the default agent's API; a test's mock) with the
  * placeholder swapped for the real credential. The upstream is fixed by the operator, so the real value goes
  * to that host only; a placeholder the agent sends anywhere else (through the allowlisting proxy) is just a
  * string. Bodies stream both ways (the API's answers are server-sent events).
@@ -93,7 +95,7 @@ export class CredentialEndpoint {
       this.counts.failed += 1;
       this.log.warn({ upstream: this.upstream.host, method }, 'credential missing: the agent sent a placeholder the proxy holds no credential for');
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ANTHROPIC_API_KEY or CLAUDE_CODE_OAUTH_TOKEN for the proxy)' } })}\n`);
+      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ' + `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable} for the proxy)` } })}\n`);
       return;
     }
     this.audit?.countHost(this.upstream.hostname);

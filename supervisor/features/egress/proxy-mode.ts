@@ -6,7 +6,7 @@ import { EgressProxy } from './egress-proxy.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
-import { agentEgressDefaults } from '../../agents/egress-defaults.js';
+import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
 
 export interface ProxyMode {
@@ -27,8 +27,8 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const proxy = new EgressProxy(initial.rules, forComponent(log, 'proxy'));
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
-  const held = { apiKey: env.ANTHROPIC_API_KEY || null, oauthToken: env.CLAUDE_CODE_OAUTH_TOKEN || null };
-  const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, log.child({ component: 'credentials' }), proxy.audit);
+  const held = { apiKey: env[DEFAULT_AGENT_CREDENTIALS.apiKeyVariable] || null, oauthToken: env[DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable] || null };
+  const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
   const health = await serveProxyHealth(config.health, () => ({
@@ -79,7 +79,7 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
     // no file
   }
   if (sources.length === 0) {
-    // The agent the proxy is given (AGENTGATE_AGENT) decides the default list: Claude's when it names none.
+    // The agent the proxy is given (AGENTGATE_AGENT) decides the default list: the default agent's when it names none.
     const defaults = agentEgressDefaults(config.agent.program);
     text = defaults.hosts;
     sources.push(`default (${defaults.agent})`);

@@ -12,7 +12,7 @@ export interface FirstPromptTypingOptions {
   prompt: FirstPrompt;
   keys: PromptKeys;
   /**
-   * Claude: ready once its SessionStart hook came, given once its UserPromptSubmit hook comes after the typing.
+   * Agents with hooks: ready once the SessionStart hook came, given once its UserPromptSubmit hook comes after the typing.
    * Other agents: ready once started, given once typed (nothing tells more).
    */
   hooks: boolean;
@@ -21,12 +21,12 @@ export interface FirstPromptTypingOptions {
   settleMs?: number;
   /** A screen that never stays still gets the prompt after this long anyway. */
   maxSettleMs?: number;
-  /** Claude: Enter again when no UserPromptSubmit came this long after it (at most ENTER_TRIES presses in all). */
+  /** With hooks: Enter again when no UserPromptSubmit came this long after it (at most ENTER_TRIES presses in all). */
   enterRetryMs?: number;
 }
 
 const ENTER_TRIES = 3;
-/** Typings of the prompt into one run of Claude: a dialog that refused it (answered later by a person) gets it again. */
+/** Typings of the prompt into one run of an agent with hooks: a dialog that refused it (answered later by a person) gets it again. */
 const TYPINGS_PER_RUN = 3;
 
 type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'done';
@@ -57,7 +57,7 @@ export class FirstPromptTyping {
       options.log.info({ chars: options.prompt.length, hint: 'not typed again: the state dir records it' }, 'first prompt already given');
       this.step = 'done';
     } else if (options.hooks) {
-      // Claude's hooks may report before the supervisor hears of the start: wait for SessionStart from the outset.
+      // The agent's hooks may report before the supervisor hears of the start: wait for SessionStart from the outset.
       this.step = 'ready-wait';
     }
   }
@@ -77,7 +77,7 @@ export class FirstPromptTyping {
 
   /** The pane's output changed: the agent is still drawing. */
   screenActive(): void {
-    // Claude did not take the typed prompt (a dialog refused it): once its screen changed and settles, type it again.
+    // The agent did not take the typed prompt (a dialog refused it): once its screen changed and settles, type it again.
     if (this.step === 'retype-wait' && this.typings < TYPINGS_PER_RUN) return this.settle('settle-paste');
     if (this.step !== 'settle-paste' && this.step !== 'settle-enter') return;
     if (Date.now() - this.settleStartMs >= this.maxSettleMs) return;
@@ -121,7 +121,7 @@ export class FirstPromptTyping {
     this.timer = null;
   }
 
-  /** The screen settled (or Claude did not answer the Enter): the next step of this run. */
+  /** The screen settled (or the agent did not answer the Enter): the next step of this run. */
   private async advance(run: number): Promise<void> {
     if (this.step === 'settle-paste') return this.paste(run);
     if (this.step === 'settle-enter' || this.step === 'taken-wait') return this.pressEnter(run);

@@ -1,9 +1,10 @@
 import type { HttpRoute } from '../../health/health-server.js';
+import { forComponent } from '../../log/component.js';
 import { authorized, readBody } from '../decisions/answer-route.js';
 import type { FeatureFactory } from '../feature.js';
 import { checkPrompt, PROMPT_MAX_CHARS } from './prompt-text.js';
 
-/** States in which the agent reads a prompt: it finished its turn (Claude) or its screen is still (others). */
+/** States in which the agent reads a prompt: it finished its turn (hooks) or its screen is still (others). */
 const TAKES_PROMPTS = new Set(['waiting', 'idle']);
 
 /**
@@ -14,7 +15,7 @@ const TAKES_PROMPTS = new Set(['waiting', 'idle']);
  */
 export const takePrompts: FeatureFactory = ({ config, log, health, typeIntoSession, screenTail, profile }) => {
   const tokenSha256 = config.decisions.answerTokenSha256;
-  const plog = log.child({ component: 'prompts' });
+  const plog = forComponent(log, 'prompts');
   // Typing is one at a time: two prompts pasted at once would interleave.
   let typing = false;
   const route: HttpRoute = {
@@ -43,7 +44,7 @@ export const takePrompts: FeatureFactory = ({ config, log, health, typeIntoSessi
             const forS = snapshot.agentState ? Math.round((Date.now() - snapshot.agentState.sinceMs) / 1000) : 0;
             return refuse(409, `the agent is ${state} (for ${forS} s): a prompt is typed only while it waits; try again when agentgate status says waiting`);
           }
-          // A dialog on the screen (Claude's auto-mode question after a first turn) would take the prompt's Enter as its answer.
+          // A dialog on the screen (an agent's question after a first turn) would take the prompt's Enter as its answer.
           const dialog = profile.openDialog?.(await screenTail()) ?? null;
           if (dialog) return refuse(409, `a dialog is open on the agent's screen ("${dialog}"): a prompt would answer it; answer it at the terminal first (agentgate attach)`);
           if (typing) return refuse(409, 'another prompt is being typed: try again in a moment');

@@ -1,4 +1,4 @@
-import type { RawConfig } from './schema.js';
+import type { RawConfig } from '../../supervisor/config/schema.js';
 
 // What each variable means, for people: docs/configuration.md is generated from this table and the schema
 // (`make docs`). Not imported by the supervisor, so the bundle does not carry the prose.
