@@ -144,9 +144,12 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     // the supervisor types again once the screen changes): a person answers it, keeping manual mode.
     let answeredAtMs = 0;
     const answerOffer = () => {
-      if (Date.now() - answeredAtMs < 2000 || !exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('Make auto mode your default')) return;
+      const shown = exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
+      if (Date.now() - answeredAtMs < 2000 || !shown.includes('Make auto mode your default')) return;
       answeredAtMs = Date.now();
-      exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Down', 'Enter']);
+      // The choice that keeps manual mode, by its words (the order of the choices is Claude's to change).
+      const keep = /(\d)\.\s+(No\b|Not now|Keep|manual)/i.exec(shown)?.[1];
+      exec(container, ['tmux', 'send-keys', '-t', 'agent', ...(keep ? [keep] : ['Escape'])]);
     };
     await waitFor(() => (answerOffer(), states(container).includes('permission')), 'permission needed', 60_000, screen);
     const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
