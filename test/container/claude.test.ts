@@ -7,6 +7,7 @@ import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { keepManualMode } from '../helpers/auto-mode-offer.js';
 
 const reachable = requireEngine();
 const made = new TestContainers();
@@ -142,15 +143,7 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
     const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}\n${lastRequests()}`;
     // Claude may first offer auto mode in a dialog that refuses typed input (the first prompt included, which
     // the supervisor types again once the screen changes): a person answers it, keeping manual mode.
-    let answeredAtMs = 0;
-    const answerOffer = () => {
-      const shown = exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
-      if (Date.now() - answeredAtMs < 2000 || !shown.includes('Make auto mode your default')) return;
-      answeredAtMs = Date.now();
-      // The choice that keeps manual mode, by its words (the order of the choices is Claude's to change).
-      const keep = /(\d)\.\s+(No\b|Not now|Keep|manual)/i.exec(shown)?.[1];
-      exec(container, ['tmux', 'send-keys', '-t', 'agent', ...(keep ? [keep] : ['Escape'])]);
-    };
+    const answerOffer = keepManualMode(container);
     await waitFor(() => (answerOffer(), states(container).includes('permission')), 'permission needed', 60_000, screen);
     const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
     expect(report.agentState.state).toBe('permission');
