@@ -19,7 +19,7 @@ describe('workspace trouble while running', () => {
     sup = await SupervisorProcess.start({ uid: 1000, env: { ...fast, AGENTGATE_AGENT: 'agent-orphans.sh' } });
     await sup.waitForLog('agent started');
     chmodSync(sup.workspace, 0o000);
-    const agent = await waitFor(async () => (await sup.processes()).find((p) => p.cmdline.includes('agent-orphans.sh')), 'agent');
+    const agent = await waitFor(async () => (await sup.processes()).find((p) => p.cmdline.includes('agent-orphans.sh')), 'agent', 30_000);
     process.kill(agent.pid, 'SIGKILL');
     const waiting = await sup.waitForLog('workspace unusable; agent waits');
     expect(String(waiting.reason)).toMatch(/is not usable by uid 1000 \(EACCES\)/);
