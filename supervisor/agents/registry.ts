@@ -1,4 +1,5 @@
 import type { Config } from '../config/load-config.js';
+import { claudeDecision } from './claude/decision-reply.js';
 import { claudeProfile, claudeStateEnv } from './claude/profile.js';
 import { codexProfile, codexStateEnv } from './codex/profile.js';
 import { copilotProfile, copilotStateEnv } from './copilot/profile.js';
@@ -69,3 +70,9 @@ export function installArgFor(program: string): string | null {
   if (program === 'claude') return '--build-arg AGENTS=claude (and a CLAUDE_CODE_VERSION other than none)';
   return Object.hasOwn(AGENT_PRESETS, program) ? `--build-arg AGENTS=claude,${program}` : null;
 }
+
+/**
+ * How a held permission request is answered when the agent's profile does not say: the default agent's hook
+ * format (a command line wrapping Claude, or a test's stand-in for it, posts the same PermissionRequest hook).
+ */
+export const defaultDecisionReply = claudeDecision;

@@ -1,6 +1,7 @@
 import type { HookReply } from '../../agent/events.js';
 import { randomHex } from '../../agent/hook-channel.js';
 import type { ClosedDecision, PendingDecision } from '../../contract/events.js';
+import { defaultDecisionReply } from '../../agents/registry.js';
 import { forComponent } from '../../log/component.js';
 import type { FeatureFactory } from '../feature.js';
 import { WebhookNotifier } from '../observation/webhook.js';
@@ -20,9 +21,9 @@ const TURN_ENDS = new Set(['Stop', 'StopFailure', 'UserPromptSubmit', 'SessionEn
  */
 export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream, profile }) => {
   const { waitMs, answerTokenSha256 } = config.decisions;
-  // Only an agent whose hook can carry an answer back (its profile says how) has decisions.
-  const answerFor = profile.decisionReply;
-  if (waitMs === 0 || !answerFor) return null;
+  if (waitMs === 0) return null;
+  // The answer in the form the agent's hook prints it: its profile's, else the default agent's.
+  const answerFor = profile.decisionReply ?? defaultDecisionReply;
   const dlog = forComponent(log, 'decisions');
   const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, forComponent(log, 'webhook')) : null;
   const identity = { container: runtime.hostname, session: config.sessionName };
