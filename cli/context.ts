@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import type Docker from 'dockerode';
@@ -29,8 +30,8 @@ export function readHostContext(proc: NodeJS.Process): HostContext {
     home: env.HOME || homedir(),
     uid: proc.getuid?.() ?? 0,
     gid: proc.getgid?.() ?? 0,
-    // dist/agentgate.cjs lives in the clone (npm install -g . links it there).
-    repoRoot: resolve(dirname(proc.argv[1] ?? __filename), '..'),
+    // dist/agentgate.cjs lives in the clone: npm install -g . links the command to it, so follow the link.
+    repoRoot: resolve(dirname(realPath(proc.argv[1] ?? __filename)), '..'),
     stdout: proc.stdout,
     stderr: proc.stderr,
     stdin: proc.stdin,
@@ -43,4 +44,12 @@ export function readHostContext(proc: NodeJS.Process): HostContext {
 /** Something for people on stderr. */
 export function say(context: Pick<HostContext, 'stderr'>, text: string): void {
   context.stderr.write(`${text}\n`);
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

@@ -1,6 +1,7 @@
 import { VERSION } from '../supervisor/version.js';
 import { approve, deny } from './commands/answer.js';
 import { attach } from './commands/attach.js';
+import { board } from './commands/board.js';
 import { exec } from './commands/exec.js';
 import { prune } from './commands/prune.js';
 import { rm } from './commands/rm.js';
@@ -16,7 +17,7 @@ import { CLI_EXIT, CliError } from './errors.js';
 
 type Command = (context: HostContext, args: readonly string[]) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = { up, ls, attach, logs, status, exec, approve, deny, prompt, stop, start, rm, prune };
+const COMMANDS: Record<string, Command> = { up, ls, attach, logs, status, exec, approve, deny, prompt, board, stop, start, rm, prune };
 
 const USAGE = `usage: agentgate <command> [args]
 ${UP_USAGE}
@@ -27,6 +28,7 @@ agentgate status NAME                  its health report
 agentgate approve NAME [ID]            allow its pending permission request (the only one without ID)
 agentgate deny NAME [ID] [-m MESSAGE]  deny it; the message reaches the agent
 agentgate prompt NAME "TEXT" | -       its next prompt, typed while it waits (- reads stdin)
+agentgate board [--port N] [--host ADDR]  a live web page of every agent: answer, prompt, watch
 agentgate exec NAME -- CMD...          one command in its container (exit code passed through)
 agentgate stop NAME | start NAME       stop gracefully | start and wait until healthy
 agentgate rm NAME [--volumes]          remove it (its state volume only with --volumes)

@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import type { HostContext } from '../context.js';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
 import { readReport } from '../engine/health.js';
+import { memoryOf } from '../engine/memory.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
 import { shortDuration, table } from '../format/table.js';
 import { type Urgency, byUrgency, reasonOf, urgencyOf } from '../format/urgency.js';
@@ -64,20 +65,6 @@ function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number
     phase: report?.phase ?? null,
     why,
   };
-}
-
-/** One sample of the container's memory (one-shot: no wait for a second sample). */
-async function memoryOf(docker: Docker, id: string): Promise<number | null> {
-  try {
-    const stats = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as { memory_stats?: { usage?: number; stats?: Record<string, number> } };
-    const usage = stats.memory_stats?.usage;
-    if (usage === undefined) return null;
-    // What `docker stats` shows: the usage without the page cache.
-    const cache = stats.memory_stats?.stats?.inactive_file ?? stats.memory_stats?.stats?.total_inactive_file ?? 0;
-    return usage - cache;
-  } catch {
-    return null;
-  }
 }
 
 function display(r: AgentRow): Record<string, string> {

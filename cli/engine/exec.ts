@@ -36,7 +36,13 @@ export async function execIn(
 }
 
 /** Runs argv in the container and returns what it printed, with a deadline. */
-export async function execCapture(docker: Docker, containerId: string, argv: string[], timeoutMs = 10_000): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function execCapture(
+  docker: Docker,
+  containerId: string,
+  argv: string[],
+  timeoutMs = 10_000,
+  io: { stdin?: NodeJS.ReadableStream; user?: string; env?: string[] } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const sink = (append: (text: string) => void) => {
@@ -44,7 +50,7 @@ export async function execCapture(docker: Docker, containerId: string, argv: str
     s.on('data', (d: Buffer) => append(d.toString('utf8')));
     return s;
   };
-  const run = execIn(docker, containerId, argv, { stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
+  const run = execIn(docker, containerId, argv, { ...io, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(124), timeoutMs)));
   const code = await Promise.race([run, deadline]);

@@ -5,6 +5,7 @@ import { cleanShellOptions, paneCommand } from './clean-exec.js';
 import { lockSshSession } from './ssh-lock-apply.js';
 import { chain, launchSequence } from './launch-sequence.js';
 import { lastScreenLines, parsePaneLine } from './pane-text.js';
+import { capturePaneScreen, type PaneScreen } from './pane-screen.js';
 import { abandon, pickTerminal, runTmuxClient, socketAnswers } from './tmux-client.js';
 import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
@@ -201,6 +202,11 @@ export class TmuxServer {
     const result = await this.command(['display-message', '-p', '-t', this.target(session), '#{pane_width} #{pane_height}'], 1000);
     const [width, height] = result.stdout.trim().split(' ').map(Number);
     return result.ok && width && height ? { width, height } : { width: 200, height: 50 };
+  }
+
+  /** The pane's visible screen with colours (the board's live view), or null when it is gone. */
+  screen(session: string): Promise<PaneScreen | null> {
+    return capturePaneScreen((args, timeoutMs) => this.command(args, timeoutMs), this.target(session));
   }
 
   /**

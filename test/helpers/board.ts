@@ -1,0 +1,44 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { chromium, type Browser } from 'playwright-core';
+import { waitFor } from './wait-for.js';
+
+/** Debian's Chromium (installed by .ci/run), driven headless: the browser a person would open the board in. */
+export const CHROMIUM = process.env.AGENTGATE_CHROMIUM ?? '/usr/bin/chromium';
+
+export async function launchChromium(): Promise<Browser> {
+  // Root in a container or CI has no user namespace for Chromium's sandbox; the page is our own.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+}
+
+export interface RunningBoard {
+  child: ChildProcess;
+  /** The URL it printed, token included. */
+  url: string;
+  base: string;
+  token: string;
+  stderr: () => string;
+  stop: () => Promise<number | null>;
+}
+
+/** `agentgate board --port 0` started as a user starts it; resolves once it printed its URL. */
+export async function startBoard(bin: string, env: NodeJS.ProcessEnv = {}): Promise<RunningBoard> {
+  const child = spawn(bin, ['board', '--port', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => (stdout += d));
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const url = await waitFor(() => /^(http:\/\/\S+\?token=\S+)\n/.exec(stdout)?.[1], 'the board to print its URL', 30_000, () => stderr);
+  const parsed = new URL(url);
+  return {
+    child,
+    url,
+    base: parsed.origin,
+    token: parsed.searchParams.get('token') as string,
+    stderr: () => stderr,
+    stop: async () => {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
