@@ -22,7 +22,8 @@ export interface HookRoute {
 /** A feature's own endpoint on the health server: every request whose path starts with `prefix`. */
 export interface HttpRoute {
   prefix: string;
-  handle: (req: IncomingMessage, path: string, send: (status: number, body: unknown) => void) => void;
+  /** `send` answers in JSON; `res` is there for a route that answers otherwise (an HTML page). */
+  handle: (req: IncomingMessage, path: string, send: (status: number, body: unknown) => void, res: ServerResponse) => void;
 }
 
 /** The largest hook body read: hook inputs are small JSON objects. */
@@ -60,7 +61,7 @@ export async function startHealthServer(options: {
     };
     if (path === '/hooks' && options.hooks) return void receiveHook(req, query, options.hooks, bodies, send, res).catch(() => send(500, { error: 'hook not read' }));
     const route = options.routes?.find((r) => path.startsWith(r.prefix));
-    if (route) return route.handle(req, path, send);
+    if (route) return route.handle(req, path, send, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, { error: 'only GET and HEAD' });
     if (path === '/events' && options.events) return options.events.stream.attach(res, { name: 'state', data: options.events.current() });
     if (path === '/livez') {
