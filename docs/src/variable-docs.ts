@@ -171,6 +171,19 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     defaultText: '(none)',
     meaning: 'Signs each webhook body: `x-agentgate-signature: sha256=<HMAC-SHA256 hex>`.',
   },
+  NOTIFY_FORMAT: {
+    section: 'agent',
+    topic: OBSERVE,
+    meaning:
+      "The webhook's body: `json` (the event's fields), `ntfy` (a POST to an [ntfy](https://ntfy.sh) topic URL: the text as the body, `Title`, `Tags`, `Priority` headers, and a decision's approve and deny links as `Actions`) or `slack` (a Slack incoming webhook's `{text, blocks}`, the links as buttons). See [Webhooks](features.md#webhooks).",
+  },
+  PUBLIC_URL: {
+    section: 'agent',
+    topic: OBSERVE,
+    defaultText: '(none: no action links)',
+    meaning:
+      "Where a person's phone or browser reaches this container's health server (`AGENTGATE_HEALTH_HOST`/`AGENTGATE_HEALTH_PORT`, published, ideally behind HTTPS), such as `https://agents.example.com/myproject`. With it and `AGENTGATE_NOTIFY_URL`, each pending decision's webhook carries signed, single-use approve and deny links under this address, valid until the decision expires; without it no links are sent (see [Action links](features.md#action-links)).",
+  },
   DECISION_WAIT_MS: {
     section: 'agent',
     topic: OBSERVE,

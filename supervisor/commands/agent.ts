@@ -10,6 +10,7 @@ import type { HealthSnapshot } from '../contract/health-report.js';
 import type { AgentFeature, FeatureContext } from '../features/feature.js';
 import { AGENT_FEATURES } from '../features/index.js';
 import { EventStream } from '../features/observation/event-stream.js';
+import { WebhookNotifier } from '../features/observation/webhook.js';
 import { serveHealth } from '../health/serve-health.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
@@ -53,6 +54,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     scrub,
     events,
     eventStream,
+    webhook: config.notify ? new WebhookNotifier(config.notify, scrub, forComponent(log, 'webhook')) : null,
     profile,
     tmux,
     // Called only once the health server serves, after `snapshot` below is made.

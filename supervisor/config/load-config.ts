@@ -51,10 +51,13 @@ export interface Config {
   proxy: { host: string; port: number; allow: string | null; allowFile: string; credentialPort: number; credentialUpstream: URL };
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
   idleMs: number;
-  /** Where state changes that need a person are posted, and the secret that signs them. */
-  notify: { url: URL; secret: string | null } | null;
-  /** Pending permission decisions: how long one waits for a remote answer (0: off), and the answer token's hash. */
-  decisions: { waitMs: number; answerTokenSha256: string | null };
+  /** Where state changes that need a person are posted, the secret that signs them, and the body's form. */
+  notify: { url: URL; secret: string | null; format: 'json' | 'ntfy' | 'slack' } | null;
+  /**
+   * Pending permission decisions: how long one waits for a remote answer (0: off), the answer token's hash, and
+   * the public base URL of the health server, from which the webhook's action links are made (null: no links).
+   */
+  decisions: { waitMs: number; answerTokenSha256: string | null; publicUrl: string | null };
   /** The agent continues its conversation after a restart (AGENTGATE_RESUME; by default, the agents that can). */
   resume: boolean;
   /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
@@ -114,8 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       c.SSH_PORT === undefined
         ? null
         : { port: c.SSH_PORT, host: c.SSH_HOST, authorizedKeysFile: c.SSH_AUTHORIZED_KEYS, readOnlyKeysFile: c.SSH_READONLY_KEYS, onAgentExit: c.SSH_ON_AGENT_EXIT },
-    decisions: { waitMs: c.DECISION_WAIT_MS, answerTokenSha256: c.ANSWER_TOKEN_SHA256 ?? null },
-    notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null } : null,
+    decisions: { waitMs: c.DECISION_WAIT_MS, answerTokenSha256: c.ANSWER_TOKEN_SHA256 ?? null, publicUrl: c.PUBLIC_URL?.replace(/\/+$/, '') ?? null },
+    notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null, format: c.NOTIFY_FORMAT } : null,
     resume: c.RESUME ?? resumesByDefault(agent.program),
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
     warnings: unknownVariableWarnings(env),

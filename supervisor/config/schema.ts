@@ -77,6 +77,10 @@ export const envSchema = z.object({
   SSH_ON_AGENT_EXIT: oneOf(['stay', 'end'], 'stay'),
   NOTIFY_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   NOTIFY_SECRET: z.optional(z.string()),
+  NOTIFY_FORMAT: oneOf(['json', 'ntfy', 'slack'], 'json'),
+  // Where a person's phone reaches the health server: the base of the webhook's approve and deny links.
+  // No ",", ";" or quotes: the links go into ntfy's Actions header, which those would split.
+  PUBLIC_URL: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/?#,;"']+(\/[^\s?#,;"']*)?$/, 'an http:// or https:// URL, without ?query, #fragment, commas, semicolons or quotes'))),
   // The agent's PermissionRequest hook waits at most this long for a remote answer; the image's hook timeout is 3600 s.
   DECISION_WAIT_MS: integer(0, 3_540_000, 300_000),
   ANSWER_TOKEN_SHA256: z.optional(z.string().check(z.regex(/^[0-9a-f]{64}$/, 'the SHA-256 of the answer token: 64 lowercase hex digits'))),

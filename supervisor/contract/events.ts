@@ -45,4 +45,6 @@ export type WebhookPayload = {
   container: string;
   session: string;
   at: string;
+  /** A pending decision's signed, single-use approve and deny links (only with AGENTGATE_PUBLIC_URL). */
+  links?: { allow: string; deny: string };
 } & Record<string, unknown>;

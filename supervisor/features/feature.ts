@@ -3,6 +3,7 @@ import type { AgentProfile } from '../agents/profile.js';
 import type { Config } from '../config/load-config.js';
 import type { HealthSnapshot } from '../contract/health-report.js';
 import type { EventStream } from './observation/event-stream.js';
+import type { WebhookNotifier } from './observation/webhook.js';
 import type { HttpRoute } from '../health/health-server.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
@@ -18,6 +19,8 @@ export interface FeatureContext {
   events: AgentEvents;
   /** The one `/events` stream of the health server: every feature publishes its wire events here. */
   eventStream: EventStream;
+  /** The one webhook (AGENTGATE_NOTIFY_URL), shared so that its bounds hold for every feature; null when unset. */
+  webhook: WebhookNotifier | null;
   profile: AgentProfile;
   /** The health report's facts now (for a feature that acts on the agent's state). */
   health: () => HealthSnapshot;

@@ -22,7 +22,7 @@ export interface HookRoute {
 /** A feature's own endpoint on the health server: every request whose path starts with `prefix`. */
 export interface HttpRoute {
   prefix: string;
-  /** `res` is for a route that streams (server-sent events); others answer with `send`. */
+  /** `send` answers in JSON; `res` is there for a route that answers otherwise (server-sent events, an HTML page). */
   handle: (req: IncomingMessage, path: string, send: (status: number, body: unknown) => void, res: ServerResponse) => void;
 }
 

@@ -44,6 +44,14 @@ export class DecisionBook {
     return this.pending.has(id) || this.closed.has(id);
   }
 
+  /** The decision if it waits, else how it closed, else null (never asked, or closed long ago). */
+  lookup(id: string): { pending: PendingDecision } | { closed: ClosedDecision } | null {
+    const entry = this.pending.get(id);
+    if (entry) return { pending: entry.decision };
+    const closed = this.closed.get(id);
+    return closed ? { closed } : null;
+  }
+
   answer(id: string, answer: Answer, nowMs: number): AnswerResult {
     const entry = this.pending.get(id);
     if (!entry) {

@@ -4,8 +4,8 @@ import type { ClosedDecision, PendingDecision } from '../../contract/events.js';
 import { defaultDecisionReply } from '../../agents/registry.js';
 import { forComponent } from '../../log/component.js';
 import type { FeatureFactory } from '../feature.js';
-import { WebhookNotifier } from '../observation/webhook.js';
 import { answerRoute } from './answer-route.js';
+import type { HttpRoute } from '../../health/health-server.js';
 import { type Answer, DecisionBook, MAX_PENDING_DECISIONS } from './decision-book.js';
 import { summarizeToolInput, toolCallKey, toolName } from './tool-summary.js';
 
@@ -17,17 +17,19 @@ const TURN_ENDS = new Set(['Stop', 'StopFailure', 'UserPromptSubmit', 'SessionEn
  * AGENTGATE_DECISION_WAIT_MS) until someone answers it through the answer API, and its answer is printed by
  * the hook in the form the agent's profile says. The agent's own dialog stays up meanwhile: an answer there (seen as the hook going away,
  * the tool's PostToolUse, or the turn's end) closes the decision, and so does the wait running out; the hook
- * then ends with no output and the dialog decides, as without agentgate.
+ * then ends with no output and the dialog decides, as without agentgate. With AGENTGATE_PUBLIC_URL, the
+ * webhook's copy of each decision carries signed approve and deny links, answered on the health server.
  */
-export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream, profile }) => {
-  const { waitMs, answerTokenSha256 } = config.decisions;
+export const holdDecisions: FeatureFactory = async ({ config, runtime, log, scrub, events, eventStream, webhook, profile }) => {
+  const { waitMs, answerTokenSha256, publicUrl } = config.decisions;
   if (waitMs === 0) return null;
   // The answer in the form the agent's hook prints it: its profile's, else the default agent's.
   const answerFor = profile.decisionReply ?? defaultDecisionReply;
   const dlog = forComponent(log, 'decisions');
-  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, forComponent(log, 'webhook')) : null;
   const identity = { container: runtime.hostname, session: config.sessionName };
   const book = new DecisionBook();
+  // Links only where they are sent: without a webhook nobody would get them. Loaded then: node:crypto costs memory.
+  const links = webhook && publicUrl ? new (await import('./action-links.js')).ActionLinks(publicUrl) : null;
   const timers = new Map<string, NodeJS.Timeout>();
   let refused = 0;
 
@@ -59,7 +61,8 @@ export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, eve
     dlog.info({ id, tool: decision.tool, waitMs }, 'decision pending');
     const at = new Date(now).toISOString();
     eventStream.publish('decision pending', { ...decision, at });
-    webhook?.notify({ event: 'decision pending', ...decision, ...identity, at });
+    // The links go to the webhook alone: /events, /readyz and the log are readable by the agent.
+    webhook?.notify({ event: 'decision pending', ...decision, ...identity, at, ...(links ? { links: links.linksFor(decision) } : {}) });
   };
 
   const unsubscribe = events.subscribe((event) => {
@@ -71,9 +74,23 @@ export const holdDecisions: FeatureFactory = ({ config, runtime, log, scrub, eve
     else if (TURN_ENDS.has(name)) book.closeAll('at the terminal', 'terminal', Date.now());
   });
 
+  const routes: HttpRoute[] = [];
+  if (links) {
+    const { linkRoute } = await import('./link-route.js');
+    routes.push(
+      linkRoute({
+        links,
+        identity,
+        lookup: (id) => book.lookup(id),
+        answer: (id, answer) => book.answer(id, answer, Date.now()),
+        onRefused: (fields) => dlog.info(fields, 'answer refused'),
+      }),
+    );
+  }
   return {
     report: () => ({ decisions: book.list() }),
     routes: [
+      ...routes,
       answerRoute({
         tokenSha256: answerTokenSha256,
         list: () => book.list(),

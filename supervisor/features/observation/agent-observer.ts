@@ -1,5 +1,5 @@
 import type { AgentEvent } from '../../agent/events.js';
-import type { WireEventData, WireEventName } from '../../contract/events.js';
+import type { WebhookPayload, WireEventData, WireEventName } from '../../contract/events.js';
 import type { WebhookNotifier } from './webhook.js';
 import type { EventStream } from './event-stream.js';
 import type { Logger } from '../../log/logger.js';
@@ -7,7 +7,7 @@ import type { HookEvent } from '../../agent/events.js';
 import { type AgentState, AgentStateMachine } from './state-machine.js';
 
 /** States worth telling a person about through the webhook: the agent needs them. */
-const NOTIFY_STATES: Partial<Record<AgentState, string>> = { waiting: 'agent waiting for input', permission: 'agent needs permission' };
+const NOTIFY_STATES: Partial<Record<AgentState, WebhookPayload['event']>> = { waiting: 'agent waiting for input', permission: 'agent needs permission' };
 
 export interface AgentObserverOptions {
   hooks: boolean;
@@ -16,7 +16,7 @@ export interface AgentObserverOptions {
   events: EventStream;
   webhook: WebhookNotifier | null;
   /** Facts every webhook carries: the container, the session. */
-  identity: Record<string, string>;
+  identity: { container: string; session: string };
   now?: () => number;
 }
 

@@ -1,14 +1,11 @@
 import type { FeatureFactory } from '../feature.js';
-import { forComponent } from '../../log/component.js';
 import { AgentObserver } from './agent-observer.js';
-import { WebhookNotifier } from './webhook.js';
 
 /**
  * What the agent is doing, for people and tools: its state (from hooks, screen output and the run loop's
  * events) in health, on `/events` and, when someone is needed, through the webhook.
  */
-export const observeAgentState: FeatureFactory = ({ config, runtime, log, scrub, events, eventStream: stream, profile }) => {
-  const webhook = config.notify ? new WebhookNotifier(config.notify.url, config.notify.secret, scrub, forComponent(log, 'webhook')) : null;
+export const observeAgentState: FeatureFactory = ({ config, runtime, log, events, eventStream: stream, webhook, profile }) => {
   const observer = new AgentObserver({
     hooks: profile.hooks,
     idleMs: config.idleMs,
