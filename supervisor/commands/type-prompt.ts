@@ -1,7 +1,6 @@
-import { formatErrorForPeople } from '../log/people-error.js';
 import type { Runtime } from '../runtime/context.js';
-import { request, supervisorUrl } from './answer-decision.js';
 import type { Invocation } from './invocation.js';
+import { answerToken, postWithToken, refuse, supervisorUrl } from './supervisor-api.js';
 
 /** Read from stdin at most this much: the supervisor takes 64 Ki characters, and refuses more with the reason. */
 const STDIN_MAX_BYTES = 1024 * 1024 + 1;
@@ -12,21 +11,13 @@ const STDIN_MAX_BYTES = 1024 * 1024 + 1;
  * stdin. Exit 0 typed, 1 refused (the agent is working, the text has control characters, ...: printed).
  */
 export async function typePrompt(runtime: Runtime, invocation: Extract<Invocation, { kind: 'prompt' }>): Promise<number> {
-  const say = (text: string) => {
-    runtime.stderr.write(formatErrorForPeople(text, runtime.secrets));
-    return 1;
-  };
-  const token = runtime.env.AGENTGATE_ANSWER_TOKEN;
-  if (!token) return say('no answer token: set AGENTGATE_ANSWER_TOKEN (the host command `agentgate prompt NAME` gives it)');
+  const token = answerToken(runtime, 'agentgate prompt NAME');
+  if (token === null) return 1;
   const text = invocation.text ?? (await readStdin(runtime.stdin()));
   const baseUrl = supervisorUrl(runtime);
-  const typed = await request(`${baseUrl}/prompt`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ text, by: invocation.by }),
-  }).catch((error: Error) => error);
-  if (typed instanceof Error) return say(`the supervisor at ${baseUrl} did not answer: ${typed.message}`);
-  if (typed.status !== 200) return say(`prompt: ${(typed.body as { error?: string }).error ?? `HTTP ${typed.status}`}`);
+  const typed = await postWithToken(baseUrl, '/prompt', token, { text, by: invocation.by });
+  if (typed instanceof Error) return refuse(runtime, typed.message);
+  if (typed.status !== 200) return refuse(runtime, `prompt: ${(typed.body as { error?: string }).error ?? `HTTP ${typed.status}`}`);
   runtime.stdout.write(`typed ${(typed.body as { chars: number }).chars} characters\n`);
   return 0;
 }

@@ -1,5 +1,13 @@
 import { findExecutable } from '../runtime/find-executable.js';
 
+// Python lines that set every signal's disposition back to its default and unblock them all (needs `signal`).
+const RESET_SIGNALS = [
+  'for n in range(1, signal.NSIG):',
+  '    try: signal.signal(n, signal.SIG_DFL)',
+  '    except (OSError, ValueError, RuntimeError): pass',
+  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+];
+
 /**
  * The agent's pane command. tmux leaves SIGTTIN and SIGTTOU ignored in the processes it starts, and a shell
  * cannot undo a disposition that was ignored when it started (POSIX), so a small python3 step resets every
@@ -10,10 +18,7 @@ import { findExecutable } from '../runtime/find-executable.js';
  */
 const LAUNCHER = [
   'import os, signal, sys',
-  'for n in range(1, signal.NSIG):',
-  '    try: signal.signal(n, signal.SIG_DFL)',
-  '    except (OSError, ValueError, RuntimeError): pass',
-  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  ...RESET_SIGNALS,
   'try: open("/proc/self/oom_score_adj", "w").write(sys.argv[5])',
   'except OSError: pass',
   'try: os.chdir(sys.argv[1])',
@@ -56,10 +61,7 @@ export function paneCommand(spec: PaneCommandSpec): string[] {
  */
 const CLEAN_SHELL = [
   'import os, signal',
-  'for n in range(1, signal.NSIG):',
-  '    try: signal.signal(n, signal.SIG_DFL)',
-  '    except (OSError, ValueError, RuntimeError): pass',
-  'signal.pthread_sigmask(signal.SIG_SETMASK, [])',
+  ...RESET_SIGNALS,
   'shell = os.environ.get("SHELL") or "/bin/sh"',
   'os.execv(shell, ["-" + os.path.basename(shell)])',
 ].join('\n');

@@ -1,14 +1,7 @@
-import { type Server, createServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import { MockApiServer, type MockRequest, writeEventStream } from './mock-api-server.js';
 
-export interface MockRequest {
-  path: string;
-  body: any;
-  /** The address the request came from (the proxy's, when the client went through one). */
-  from: string;
-  /** The credential headers it carried, to see what the egress proxy's credential endpoint attached. */
-  apiKey: string | undefined;
-  authorization: string | undefined;
-}
+export type { MockRequest };
 
 /**
  * A small stand-in for the Messages API on loopback, enough for Claude Code to run a turn: every POST to
@@ -17,41 +10,22 @@ export interface MockRequest {
  * makes Claude ask for permission. It records each request so that a test can see what reached the model:
  * the prompt, and on a resumed session the earlier messages too.
  */
-export class MockAnthropic {
-  readonly requests: MockRequest[] = [];
-  private server: Server | null = null;
-  port = 0;
-
+export class MockAnthropic extends MockApiServer {
   constructor(
     private readonly reply = 'hello from the mock model',
     private readonly toolTrigger = 'please run the tool',
-  ) {}
+  ) {
+    super();
+  }
 
-  /** Listens on `host` (loopback by default; 0.0.0.0 for containers that reach the host through a bridge). */
-  async start(host = '127.0.0.1'): Promise<void> {
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (d) => (raw += d));
-      req.on('end', () => {
-        let body: any = {};
-        try {
-          body = JSON.parse(raw || '{}');
-        } catch {
-          // not JSON: recorded as empty
-        }
-        this.requests.push({ path: req.url ?? '', body, from: req.socket.remoteAddress ?? '', apiKey: req.headers['x-api-key'] as string | undefined, authorization: req.headers.authorization });
-        if (!(req.url ?? '').startsWith('/v1/messages') || req.method !== 'POST') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-          return;
-        }
-        const tool = this.wantsTool(body);
-        if (body.stream) this.stream(res, body.model, tool);
-        else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.message(body.model, tool)));
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, host, () => resolve()));
-    const address = this.server.address();
-    this.port = typeof address === 'object' && address ? address.port : 0;
+  protected respond({ path, method, body }: MockRequest, res: ServerResponse): void {
+    if (!path.startsWith('/v1/messages') || method !== 'POST') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      return;
+    }
+    const tool = this.wantsTool(body);
+    if (body.stream) this.stream(res, body.model, tool);
+    else res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.message(body.model, tool)));
   }
 
   /** The user texts of the requests' conversations, newest request last. */
@@ -61,9 +35,9 @@ export class MockAnthropic {
       .map((r) => (r.body.messages as any[]).filter((m) => m.role === 'user').flatMap((m) => texts(m.content)));
   }
 
+  /** `close()` without waiting, as the Claude tests have always called it. */
   stop(): void {
-    this.server?.close();
-    this.server?.closeAllConnections();
+    void this.close();
   }
 
   /** The last user message asks for the tool and carries no tool result yet (Claude may append a system message after it). */
@@ -92,7 +66,7 @@ export class MockAnthropic {
     };
   }
 
-  private stream(res: import('node:http').ServerResponse, model: string, tool: boolean): void {
+  private stream(res: ServerResponse, model: string, tool: boolean): void {
     const message = this.message(model, tool);
     const block = message.content[0] as any;
     const [start, delta] = tool
@@ -106,9 +80,7 @@ export class MockAnthropic {
       ['message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: 5 } }],
       ['message_stop', { type: 'message_stop' }],
     ];
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    for (const [name, data] of events) res.write(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
-    res.end();
+    writeEventStream(res, events);
   }
 }
 

@@ -1,20 +1,9 @@
 import { formatStatus } from '../../supervisor/health/health-probe.js';
 import { describe, expect, it } from 'vitest';
-import { type HealthSnapshot, describeExit, evaluateHealth, summarizeHealth } from '../../supervisor/contract/health-report.js';
+import { describeExit, evaluateHealth, summarizeHealth } from '../../supervisor/contract/health-report.js';
+import { runningSnapshot } from '../helpers/health-snapshot.js';
 
-const running: HealthSnapshot = {
-  mode: 'agent',
-  phase: 'running',
-  workspace: { ok: true, reason: '/workspace is writable' },
-  sessionAlive: true,
-  agentPid: 42,
-  restarts: 0,
-  lastExit: null,
-  backoff: null,
-  crashLoop: { looping: false, restartsInWindow: 0, threshold: 5, windowMs: 300_000 },
-  startedAtMs: 1000,
-  version: '1.2.3',
-};
+const running = runningSnapshot();
 
 describe('evaluateHealth', () => {
   it('is ok with every check passing while the agent runs', () => {

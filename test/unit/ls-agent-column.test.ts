@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { reasonOf, urgencyOf } from '../../cli/format/urgency.js';
 import { type HealthSnapshot, evaluateHealth } from '../../supervisor/contract/health-report.js';
+import { runningSnapshot } from '../helpers/health-snapshot.js';
 
 // Reports made by the supervisor's own evaluateHealth: the column reads only what a real report has.
-const base: HealthSnapshot = {
-  mode: 'agent',
-  phase: 'running',
-  workspace: { ok: true, reason: '/workspace is writable' },
-  sessionAlive: true,
-  agentPid: 42,
-  restarts: 0,
-  lastExit: null,
-  backoff: null,
-  crashLoop: { looping: false, restartsInWindow: 0, threshold: 5, windowMs: 300_000 },
-  needsLogin: false,
-  agentState: { state: 'working', sinceMs: 1000 },
-  startedAtMs: 1000,
-  version: '1.2.3',
-};
+const base = runningSnapshot({ needsLogin: false, agentState: { state: 'working', sinceMs: 1000 } });
 const apiDown = { code: 1, signal: null, runMs: 400, atMs: 1500, reason: 'exited', lastLines: [], cause: 'cannot reach its API' };
 const column = (s: Partial<HealthSnapshot>) => {
   const report = evaluateHealth({ ...base, ...s }, 2000);

@@ -1,8 +1,8 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
-import { latestResume } from '../latest-resume.js';
-import { type AgentProfile, explainFrom } from '../profile.js';
+import type { AgentProfile } from '../profile.js';
+import { screenAgentProfile } from '../screen-agent-profile.js';
 import { hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 
 /** Codex CLI's API key variables: scrubbed by name like Anthropic's (their names hold KEY). */
@@ -40,25 +40,23 @@ const CODEX_CAUSES: Array<[RegExp, string]> = [
  * in the workspace; 0.171 takes an id or name too, never passed here), its login in CODEX_HOME in the state volume.
  */
 export function codexProfile(config: Config): AgentProfile {
-  let home = codexStateEnv(config.state.stateDir, {}).CODEX_HOME as string;
-  const resume = latestResume(config.resume, ['resume', '--last'], () => hasEntries(join(home, 'sessions')));
-  return {
+  return screenAgentProfile(config, {
     name: 'codex',
-    hooks: false,
     memoryFloorBytes: 256 * 2 ** 20,
-    agentEnv: (_config, env) => {
-      const vars = codexStateEnv(config.state.stateDir, env);
-      home = vars.CODEX_HOME as string;
+    stateEnv: codexStateEnv,
+    homeVariable: 'CODEX_HOME',
+    prepareEnv: (vars) => {
       // Codex refuses to start when CODEX_HOME does not exist; a fresh state volume has none.
-      mkdirSync(home, { recursive: true, mode: 0o700 });
+      mkdirSync(vars.CODEX_HOME as string, { recursive: true, mode: 0o700 });
       return vars;
     },
-    ...resume,
-    needsLogin: () => !codexHasCredentials(home),
+    continueArgs: ['resume', '--last'],
+    hasHistory: (home) => hasEntries(join(home, 'sessions')),
+    needsLogin: (_env, home) => !codexHasCredentials(home),
     loginSummary: 'Codex is not logged in; attach and sign in with a device code, or run codex login --with-api-key (see the log)',
     loginHint: (attach) =>
       `attach (${attach}) and choose "Sign in with Device Code" (the browser sign-in's callback cannot reach the container), ` +
       'or log in with a key: printenv OPENAI_API_KEY | codex login --with-api-key; the login is kept in the state volume (CODEX_HOME)',
-    explainExit: (lastLines) => explainFrom(CODEX_CAUSES, lastLines),
-  };
+    causes: CODEX_CAUSES,
+  });
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
-import { latestResume } from '../latest-resume.js';
-import { type AgentProfile, explainFrom } from '../profile.js';
+import type { AgentProfile } from '../profile.js';
+import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, stateSubdir } from '../state-files.js';
 
 /** The tokens Copilot CLI takes, in its order of precedence; scrubbed by name (they hold TOKEN or KEY). */
@@ -22,21 +22,17 @@ export function copilotNeedsLogin(env: Readonly<Record<string, string | undefine
 
 /** Copilot CLI (a native binary): state from its screen, `--continue` after a restart, COPILOT_HOME in the state volume. */
 export function copilotProfile(config: Config): AgentProfile {
-  let home = copilotStateEnv(config.state.stateDir, {}).COPILOT_HOME as string;
-  return {
+  return screenAgentProfile(config, {
     name: 'copilot',
-    hooks: false,
     memoryFloorBytes: 512 * 2 ** 20,
-    agentEnv: (_config, env) => {
-      const vars = copilotStateEnv(config.state.stateDir, env);
-      home = vars.COPILOT_HOME as string;
-      // The image is pinned: a downloaded update would be lost with the container.
-      return { ...vars, COPILOT_AUTO_UPDATE: 'false' };
-    },
-    ...latestResume(config.resume, ['--continue'], () => hasEntries(join(home, 'session-state'))),
-    needsLogin: (env) => copilotNeedsLogin(env),
+    stateEnv: copilotStateEnv,
+    homeVariable: 'COPILOT_HOME',
+    // The image is pinned: a downloaded update would be lost with the container.
+    prepareEnv: (vars) => ({ ...vars, COPILOT_AUTO_UPDATE: 'false' }),
+    continueArgs: ['--continue'],
+    hasHistory: (home) => hasEntries(join(home, 'session-state')),
+    needsLogin: copilotNeedsLogin,
     loginSummary: 'Copilot CLI may need a login; attach and run /login, or set COPILOT_GITHUB_TOKEN (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /login, or set COPILOT_GITHUB_TOKEN (a fine-grained token with the Copilot Requests permission); the login is kept in the state volume (COPILOT_HOME)`,
-    explainExit: (lastLines) => explainFrom([], lastLines),
-  };
+  });
 }

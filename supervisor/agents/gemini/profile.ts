@@ -1,8 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
-import { latestResume } from '../latest-resume.js';
-import { type AgentProfile, explainFrom } from '../profile.js';
+import type { AgentProfile } from '../profile.js';
+import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 
 /** Gemini CLI's key variables: scrubbed by name like Anthropic's (their names hold KEY). */
@@ -53,23 +53,19 @@ const GEMINI_CAUSES: Array<[RegExp, string]> = [
 
 /** Gemini CLI (Node): state from its screen, `--resume latest` after a restart, its home in the state volume. */
 export function geminiProfile(config: Config): AgentProfile {
-  let home = geminiStateEnv(config.state.stateDir, {}).GEMINI_CLI_HOME as string;
-  return {
+  return screenAgentProfile(config, {
     name: 'gemini',
-    hooks: false,
     memoryFloorBytes: 512 * 2 ** 20,
-    agentEnv: (_config, env) => {
-      const vars = geminiStateEnv(config.state.stateDir, env);
-      home = vars.GEMINI_CLI_HOME as string;
-      return vars;
-    },
-    ...latestResume(config.resume, ['--resume', 'latest'], () => hasChats(home)),
+    stateEnv: geminiStateEnv,
+    homeVariable: 'GEMINI_CLI_HOME',
     // One word with its option, so a leading "-" stays text; the positional would do too, but not safely.
-    needsLogin: (env) => !geminiHasCredentials(env, home),
+    continueArgs: ['--resume', 'latest'],
+    hasHistory: hasChats,
+    needsLogin: (env, home) => !geminiHasCredentials(env, home),
     loginSummary: 'Gemini CLI is not logged in; attach and choose how it authenticates (see the log)',
     loginHint: (attach) =>
       `attach (${attach}) and choose "Use Gemini API Key" (with GEMINI_API_KEY set) or "Sign in with Google", once: ` +
       'the choice and the login are kept in the state volume (GEMINI_CLI_HOME)',
-    explainExit: (lastLines) => explainFrom(GEMINI_CAUSES, lastLines),
-  };
+    causes: GEMINI_CAUSES,
+  });
 }

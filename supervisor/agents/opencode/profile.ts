@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
-import { latestResume } from '../latest-resume.js';
-import { type AgentProfile, explainFrom } from '../profile.js';
+import type { AgentProfile } from '../profile.js';
+import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 
 /** Provider keys OpenCode reads from its environment (the common ones); scrubbed by name (they hold KEY). */
@@ -32,20 +32,15 @@ export function opencodeNeedsLogin(env: Readonly<Record<string, string | undefin
 
 /** OpenCode (a native binary): state from its screen, `--continue` after a restart, its XDG dirs in the state volume. */
 export function opencodeProfile(config: Config): AgentProfile {
-  let dataHome = opencodeStateEnv(config.state.stateDir, {}).XDG_DATA_HOME as string;
-  return {
+  return screenAgentProfile(config, {
     name: 'opencode',
-    hooks: false,
     memoryFloorBytes: 512 * 2 ** 20,
-    agentEnv: (_config, env) => {
-      const vars = opencodeStateEnv(config.state.stateDir, env);
-      dataHome = vars.XDG_DATA_HOME as string;
-      return vars;
-    },
-    ...latestResume(config.resume, ['--continue'], () => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session'))),
-    needsLogin: (env) => opencodeNeedsLogin(env, dataHome),
+    stateEnv: opencodeStateEnv,
+    homeVariable: 'XDG_DATA_HOME',
+    continueArgs: ['--continue'],
+    hasHistory: (dataHome) => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session')),
+    needsLogin: opencodeNeedsLogin,
     loginSummary: 'OpenCode has no provider credential; attach and run /connect, or set the provider key (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /connect, or set the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...); the login is kept in the state volume`,
-    explainExit: (lastLines) => explainFrom([], lastLines),
-  };
+  });
 }

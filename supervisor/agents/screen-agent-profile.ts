@@ -1,0 +1,48 @@
+import type { Config } from '../config/load-config.js';
+import { latestResume } from './latest-resume.js';
+import { type AgentProfile, explainFrom } from './profile.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What sets one agent without hooks apart from another: its state dirs, resume words, login and causes. */
+export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint'> {
+  /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
+  stateEnv(stateDir: string, env: Env): Record<string, string>;
+  /** The one of those naming the dir its login and history are read from. */
+  readonly homeVariable: string;
+  /** Readies a start given those variables (a dir made, a setting added); returns what the process gets. */
+  prepareEnv?(vars: Record<string, string>): Record<string, string>;
+  /** Its words for "continue the latest conversation". */
+  readonly continueArgs: readonly string[];
+  /** Whether its home holds a conversation to continue. */
+  hasHistory(home: string): boolean;
+  /** `AgentProfile.needsLogin`, given its home too. */
+  needsLogin(env: Env, home: string): boolean | null;
+  /** Its own exit causes, tried before the ones every agent shares. */
+  readonly causes?: ReadonlyArray<[RegExp, string]>;
+}
+
+/**
+ * The profile of an agent whose state is judged from its screen alone: its state in the state volume, resumed
+ * with its "continue the latest" words. Its home is the one the last start's environment named (a user may
+ * point the variable elsewhere), and the state dir's default until the first start.
+ */
+export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): AgentProfile {
+  const stateDir = config.state.stateDir;
+  let home = spec.stateEnv(stateDir, {})[spec.homeVariable] as string;
+  return {
+    name: spec.name,
+    hooks: false,
+    memoryFloorBytes: spec.memoryFloorBytes,
+    agentEnv: (_config, env) => {
+      const vars = spec.stateEnv(stateDir, env);
+      home = vars[spec.homeVariable] as string;
+      return spec.prepareEnv ? spec.prepareEnv(vars) : vars;
+    },
+    ...latestResume(config.resume, spec.continueArgs, () => spec.hasHistory(home)),
+    needsLogin: (env) => spec.needsLogin(env, home),
+    loginSummary: spec.loginSummary,
+    loginHint: spec.loginHint,
+    explainExit: (lastLines) => explainFrom(spec.causes ?? [], lastLines),
+  };
+}
