@@ -126,6 +126,7 @@ describe.skipIf(!engine)('agentgate board in a real browser', () => {
     expect(r.status, r.stderr).toBe(0);
     docker(['exec', `agentgate-${name}`, 'tmux', 'send-keys', '-t', 'agent', 'Enter']);
     await waitFor(async () => (await shown())?.includes('took: typed at the terminal'), 'the view to follow the pane', 30_000);
+    await page.screenshot({ path: join(ROOT, 'docs/images/board-screen.png') });
   });
 
   it('agents that come and go appear and leave without a reload', async () => {

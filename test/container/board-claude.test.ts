@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installCli } from '../helpers/agentgate-cli.js';
+import { keepManualMode } from '../helpers/auto-mode-offer.js';
+import { type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
+import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js';
+import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
+import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
+import { MockAnthropic } from '../helpers/mock-anthropic.js';
+import { freePort } from '../helpers/supervisor-process.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// Issue 20's end-to-end case: the real claude against the test's mock API asks to run a Bash tool; the board
+// in Chromium shows the request; a click decides it. The container carries its answer token as a label, as
+// `agentgate up` makes it (the board answers through it), and holds only the token's hash.
+const reachable = requireEngine();
+const made = new TestContainers();
+const mock = new MockAnthropic();
+const TOKEN = 'answer-token-for-the-board-claude-test-0123456789';
+let board: RunningBoard;
+let browser: Browser;
+let page: Page;
+
+async function runClaude(label: string): Promise<string> {
+  const ws = made.workspace();
+  const state = preparedClaudeState({ permissions: { defaultMode: 'default' } });
+  made.track(state);
+  const container = made.name(label);
+  const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+  const r = docker([
+    'run', '-d', '--name', container, ...hostNet, '--network', 'host', '--label', `agentgate.answer-token=${TOKEN}`,
+    '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
+    '-e', `ANTHROPIC_API_KEY=${CLAUDE_TEST_KEY}`, '-e', `ANTHROPIC_BASE_URL=http://127.0.0.1:${mock.port}`,
+    '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`,
+    '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(TOKEN).digest('hex')}`,
+    '-e', 'AGENTGATE_PROMPT=please run the tool', TEST_IMAGE,
+  ]);
+  expect(r.status, r.stderr).toBe(0);
+  return container;
+}
+
+const toolResults = () =>
+  mock.requests.flatMap((r) => (Array.isArray(r.body.messages) ? r.body.messages : []))
+    .flatMap((m: any) => (Array.isArray(m?.content) ? m.content : []))
+    .filter((c: any) => c?.type === 'tool_result');
+
+/** Waits for the agent's card to show its request, answering Claude's auto-mode offer meanwhile. */
+async function requestOnBoard(container: string) {
+  const card = page.locator(`section.agent[data-name="${container}"]`);
+  const keepManual = keepManualMode(container);
+  const screen = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
+  await waitFor(async () => (keepManual(), (await card.locator('li.decision code').count()) === 1), 'the request on the board', 120_000, screen);
+  expect(await card.locator('li.decision code').textContent()).toBe('touch /workspace/made-by-the-tool');
+  return { card, screen };
+}
+
+describe.skipIf(!reachable)('the board answers the real claude', () => {
+  beforeAll(async () => {
+    mock.start();
+    board = await startBoard(installCli());
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(board.url);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    await board?.stop();
+    mock.stop();
+    made.cleanup();
+  });
+
+  it('a click on Approve runs the tool, and the model gets its result', async () => {
+    const container = await runClaude('board-claude-allow');
+    const { card, screen } = await requestOnBoard(container);
+    await card.locator('button.approve').click();
+    await waitFor(() => exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status === 0, 'the tool to run', 60_000, screen);
+    await waitFor(() => toolResults().length > 0, 'the model to get the tool result', 60_000, screen);
+    await expect.poll(() => card.locator('li.decision').count(), { timeout: 30_000 }).toBe(0);
+  });
+
+  it('Deny with a message: the message reaches Claude as the tool error, and the tool does not run', async () => {
+    const before = toolResults().length;
+    const container = await runClaude('board-claude-deny');
+    const { card, screen } = await requestOnBoard(container);
+    await card.locator('input.deny-message').fill('not now: the build is running');
+    await card.locator('button.deny').click();
+    await waitFor(() => toolResults().length > before, 'the model to get the denial', 60_000, screen);
+    expect(JSON.stringify(toolResults().slice(before))).toContain('not now: the build is running');
+    expect(exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status).not.toBe(0);
+  });
+});
