@@ -5,6 +5,8 @@ import { type Urgency, reasonOf, urgencyOf } from '../format/urgency.js';
 
 /** The most pending decisions one agent's card carries: a storm of them must not grow every page's update. */
 export const BOARD_MAX_DECISIONS = 20;
+/** The most pending decisions kept per agent, whatever its supervisor sends (it holds at most 64 itself). */
+const KEPT_MAX_DECISIONS = 1024;
 
 /** One agent as the board's page shows it (the `fleet` event's items). */
 export interface BoardAgent {
@@ -63,6 +65,7 @@ export class AgentRecord {
       return true;
     }
     if (name === 'decision pending' && typeof data.id === 'string') {
+      if (this.pending.size >= KEPT_MAX_DECISIONS && !this.pending.has(data.id)) return false;
       this.pending.set(data.id, { id: data.id, tool: String(data.tool), summary: String(data.summary), askedAtMs: Number(data.askedAtMs), expiresAtMs: Number(data.expiresAtMs) });
       return true;
     }

@@ -19,7 +19,7 @@ export async function capturePaneScreen(command: TmuxCommand, target: string, ti
   const newline = result.stdout.indexOf('\n');
   const [cols, rows, x, y] = result.stdout.slice(0, newline).split(' ').map(Number);
   if (!cols || !rows) return null;
-  // capture-pane ends every line with a newline, the last one included: the screen has `rows` lines.
-  const text = result.stdout.slice(newline + 1).replace(/\n$/, '');
+  // capture-pane ends every line with a newline; the client's output arrives without its last one.
+  const text = result.stdout.slice(newline + 1);
   return { cols, rows, cursor: { x: x ?? 0, y: y ?? 0 }, text };
 }
