@@ -21,11 +21,6 @@ export function unknownVariables(env: Record<string, string | undefined>): Array
   return found;
 }
 
-/** One sentence per unknown variable, for people (the host command's usage errors). */
-export function unknownVariableWarnings(env: Record<string, string | undefined>): string[] {
-  return unknownVariables(env).map(({ name, guess }) => `unknown variable ${name} is ignored${guess ? `; did you mean ${guess}?` : ''}`);
-}
-
 /** One log event per unknown variable (it is ignored): `unknown variable {name, hint}`. */
 export function unknownVariableEvents(env: Record<string, string | undefined>): LogEvent[] {
   return unknownVariables(env).map(({ name, guess }) => ({

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../supervisor/config/load-config.js';
-import { unknownVariableWarnings } from '../../supervisor/config/unknown-names.js';
 import { ConfigError } from '../../supervisor/errors.js';
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -169,7 +168,5 @@ describe('loadConfig', () => {
     expect(loadConfig({ AGENTGATE_ZZZZZZZZZZZZZ: '1' }).warnings).toEqual([
       { msg: 'unknown variable', fields: { name: 'AGENTGATE_ZZZZZZZZZZZZZ', hint: 'docs/configuration.md lists every variable' } },
     ]);
-    // The host command says it in one sentence.
-    expect(unknownVariableWarnings({ AGENTGATE_RESTRAT: 'never' })).toEqual(['unknown variable AGENTGATE_RESTRAT is ignored; did you mean AGENTGATE_RESTART?']);
   });
 });
