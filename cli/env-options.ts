@@ -1,5 +1,5 @@
 import { loadConfig } from '../supervisor/config/load-config.js';
-import { unknownVariableWarnings } from '../supervisor/config/unknown-names.js';
+import { unknownVariables } from '../supervisor/config/unknown-names.js';
 import { ConfigError } from '../supervisor/errors.js';
 import { UsageError } from './errors.js';
 
@@ -19,8 +19,11 @@ export function agentEnvironment(given: readonly string[], host: Readonly<Record
     env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   for (const [name, value] of Object.entries(extra)) if (value !== undefined && env[name] === undefined) env[name] = value;
-  const unknown = unknownVariableWarnings(env);
-  if (unknown.length > 0) throw new UsageError((unknown[0] as string).replace(' is ignored', ''), 'agentgate help up lists the options; docs/configuration.md every variable');
+  const [unknown] = unknownVariables(env);
+  if (unknown) {
+    const where = 'agentgate help up lists the options; docs/configuration.md every variable';
+    throw new UsageError(`unknown variable ${unknown.name}`, unknown.guess ? `did you mean ${unknown.guess}? (${where})` : where);
+  }
   try {
     loadConfig(env);
   } catch (error) {

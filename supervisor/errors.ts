@@ -21,12 +21,24 @@ export const EXIT = {
   KILLED: 137,
 } as const;
 
+/** What an error says, apart from what to do about it: the log gives them as `error` and `hint`. */
+export interface ErrorOptions {
+  cause?: unknown;
+  /** The fix, a sentence the user can follow; people read it after the problem (`problem: hint`). */
+  hint?: string;
+}
+
 export class SupervisorError extends Error {
   readonly exitCode: number;
-  constructor(message: string, exitCode: number, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The problem alone; `message` is the problem and the hint, as people read it in a terminal. */
+  readonly problem: string;
+  readonly hint: string | null;
+  constructor(problem: string, exitCode: number, options: ErrorOptions = {}) {
+    super(options.hint ? `${problem}: ${options.hint}` : problem, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.exitCode = exitCode;
+    this.problem = problem;
+    this.hint = options.hint ?? null;
   }
 }
 
@@ -40,8 +52,8 @@ export class ConfigError extends SupervisorError {
 }
 
 export class StartupError extends SupervisorError {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, EXIT.STARTUP, options);
+  constructor(problem: string, options?: ErrorOptions) {
+    super(problem, EXIT.STARTUP, options);
   }
 }
 

@@ -11,7 +11,7 @@ import { CLI_EXIT, CliError, UsageError } from '../errors.js';
 export async function attach(context: HostContext, args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('attach', args, { 'read-only': { type: 'boolean', short: 'r' } });
   if (positionals.length !== 1) throw new UsageError('attach takes one NAME: agentgate attach NAME [--read-only]');
-  if (!context.stdin.isTTY) throw new CliError('attach needs a terminal: run it in one (not in a pipe or a script)', CLI_EXIT.USAGE, 'for scripts: agentgate exec NAME -- CMD');
+  if (!context.stdin.isTTY) throw new CliError('attach needs a terminal, and this one has none (a pipe or a script)', CLI_EXIT.USAGE, 'run it in a terminal; for scripts: agentgate exec NAME -- CMD');
   const agent = await findAgent(await context.engine(), positionals[0] as string);
   if (!agent.running) throw new CliError(`${agent.name} is not running`, 1, `start it: agentgate start ${agent.name}`);
   const argv = ['exec', '-it', agent.id, 'agentgate', 'attach', ...(values['read-only'] ? ['--read-only'] : [])];

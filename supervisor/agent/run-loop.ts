@@ -203,7 +203,7 @@ export class AgentSupervisor {
       try {
         return await this.tmux.startAgent(spec);
       } catch (error) {
-        this.log.warn({ err: String(error) }, 'tmux not answering; replacing its server');
+        this.log.warn({ err: String(error), detail: 'replacing its server' }, 'tmux not answering');
       }
     }
     await this.tmux.restart();

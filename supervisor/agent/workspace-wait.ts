@@ -17,7 +17,7 @@ export async function waitForWorkspace(options: {
   let check = options.probe();
   if (check.ok) return true;
   options.onWaiting(true);
-  options.log.warn({ path: options.path, reason: check.reason }, 'workspace unusable; agent waits');
+  options.log.warn({ path: options.path, reason: check.reason, detail: 'the agent starts once it is usable again' }, 'workspace unusable');
   while (!check.ok) {
     if (!(await sleepUnless(options.retryMs, options.stopped))) return false;
     check = options.probe();

@@ -16,7 +16,7 @@ export function latestResume(enabled: boolean, continueArgs: readonly string[], 
     attach: (events: AgentEvents, log: Logger) =>
       events.subscribe((event) => {
         if (event.type === 'exited' && event.reason !== 'stopped' && policy?.noteExit(event.runMs)) {
-          log.warn({ runMs: event.runMs, code: event.code }, 'resume failed; starting a fresh session');
+          log.warn({ runMs: event.runMs, code: event.code, detail: 'starting a fresh session' }, 'resume failed');
         }
       }),
   };

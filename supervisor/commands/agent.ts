@@ -41,7 +41,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   const attachCommand = execCommand(runtime.env, runtime.hostname, 'agentgate attach');
   const baseEnv = { ...started.agentEnv, ...profile.agentEnv(config, started.agentEnv) };
   const needsLogin = () => profile.needsLogin(baseEnv);
-  if (needsLogin()) log.warn({ how: profile.loginHint(attachCommand) }, 'needs login');
+  if (needsLogin()) log.warn({ hint: profile.loginHint(attachCommand) }, 'needs login');
 
   const unattachProfile = profile.attach(events, log);
   const stop = new StopRequest();
@@ -74,7 +74,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     if (feature) features.push(feature);
   }
   const paneOutput = await PaneOutput.open(runtime.runtimeDir, (chunk) => events.emit({ type: 'output', chunk, atMs: Date.now() }));
-  if (typeof paneOutput === 'string') log.warn({ reason: paneOutput }, 'agent screen not watched: its state comes from hooks alone');
+  if (typeof paneOutput === 'string') log.warn({ reason: paneOutput, detail: 'its state comes from hooks alone' }, 'agent screen not watched');
   const hooks = openHookChannel(events);
 
   const supervisor = new AgentSupervisor(config, tmux, log, {
@@ -139,5 +139,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
 /** Below the agent's floor it is likely to be OOM-killed at work: say so at start. */
 function warnOnSmallMemory(limitBytes: number | null, floorBytes: number, log: Logger): void {
   if (limitBytes === null || limitBytes >= floorBytes) return;
-  log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB: Math.round(floorBytes / 2 ** 20) * 2 }, 'memory limit small for the agent: expect OOM kills; raise it (compose: AGENTGATE_MEMORY)');
+  const recommendedMiB = Math.round(floorBytes / 2 ** 20) * 2;
+  const hint = `raise the container's memory limit to ${recommendedMiB} MiB or more (agentgate up --memory ${recommendedMiB}m; docker run --memory ${recommendedMiB}m; compose: AGENTGATE_MEMORY=${recommendedMiB}m)`;
+  log.warn({ limitMiB: Math.round(limitBytes / 2 ** 20), recommendedMiB, detail: 'expect OOM kills', hint }, 'memory limit small');
 }

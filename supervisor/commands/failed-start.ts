@@ -31,7 +31,8 @@ export async function holdFailedStart(runtime: Runtime, error: SupervisorError, 
   } catch {
     // the health port itself may be what failed: the log already says so
   }
-  log.warn({ exitCode: error.exitCode }, 'start failed; waiting for a stop (AGENTGATE_ON_START_ERROR=wait): fix the problem above, then recreate the container');
+  const detail = 'waiting for a stop (AGENTGATE_ON_START_ERROR=wait)';
+  log.warn({ exitCode: error.exitCode, detail, hint: 'fix the problem above, then recreate the container' }, 'failed start held');
   await untilStopped(runtime, log);
   server?.server.close();
   return error.exitCode;

@@ -14,7 +14,7 @@ export async function runKeepAlive(runtime: Runtime, config: Config, log: Logger
     ...idleSnapshot({ workspacePath: config.workspace.path, phase, startedAtMs, crashLoop: crashLoopSettings(config) }),
     mode: 'keep-alive',
   }));
-  log.info('keep-alive: no agent; use docker exec to work in the container');
+  log.info({ hint: 'use docker exec to work in the container' }, 'keep-alive started');
   await untilStopped(runtime, log);
   phase = 'stopped';
   health.server.close();

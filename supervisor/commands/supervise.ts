@@ -1,8 +1,8 @@
 import { type Config, loadConfig } from '../config/load-config.js';
 import { settingOrDefault } from '../config/lenient.js';
-import { EXIT, SharedTmpError, SupervisorError } from '../errors.js';
+import { ConfigError, EXIT, SharedTmpError, SupervisorError } from '../errors.js';
 import { setUpLogging } from '../log/log-setup.js';
-import { formatErrorForPeople } from '../log/people-error.js';
+import { INTERNAL_ERROR_HINT, formatErrorForPeople } from '../log/people-error.js';
 import type { Runtime } from '../runtime/context.js';
 import { runStartupChecks } from '../startup/startup-checks.js';
 import { VERSION } from '../version.js';
@@ -14,6 +14,9 @@ import { runProxy } from './proxy.js';
 import { runCommand } from './run-command.js';
 
 type SupervisedInvocation = Extract<Invocation, { kind: 'run' | 'command' | 'proxy' }>;
+
+/** What to do about a configuration error: each problem names its variable and what it takes. */
+const CONFIG_HINT = 'fix or unset each variable listed; docs/configuration.md says what each takes';
 
 /**
  * Everything that runs under the supervisor's configuration: the agent (or keep-alive), one command, the
@@ -28,8 +31,8 @@ export async function supervise(runtime: Runtime, invocation: SupervisedInvocati
   try {
     config = loadConfig(runtime.env);
     log = logging.withLevel(config.log.level);
-    for (const warning of config.warnings) log.warn(warning);
-    if (runtime.pid === 1) log.warn('running as PID 1 without an init: orphans will not be reaped; put tini in front (the image does)');
+    for (const warning of config.warnings) log.warn(warning.fields, warning.msg);
+    if (runtime.pid === 1) log.warn({ detail: 'orphans will not be reaped', hint: 'put tini in front (docker run --init; the image does)' }, 'pid 1 without init');
     if (invocation.kind === 'proxy') return await runProxy(runtime, config, log);
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
@@ -44,11 +47,12 @@ export async function supervise(runtime: Runtime, invocation: SupervisedInvocati
     return mode === 'agent' ? await runAgent(runtime, config, { agentEnv, python }, log) : await runKeepAlive(runtime, config, log);
   } catch (error) {
     if (!(error instanceof SupervisorError)) {
-      log.error({ err: error, exitCode: EXIT.INTERNAL }, 'internal error');
+      log.error({ err: error, exitCode: EXIT.INTERNAL, hint: INTERNAL_ERROR_HINT }, 'internal error');
       return EXIT.INTERNAL;
     }
     if (logging.forPeople) runtime.stderr.write(formatErrorForPeople(error.message, runtime.secrets));
-    else log.error({ exitCode: error.exitCode }, error.message);
+    else if (error instanceof ConfigError) log.error({ exitCode: error.exitCode, problems: error.problems, hint: CONFIG_HINT }, 'invalid configuration');
+    else log.error({ exitCode: error.exitCode, error: error.problem, hint: error.hint ?? undefined }, 'start failed');
     const onStartError = config ? config.onStartError : settingOrDefault(runtime.env, 'ON_START_ERROR');
     const wait = !commandMode && !(error instanceof SharedTmpError) && onStartError === 'wait';
     return wait ? await holdFailedStart(runtime, error, config, log) : error.exitCode;

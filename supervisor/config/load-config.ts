@@ -1,10 +1,11 @@
 import { AGENT_PRESETS, resumesByDefault } from '../agents/registry.js';
 import { ConfigError } from '../errors.js';
+import type { LogEvent } from '../log/log-event.js';
 import type { BackoffOptions } from '../agent/backoff.js';
 import type { RestartPolicyOptions } from '../agent/restart-policy.js';
 import { backoffRangeProblem } from './backoff-range.js';
 import { describeIssue, envSchema, pickPrefixed } from './schema.js';
-import { unknownVariableWarnings } from './unknown-names.js';
+import { unknownVariableEvents } from './unknown-names.js';
 
 /**
  * What a stop may take after the grace: killing the agent's tree, waiting for it to go and ending tmux share
@@ -62,8 +63,8 @@ export interface Config {
   resume: boolean;
   /** The first prompt, given once (AGENTGATE_PROMPT inline, or read from AGENTGATE_PROMPT_FILE at start). */
   prompt: { text: string } | { file: string } | null;
-  /** Problems that do not stop the start: unknown AGENTGATE_* names. */
-  warnings: string[];
+  /** Problems that do not stop the start: unknown AGENTGATE_* names, as log events. */
+  warnings: LogEvent[];
   health: { host: string; port: number };
   log: { level: string; format: 'json' | 'pretty' };
   git: { name?: string; email?: string };
@@ -121,7 +122,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     notify: c.NOTIFY_URL ? { url: new URL(c.NOTIFY_URL), secret: c.NOTIFY_SECRET ?? null, format: c.NOTIFY_FORMAT } : null,
     resume: c.RESUME ?? resumesByDefault(agent.program),
     prompt: c.PROMPT !== undefined ? { text: c.PROMPT } : c.PROMPT_FILE !== undefined ? { file: c.PROMPT_FILE } : null,
-    warnings: unknownVariableWarnings(env),
+    warnings: unknownVariableEvents(env),
     health: { host: c.HEALTH_HOST, port: c.HEALTH_PORT },
     log: { level: c.LOG_LEVEL, format: c.LOG_FORMAT },
     git: { name: c.GIT_NAME, email: c.GIT_EMAIL },

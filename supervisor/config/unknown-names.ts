@@ -1,22 +1,30 @@
 import { closest, distance } from 'fastest-levenshtein';
+import type { LogEvent } from '../log/log-event.js';
 import { HOST_SIDE_NAMES, PREFIX, envSchema } from './schema.js';
 
 const KNOWN = [...Object.keys(envSchema.shape), ...HOST_SIDE_NAMES];
 
 /**
- * One warning per AGENTGATE_* variable the supervisor does not know, naming the closest known one:
- * `AGENTGATE_RESTRAT=never` would otherwise be ignored without a word.
+ * Every AGENTGATE_* variable the supervisor does not know, with the closest known one (null when none is
+ * near): `AGENTGATE_RESTRAT=never` would otherwise be ignored without a word.
  */
-export function unknownVariableWarnings(env: Record<string, string | undefined>): string[] {
-  const warnings: string[] = [];
+export function unknownVariables(env: Record<string, string | undefined>): Array<{ name: string; guess: string | null }> {
+  const found: Array<{ name: string; guess: string | null }> = [];
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith(PREFIX)) continue;
     const key = name.slice(PREFIX.length);
     if (KNOWN.includes(key)) continue;
     const guess = closest(key, KNOWN);
     // Only a near miss is worth suggesting; otherwise list nothing rather than something unrelated.
-    const hint = distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? `; did you mean ${PREFIX}${guess}?` : '';
-    warnings.push(`unknown variable ${name} is ignored${hint}`);
+    found.push({ name, guess: distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? `${PREFIX}${guess}` : null });
   }
-  return warnings;
+  return found;
+}
+
+/** One log event per unknown variable (it is ignored): `unknown variable {name, hint}`. */
+export function unknownVariableEvents(env: Record<string, string | undefined>): LogEvent[] {
+  return unknownVariables(env).map(({ name, guess }) => ({
+    msg: 'unknown variable',
+    fields: { name, hint: guess ? `did you mean ${guess}?` : 'docs/configuration.md lists every variable' },
+  }));
 }

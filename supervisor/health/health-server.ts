@@ -87,8 +87,8 @@ export async function startHealthServer(options: {
   let port = await listen(server, options.host, options.port).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') return null;
     throw new StartupError(
-      `health server cannot listen on ${options.host}:${options.port} (${error.code}): check AGENTGATE_HEALTH_HOST and AGENTGATE_HEALTH_PORT`,
-      { cause: error },
+      `health server cannot listen on ${options.host}:${options.port} (${error.code})`,
+      { cause: error, hint: 'check AGENTGATE_HEALTH_HOST and AGENTGATE_HEALTH_PORT' },
     );
   });
   const busyPort = port === null ? options.port : null;

@@ -15,9 +15,9 @@ export async function serveHealth(
   routes: Pick<Parameters<typeof startHealthServer>[0], 'hooks' | 'events' | 'routes'> = {},
 ): Promise<HealthServer> {
   const health = await startHealthServer({ ...where, ...routes, snapshot, now: Date.now });
-  if (health.busyPort !== null) log.warn({ port: health.busyPort, url: health.url }, 'health port busy; serving health on a free port instead');
+  if (health.busyPort !== null) log.warn({ port: health.busyPort, url: health.url, detail: 'serving health on a free port instead' }, 'health port busy');
   const failed = writeHealthUrl(runtime.runtimeDir, health.url);
-  if (failed) log.warn({ dir: runtime.runtimeDir, code: failed }, 'health url not written: the HEALTHCHECK falls back to AGENTGATE_HEALTH_PORT');
+  if (failed) log.warn({ dir: runtime.runtimeDir, code: failed, detail: 'the HEALTHCHECK falls back to AGENTGATE_HEALTH_PORT' }, 'health url not written');
   return health;
 }
 

@@ -33,7 +33,7 @@ export async function configureGit(options: {
       writeFileSync(globalConfigPath, `[include]\n\tpath = ${join(options.home, '.gitconfig')}\n`, { mode: 0o600 });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new StartupError(`HOME ${options.home} is not writable and neither is ${dir} (${code}): mount a tmpfs on /tmp or on HOME`, { cause: error });
+      throw new StartupError(`HOME ${options.home} is not writable and neither is ${dir} (${code})`, { cause: error, hint: 'mount a tmpfs on /tmp or on HOME' });
     }
     setupEnv.GIT_CONFIG_GLOBAL = globalConfigPath;
   }

@@ -34,7 +34,7 @@ export async function runStartupChecks(options: {
   const home = env.HOME ?? '/home/agentgate';
   const workspace = checkWorkspace(config.workspace.path, { strict: config.workspace.strict, uid: options.uid, gid: options.gid, projectDir: config.projectDir });
   log.info({ path: config.workspace.path, ownerUid: workspace.ownerUid, uid: options.uid }, 'workspace checked');
-  for (const warning of workspace.warnings) log.warn({ path: config.workspace.path }, warning);
+  for (const warning of workspace.warnings) log.warn(warning.fields, warning.msg);
 
   const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
   log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
@@ -53,29 +53,31 @@ export async function runStartupChecks(options: {
     if (chosenState.warning) log.warn(chosenState.warning.fields, chosenState.warning.msg);
   } else {
     const homeProblem = homeWarning(home, options.uid, options.gid);
-    if (homeProblem) log.warn({ path: home }, homeProblem);
+    if (homeProblem) log.warn(homeProblem.fields, homeProblem.msg);
   }
   const state: StateSetupResult = { events: [], warnings: [] };
   installCredentials({ credentialsFile: config.state.credentialsFile, stateDir }, state);
   installSshDir({ sshDir: config.state.sshDir, home: agentHome }, state);
   for (const event of state.events) log.info(event.fields, event.msg);
-  for (const warning of state.warnings) log.warn(warning);
+  for (const warning of state.warnings) log.warn(warning.fields, warning.msg);
 
   const searchPath = env.PATH ?? '/usr/local/bin:/usr/bin:/bin';
   if (options.needsTmux && !findExecutable('tmux', searchPath)) {
-    throw new StartupError(`tmux is not installed or not on PATH (${searchPath}): install tmux >= 3.2`);
+    throw new StartupError(`tmux is not installed or not on PATH (${searchPath})`, { hint: 'install tmux >= 3.2' });
   }
   if (options.needsTmux && config.agent.kind === 'agent' && !findExecutable(config.agent.program, searchPath)) {
     const installArg = installArgFor(config.agent.program);
     // A preset's agent is missing because the image was built without it: say how to build one with it.
-    if (installArg) throw new StartupError(`agent ${JSON.stringify(config.agent.program)} is not installed in this image (PATH ${searchPath}): build the image with ${installArg}`);
+    if (installArg) throw new StartupError(`agent ${JSON.stringify(config.agent.program)} is not installed in this image (PATH ${searchPath})`, { hint: `build the image with ${installArg}` });
     throw new StartupError(
-      `agent ${JSON.stringify(config.agent.program)} not found or not executable on PATH (${searchPath}): install it or set AGENTGATE_AGENT`,
+      `agent ${JSON.stringify(config.agent.program)} not found or not executable on PATH (${searchPath})`,
+      { hint: 'install it or set AGENTGATE_AGENT' },
     );
   }
   const python = options.needsTmux ? findExecutable('python3', searchPath) : null;
   if (options.needsTmux && !python) {
-    log.warn({ path: searchPath }, 'python3 not found: the agent starts with the signal dispositions tmux leaves (SIGTTIN and SIGTTOU ignored); install python3');
+    const detail = 'the agent starts with the signal dispositions tmux leaves (SIGTTIN and SIGTTOU ignored)';
+    log.warn({ path: searchPath, detail, hint: 'install python3' }, 'python3 not found');
   }
   const agentEnv: Record<string, string | undefined> = {
     ...env,

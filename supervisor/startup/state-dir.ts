@@ -1,13 +1,14 @@
 import { accessSync, chmodSync, constants, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../errors.js';
+import type { LogEvent } from '../log/log-event.js';
 import { isOnTmpfs, privateDir, writeProblem } from './private-dir.js';
 
 export interface StateSetupResult {
   /** What happened, one stable event per fact, for the log. Never a file's content. */
-  events: Array<{ msg: string; fields: Record<string, unknown> }>;
+  events: LogEvent[];
   /** Problems that leave the agent running but without something the user mounted. */
-  warnings: string[];
+  warnings: LogEvent[];
 }
 
 /**
@@ -31,7 +32,7 @@ export function installCredentials(options: { credentialsFile: string; stateDir:
     chmodSync(target, 0o600);
     result.events.push({ msg: 'credentials installed', fields: { from: options.credentialsFile, to: target } });
   } catch (error) {
-    result.warnings.push(`credentials ${options.credentialsFile} could not be copied to ${target}: ${(error as NodeJS.ErrnoException).code}`);
+    result.warnings.push({ msg: 'credentials not installed', fields: { from: options.credentialsFile, to: target, code: (error as NodeJS.ErrnoException).code } });
   }
 }
 
@@ -43,11 +44,14 @@ export function installSshDir(options: { sshDir: string; home: string }, result:
   if (!statOrNull(options.sshDir)?.isDirectory()) return;
   const target = join(options.home, '.ssh');
   const copied: string[] = [];
+  const uid = process.getuid?.();
   try {
     mkdirSync(target, { recursive: true, mode: 0o700 });
     chmodSync(target, 0o700);
   } catch (error) {
-    result.warnings.push(`ssh keys from ${options.sshDir} not installed: ${target} is not writable (${(error as NodeJS.ErrnoException).code}); mount a tmpfs on ${options.home}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = `mount a tmpfs owned by uid ${uid} on ${options.home} (--tmpfs ${options.home}:uid=${uid},gid=${process.getgid?.()})`;
+    result.warnings.push({ msg: 'ssh keys not installed', fields: { from: options.sshDir, to: target, code, reason: `${target} is not writable`, hint } });
     return;
   }
   let names: string[];
@@ -56,11 +60,10 @@ export function installSshDir(options: { sshDir: string; home: string }, result:
   } catch (error) {
     // A host ~/.ssh is 0700 and owned by the host user: another uid cannot even list it.
     const owner = statOrNull(options.sshDir)?.uid;
-    result.warnings.push(
-      `ssh keys from ${options.sshDir} not installed: the directory is not readable by uid ${process.getuid?.()} ` +
-        `(${(error as NodeJS.ErrnoException).code}, owner uid ${owner}): run as its owner (AGENTGATE_UID=${owner}), ` +
-        `mount a copy readable by uid ${process.getuid?.()}, or forward an ssh agent (SSH_AUTH_SOCK)`,
-    );
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = `run as its owner (AGENTGATE_UID=${owner}), mount a copy readable by uid ${uid}, or forward an ssh agent (SSH_AUTH_SOCK)`;
+    const reason = `the directory is not readable by uid ${uid}`;
+    result.warnings.push({ msg: 'ssh keys not installed', fields: { from: options.sshDir, to: target, code, uid, ownerUid: owner ?? null, reason, hint } });
     return;
   }
   for (const name of names) {
@@ -72,10 +75,9 @@ export function installSshDir(options: { sshDir: string; home: string }, result:
       copied.push(name);
     } catch (error) {
       const owner = statOrNull(from)?.uid;
-      result.warnings.push(
-        `ssh file ${from} is not readable by uid ${process.getuid?.()} (${(error as NodeJS.ErrnoException).code}, owner uid ${owner}): ` +
-          `make it readable (chmod 0644 on a copy), run with --user ${owner}, or forward an ssh agent (SSH_AUTH_SOCK)`,
-      );
+      const code = (error as NodeJS.ErrnoException).code;
+      const hint = `make it readable (chmod 0644 on a copy), run with --user ${owner}, or forward an ssh agent (SSH_AUTH_SOCK)`;
+      result.warnings.push({ msg: 'ssh key not installed', fields: { file: from, code, uid, ownerUid: owner ?? null, reason: `not readable by uid ${uid}`, hint } });
     }
   }
   if (copied.length > 0) result.events.push({ msg: 'ssh keys installed', fields: { from: options.sshDir, to: target, files: copied.length } });
@@ -89,11 +91,8 @@ function statOrNull(path: string): ReturnType<typeof statSync> | null {
   }
 }
 
-/** A warning for the log: a stable event name, the facts, and the advice. */
-export interface StartupWarning {
-  msg: string;
-  fields: Record<string, unknown>;
-}
+/** A warning for the log: a stable event name, the facts, and the advice in `hint`. */
+export type StartupWarning = LogEvent;
 
 /**
  * The agent's state (login, settings, history) must be writable, or the agent fails at its first write. A state
@@ -108,22 +107,23 @@ export function chooseStateDir(options: { stateDir: string; uid: number; explici
   const keep = `mount a volume that uid ${uid} can write at ${stateDir} (compose does this for AGENTGATE_UID)`;
   if (code === null) {
     if (!isOnTmpfs(stateDir)) return { path: stateDir, warning: null };
-    return { path: stateDir, warning: { msg: 'state dir is on a tmpfs: the login and history last as long as the container', fields: { path: stateDir, hint: keep } } };
+    return { path: stateDir, warning: { msg: 'state dir on tmpfs', fields: { path: stateDir, detail: 'the login and history last as long as the container', hint: keep } } };
   }
   const owner = statOrNull(stateDir)?.uid as number | undefined;
   const fallback = options.explicit ? null : privateDir(options.fallbackRoot, `agentgate-state-${uid}`, uid);
   if (fallback === null) throw stateDirError(stateDir, uid, code, owner);
-  const fields = { path: stateDir, fallback, uid, code, ownerUid: owner ?? null, hint: `to keep the login across re-creation, ${keep}` };
-  return { path: fallback, warning: { msg: 'state dir not writable; using a private one that lasts as long as the container', fields } };
+  const detail = 'using a private one that lasts as long as the container';
+  const fields = { path: stateDir, fallback, uid, code, ownerUid: owner ?? null, detail, hint: `to keep the login across re-creation, ${keep}` };
+  return { path: fallback, warning: { msg: 'state dir not writable', fields } };
 }
 
 function stateDirError(stateDir: string, uid: number, code: string, owner: number | undefined): StartupError {
-  const whose = owner === undefined ? '' : `it belongs to uid ${owner}, the agent runs as uid ${uid}: `;
-  return new StartupError(
-    `state dir ${stateDir} (AGENTGATE_STATE_DIR) is not writable by uid ${uid} (${code}): ${whose}` +
+  const whose = owner === undefined ? '' : `: it belongs to uid ${owner}, the agent runs as uid ${uid}`;
+  return new StartupError(`state dir ${stateDir} (AGENTGATE_STATE_DIR) is not writable by uid ${uid} (${code})${whose}`, {
+    hint:
       `compose prepares its state volume for AGENTGATE_UID (docker compose up runs state-init); with docker run, ` +
       `mount a volume that uid ${uid} can write${owner === undefined ? '' : `, chown it to ${uid}, or run as uid ${owner}`}`,
-  );
+  });
 }
 
 /**
@@ -134,19 +134,20 @@ export function chooseHome(home: string, uid: number, gid: number, fallbackRoot:
   const problem = homeWarning(home, uid, gid);
   if (problem === null) return { path: home, warning: null };
   const fallback = privateDir(fallbackRoot, `agentgate-home-${uid}`, uid);
-  if (fallback === null) return { path: home, warning: { msg: problem, fields: { path: home } } };
-  const owner = statOrNull(home)?.uid;
-  const fields = { path: home, fallback, uid, ownerUid: owner ?? null, hint: `mount a tmpfs owned by uid ${uid} there (--tmpfs ${home}:uid=${uid},gid=${gid})` };
-  return { path: fallback, warning: { msg: 'HOME not writable; the agent gets a private one for this container', fields } };
+  if (fallback === null) return { path: home, warning: problem };
+  const fields = { ...problem.fields, fallback, detail: 'the agent gets a private one for this container' };
+  return { path: fallback, warning: { msg: problem.msg, fields } };
 }
 
 /** A warning when HOME cannot be written: the agent and its tools keep files there (ssh keys, caches). */
-export function homeWarning(home: string, uid: number, gid: number): string | null {
+export function homeWarning(home: string, uid: number, gid: number): StartupWarning | null {
   try {
     accessSync(home, constants.W_OK);
     return null;
   } catch (error) {
-    const owner = statOrNull(home)?.uid;
-    return `HOME ${home} is not writable by uid ${uid} (${(error as NodeJS.ErrnoException).code}${owner === undefined ? '' : `, owner uid ${owner}`}): tools that write there will fail; mount a tmpfs owned by uid ${uid} there (--tmpfs ${home}:uid=${uid},gid=${gid}; compose does this for AGENTGATE_UID)`;
+    const code = (error as NodeJS.ErrnoException).code;
+    const hint = `mount a tmpfs owned by uid ${uid} there (--tmpfs ${home}:uid=${uid},gid=${gid}; compose does this for AGENTGATE_UID)`;
+    const fields = { path: home, fallback: null, uid, code, ownerUid: statOrNull(home)?.uid ?? null, detail: 'tools that write there will fail', hint };
+    return { msg: 'HOME not writable', fields };
   }
 }

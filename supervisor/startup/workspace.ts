@@ -1,10 +1,11 @@
 import { constants, accessSync, readFileSync, rmSync, statSync, statfsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartupError } from '../errors.js';
+import type { LogEvent } from '../log/log-event.js';
 
 export interface WorkspaceCheck {
   /** Problems that do not stop the start (not a mount point, unless strict). */
-  warnings: string[];
+  warnings: LogEvent[];
   ownerUid: number;
 }
 
@@ -17,33 +18,40 @@ export function checkWorkspace(path: string, options: { strict: boolean; uid: nu
   try {
     stat = statSync(path);
   } catch (error) {
-    throw new StartupError(`workspace ${path} does not exist: mount your project there (docker run -v "$PWD:${path}")`, { cause: error });
+    throw new StartupError(`workspace ${path} does not exist`, { cause: error, hint: `mount your project there (docker run -v "$PWD:${path}")` });
   }
-  if (!stat.isDirectory()) throw new StartupError(`workspace ${path} is not a directory: mount a project directory there`);
+  if (!stat.isDirectory()) throw new StartupError(`workspace ${path} is not a directory`, { hint: 'mount a project directory there' });
   const probe = join(path, `.agentgate-probe-${process.pid}`);
   try {
     writeFileSync(probe, '');
     rmSync(probe, { force: true });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const fix =
+    const [why, hint] =
       stat.uid === 0 && options.uid !== 0
         ? // Never advise running as root: a root-owned empty workspace is almost always a mount source that did not exist.
-          `it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory; ` +
-          `check that the directory you mounted${options.projectDir ? ` (AGENTGATE_PROJECT_DIR=${options.projectDir})` : ''} exists on the host, ` +
-          `remove the empty one Docker made, or chown it to ${options.uid}`
+          [
+            'it belongs to root',
+            `Docker creates a bind-mount source that does not exist as an empty root-owned directory; ` +
+              `check that the directory you mounted${options.projectDir ? ` (AGENTGATE_PROJECT_DIR=${options.projectDir})` : ''} exists on the host, ` +
+              `remove the empty one Docker made, or chown it to ${options.uid}`,
+          ]
         : stat.uid !== options.uid
-          ? `it belongs to uid ${stat.uid} but the agent runs as uid ${options.uid}: run as the owner with --user ${stat.uid}:${stat.gid} (compose: AGENTGATE_UID=${stat.uid} AGENTGATE_GID=${stat.gid}), or chown the directory to ${options.uid}`
+          ? [
+              `it belongs to uid ${stat.uid} but the agent runs as uid ${options.uid}`,
+              `run as the owner with --user ${stat.uid}:${stat.gid} (compose: AGENTGATE_UID=${stat.uid} AGENTGATE_GID=${stat.gid}), or chown the directory to ${options.uid}`,
+            ]
           : code === 'EROFS'
-            ? 'it is mounted read-only: mount it read-write (drop ":ro")'
-            : `check its permissions (mode ${(stat.mode & 0o777).toString(8)})`;
-    throw new StartupError(`workspace ${path} is not writable by uid ${options.uid} (${code}): ${fix}`, { cause: error });
+            ? ['it is mounted read-only', 'mount it read-write (drop ":ro")']
+            : [null, `check its permissions (mode ${(stat.mode & 0o777).toString(8)})`];
+    throw new StartupError(`workspace ${path} is not writable by uid ${options.uid} (${code})${why ? `: ${why}` : ''}`, { cause: error, hint });
   }
-  const warnings: string[] = [];
+  const warnings: LogEvent[] = [];
   if (!isMountPoint(path)) {
-    const message = `workspace ${path} is not a mount point: work written there is lost with the container; mount your project there`;
-    if (options.strict) throw new StartupError(`${message} (AGENTGATE_WORKSPACE_STRICT is on)`);
-    warnings.push(message);
+    const detail = 'work written there is lost with the container';
+    const hint = `mount your project there (docker run -v "$PWD:${path}")`;
+    if (options.strict) throw new StartupError(`workspace ${path} is not a mount point: ${detail} (AGENTGATE_WORKSPACE_STRICT is on)`, { hint });
+    warnings.push({ msg: 'workspace not mounted', fields: { path, detail, hint } });
   }
   return { warnings, ownerUid: stat.uid };
 }

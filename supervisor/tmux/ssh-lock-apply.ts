@@ -22,5 +22,5 @@ export async function lockSshSession(
   if (result.ok) return;
   // Fail closed: a session left without its locks would give a login tmux's keys.
   await command(['kill-session', '-t', `=${o.sshSession}`]);
-  o.log.error({ session: o.sshSession, err: result.stderr }, 'ssh session not locked: removed; SSH logins wait for the next start');
+  o.log.error({ session: o.sshSession, err: result.stderr, detail: 'removed: SSH logins wait for the next start' }, 'ssh session not locked');
 }

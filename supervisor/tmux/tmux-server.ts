@@ -82,8 +82,8 @@ export class TmuxServer {
     const socket = this.socketPath();
     if (!existsSync(socket) || !(await socketAnswers(socket))) return;
     throw new SharedTmpError(
-      `another tmux server already listens on ${socket}: another supervisor (or tmux) shares this /tmp. ` +
-        'Give each agent container its own /tmp (one emptyDir or tmpfs per container), or set TMUX_TMPDIR to a directory of its own',
+      `another tmux server already listens on ${socket}: another supervisor (or tmux) shares this /tmp`,
+      { hint: 'give each agent container its own /tmp (one emptyDir or tmpfs per container), or set TMUX_TMPDIR to a directory of its own' },
     );
   }
 
@@ -121,7 +121,7 @@ export class TmuxServer {
     const serverPid = this.child?.pid;
     const stat = readProcessStat(agentPid);
     if (serverPid && stat?.state === 'Z' && stat.ppid === serverPid) {
-      this.log.debug({ pid: agentPid, serverPid }, 'tmux missed an exit; sending it SIGCHLD');
+      this.log.debug({ pid: agentPid, serverPid, detail: 'sending it SIGCHLD' }, 'tmux missed an exit');
       sendSignal(serverPid, 'SIGCHLD');
       return true;
     }

@@ -210,7 +210,7 @@ describe.skipIf(!reachable)('SSH straight into the agent session', () => {
     expect(viewer.screen()).toContain('agent-idle pid');
     exec(container, ['pkill', '-KILL', '-f', 'sshd -D']);
     const killed = exec(container, ['ps', '-eo', 'pid,args']).stdout;
-    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"sshd exited; restarting it"'), 'sshd restarted', 20_000, () => `${killed}\n${docker(['logs', '--tail', '8', container]).stdout}`);
+    await waitFor(() => docker(['logs', container]).stdout.includes('"msg":"sshd exited"'), 'sshd restarted', 20_000, () => `${killed}\n${docker(['logs', '--tail', '8', container]).stdout}`);
     await waitFor(() => ssh(port, rw, [], ['true']).stderr.includes('commands are refused'), 'sshd answers again', 20_000);
   });
 

@@ -38,7 +38,7 @@ describe.each([
     // The fixture fails within 10 s of each start: a failed resume, so the next start is fresh, as Claude's.
     await waitFor(() => lines(s, '.agent-args').length >= 4, 'four starts');
     expect(lines(s, '.agent-args').slice(0, 4)).toEqual(['', resumeArgs, '', resumeArgs]);
-    expect(s.logsOf('resume failed; starting a fresh session').length).toBeGreaterThanOrEqual(1);
+    expect(s.logsOf('resume failed').length).toBeGreaterThanOrEqual(1);
     expect(lines(s, '.agent-env')[0]).toContain(`${stateVariable}=${join(stateDir(s), stateSub)} `.trimEnd());
     expect(s.logsOf('resuming the conversation')[0]).toMatchObject({ args: resumeArgs });
   });
@@ -70,7 +70,8 @@ describe.each([
     sup = s;
     expect((await s.exited).code).toBe(69);
     const error = s.logs.find((l) => l.level === 'error');
-    expect(String(error?.msg)).toMatch(new RegExp(`^agent "${agent}" is not installed in this image .*: build the image with --build-arg AGENTS=claude,${agent}$`));
+    expect(error).toMatchObject({ msg: 'start failed', hint: `build the image with --build-arg AGENTS=claude,${agent}` });
+    expect(String(error?.error)).toMatch(new RegExp(`^agent "${agent}" is not installed in this image \\(PATH .*\\)$`));
   });
 });
 
@@ -80,7 +81,7 @@ describe('login detection', () => {
     sup = s;
     const hint = await s.waitForLog('needs login');
     await s.waitForLog('agent started');
-    expect(String(hint.how)).toMatch(/^attach \(docker exec -it \S+ agentgate attach\) and choose "Sign in with Device Code".*codex login --with-api-key/);
+    expect(String(hint.hint)).toMatch(/^attach \(docker exec -it \S+ agentgate attach\) and choose "Sign in with Device Code".*codex login --with-api-key/);
     expect((await s.health()).body.needsLogin).toBe(true);
     writeFileSync(join(stateDir(s), 'codex', 'auth.json'), '{"auth_mode":"apikey"}');
     expect((await s.health()).body.needsLogin).toBe(false);
@@ -92,7 +93,7 @@ describe('login detection', () => {
     sup = s;
     const hint = await s.waitForLog('needs login');
     await s.waitForLog('agent started');
-    expect(String(hint.how)).toMatch(/and choose "Use Gemini API Key"/);
+    expect(String(hint.hint)).toMatch(/and choose "Use Gemini API Key"/);
     expect((await s.health()).body.needsLogin).toBe(true);
     // What Gemini CLI's dialog writes when "Use Gemini API Key" is chosen.
     mkdirSync(join(stateDir(s), 'gemini', '.gemini'), { recursive: true });

@@ -103,7 +103,7 @@ describe('login', () => {
   it('says once how to log in when Claude has no credential, and status shows it until one appears', async () => {
     sup = await SupervisorProcess.start({ env: { ...fast, ...claudePreset } });
     const hint = await sup.waitForLog('needs login');
-    expect(String(hint.how)).toMatch(/^attach \(docker exec -it \S+ agentgate attach\) and follow Claude's login prompt/);
+    expect(String(hint.hint)).toMatch(/^attach \(docker exec -it \S+ agentgate attach\) and follow Claude's login prompt/);
     expect((await sup.health()).body.needsLogin).toBe(true);
     const status = () => spawnSync(process.execPath, [BUNDLE, 'status'], { env: sup.env, encoding: 'utf8' }).stdout;
     expect(status()).toContain('needs login: Claude has no credential');

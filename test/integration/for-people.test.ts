@@ -31,7 +31,7 @@ describe('command mode output', () => {
     // Quiet unless something is wrong: the only stderr lines are warnings. One is certain (the workspace, /tmp,
     // is not a mount point), so the check below has lines to look at.
     const lines = run.stderr.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: string; msg: string });
-    expect(lines.map((l) => l.msg)).toContainEqual(expect.stringMatching(/^workspace \/tmp is not a mount point/));
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'workspace not mounted', path: '/tmp', hint: expect.stringMatching(/^mount your project there/) }));
     for (const line of lines) expect(line.level).toBe('warn');
   });
 });
@@ -43,7 +43,7 @@ describe('command mode at a terminal', () => {
       encoding: 'utf8',
     });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d warn +supervisor workspace \/tmp is not a mount point/m);
+    expect(run.stdout).toMatch(/^\d\d:\d\d:\d\d warn +supervisor workspace not mounted path=\/tmp detail=.* hint=mount your project there/m);
     expect(run.stdout).not.toContain('{"level"');
     expect(run.stdout).toMatch(/^prompt\r?$/m);
   });
@@ -101,7 +101,7 @@ describe('attach', () => {
 
   it('says what exists in keep-alive mode instead of "no sessions"', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'none' } });
-    await sup.waitForLog('keep-alive: no agent; use docker exec to work in the container');
+    await sup.waitForLog('keep-alive started');
     const client = attach(sup.env);
     expect(await client.exited).toBe(1);
     expect(client.output()).toContain('no agent session: this container runs in keep-alive mode (AGENTGATE_AGENT=none)');
@@ -119,7 +119,7 @@ describe('attach', () => {
 describe('a start that needs a fix', () => {
   it('waits, unhealthy with the reason, under AGENTGATE_ON_START_ERROR=wait, then exits with its code on a stop', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_ON_START_ERROR: 'wait', AGENTGATE_RESTART: 'sometimes' } });
-    await sup.waitForLog('start failed; waiting for a stop (AGENTGATE_ON_START_ERROR=wait): fix the problem above, then recreate the container');
+    await sup.waitForLog('failed start held', (l) => l.hint === 'fix the problem above, then recreate the container');
     const health = await sup.health();
     expect(health.status).toBe(503);
     expect(health.body.phase).toBe('failed');

@@ -35,11 +35,11 @@ describe('hardening', () => {
     // any of the bundle runs, is covered by --disable-sigusr1 in the image: see the container tests.)
     const pid = await supervisorPid(sup);
     await waitFor(() => sup.raw.length > 0, 'first line');
-    for (let i = 0; i < 20 && sup.logsOf('keep-alive: no agent; use docker exec to work in the container').length === 0; i++) {
+    for (let i = 0; i < 20 && sup.logsOf('keep-alive started').length === 0; i++) {
       process.kill(pid, 'SIGUSR1');
       await new Promise((r) => setTimeout(r, 10));
     }
-    await sup.waitForLog('keep-alive: no agent; use docker exec to work in the container');
+    await sup.waitForLog('keep-alive started');
     // In keep-alive mode, where no agent takes the signal: through tini, as `docker kill -s USR1` does.
     await sup.signal('SIGUSR1');
     process.kill(pid, 'SIGUSR1');

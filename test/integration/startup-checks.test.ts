@@ -21,17 +21,20 @@ describe('startup checks', () => {
   it('exits 78 and lists every bad variable at once', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_RESTART: 'sometimes', AGENTGATE_HEALTH_PORT: 'eighty', AGENTGATE_STOP_GRACE_MS: '-5' } });
     expect((await sup.exited).code).toBe(78);
-    const message = String(errorLine(sup)?.msg);
-    expect(message).toContain('AGENTGATE_RESTART="sometimes": expected one of "always", "on-failure", "never"');
-    expect(message).toContain('AGENTGATE_HEALTH_PORT="eighty": expected an integer (decimal digits only)');
-    expect(message).toContain('AGENTGATE_STOP_GRACE_MS="-5": expected an integer (decimal digits only)');
+    expect(errorLine(sup)?.msg).toBe('invalid configuration');
+    const problems = errorLine(sup)?.problems as string[];
+    expect(problems).toContain('AGENTGATE_RESTART="sometimes": expected one of "always", "on-failure", "never"');
+    expect(problems).toContain('AGENTGATE_HEALTH_PORT="eighty": expected an integer (decimal digits only)');
+    expect(problems).toContain('AGENTGATE_STOP_GRACE_MS="-5": expected an integer (decimal digits only)');
     expect(errorLine(sup)?.exitCode).toBe(78);
+    expect(errorLine(sup)?.hint).toMatch(/docs\/configuration\.md/);
   });
 
   it('exits 69 naming the fix when the workspace is missing', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE: '/nonexistent/agentgate-ws', AGENTGATE_AGENT: 'agent-idle.sh' } });
     expect((await sup.exited).code).toBe(69);
-    expect(errorLine(sup)?.msg).toMatch(/^workspace \/nonexistent\/agentgate-ws does not exist: mount your project there/);
+    expect(errorLine(sup)).toMatchObject({ msg: 'start failed', exitCode: 69, error: 'workspace /nonexistent/agentgate-ws does not exist' });
+    expect(errorLine(sup)?.hint).toMatch(/^mount your project there/);
   });
 
   it('exits 69 when the workspace is mounted read-only', async () => {
@@ -45,7 +48,8 @@ describe('startup checks', () => {
     const s = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE: ro, AGENTGATE_AGENT: 'agent-idle.sh' } });
     cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
-    expect(errorLine(s)?.msg).toMatch(/is not writable by uid 0 \(EROFS\): it is mounted read-only: mount it read-write/);
+    expect(errorLine(s)).toMatchObject({ msg: 'start failed', hint: 'mount it read-write (drop ":ro")' });
+    expect(errorLine(s)?.error).toMatch(/is not writable by uid 0 \(EROFS\): it is mounted read-only$/);
   });
 
   it('exits 69 with the --user fix when the workspace belongs to another uid (running as 1000)', async () => {
@@ -57,9 +61,8 @@ describe('startup checks', () => {
     const s = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_WORKSPACE: foreign, AGENTGATE_AGENT: 'agent-idle.sh' } });
     cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
-    expect(errorLine(s)?.msg).toContain(
-      `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4343 (compose: AGENTGATE_UID=4242 AGENTGATE_GID=4343)`,
-    );
+    expect(errorLine(s)).toMatchObject({ msg: 'start failed', error: `workspace ${foreign} is not writable by uid 1000 (EACCES): it belongs to uid 4242 but the agent runs as uid 1000` });
+    expect(errorLine(s)?.hint).toContain('run as the owner with --user 4242:4343 (compose: AGENTGATE_UID=4242 AGENTGATE_GID=4343)');
   });
 
   it('runs the agent as uid 1000 on a workspace it owns', async () => {
@@ -73,17 +76,19 @@ describe('startup checks', () => {
   it('warns when the workspace is not a mount point, and refuses in strict mode', async () => {
     sup = await SupervisorProcess.start({ args: ['true'] });
     expect((await sup.exited).code).toBe(0);
-    expect(sup.logs.find((l) => l.level === 'warn' && String(l.msg).includes('is not a mount point'))).toBeDefined();
+    expect(sup.logsOf('workspace not mounted')[0]).toMatchObject({ level: 'warn', path: sup.workspace, hint: expect.stringMatching(/^mount your project there/) });
     const strict = await SupervisorProcess.start({ env: { AGENTGATE_WORKSPACE_STRICT: 'true' }, args: ['true'] });
     cleanups.push(() => strict.cleanup());
     expect((await strict.exited).code).toBe(69);
-    expect(errorLine(strict)?.msg).toMatch(/not a mount point.*\(AGENTGATE_WORKSPACE_STRICT is on\)/);
+    expect(errorLine(strict)).toMatchObject({ msg: 'start failed', hint: expect.stringMatching(/^mount your project there/) });
+    expect(errorLine(strict)?.error).toMatch(/not a mount point.*\(AGENTGATE_WORKSPACE_STRICT is on\)/);
   });
 
   it('exits 69 when the agent binary is missing', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'no-such-agent --flag' } });
     expect((await sup.exited).code).toBe(69);
-    expect(errorLine(sup)?.msg).toMatch(/^agent "no-such-agent" not found or not executable on PATH .*set AGENTGATE_AGENT$/);
+    expect(errorLine(sup)).toMatchObject({ msg: 'start failed', hint: 'install it or set AGENTGATE_AGENT' });
+    expect(errorLine(sup)?.error).toMatch(/^agent "no-such-agent" not found or not executable on PATH /);
   });
 
   it('exits 69 when tmux is missing', async () => {
@@ -92,7 +97,8 @@ describe('startup checks', () => {
     symlinkSync('/usr/bin/git', join(bin, 'git')); // git but no tmux
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', PATH: bin } });
     expect((await sup.exited).code).toBe(69);
-    expect(errorLine(sup)?.msg).toMatch(/^tmux is not installed or not on PATH/);
+    expect(errorLine(sup)).toMatchObject({ msg: 'start failed', hint: 'install tmux >= 3.2' });
+    expect(errorLine(sup)?.error).toMatch(/^tmux is not installed or not on PATH/);
   });
 
   it('keeps working when the health port is busy, and health still finds this supervisor', async () => {
@@ -100,7 +106,7 @@ describe('startup checks', () => {
     const port = await new Promise<number>((r) => blocker.listen(0, '127.0.0.1', () => r((blocker.address() as { port: number }).port)));
     cleanups.push(() => blocker.close());
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_HEALTH_PORT: String(port) } });
-    const busy = await sup.waitForLog('health port busy; serving health on a free port instead');
+    const busy = await sup.waitForLog('health port busy');
     expect(busy).toMatchObject({ level: 'warn', port });
     await sup.waitForLog('agent started');
     // The runtime file names where it went; `health` reads it, as the image's HEALTHCHECK does.
@@ -119,7 +125,9 @@ describe('startup checks', () => {
     const second = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh', TMUX_TMPDIR: join(sup.root, 'tmux'), AGENTGATE_ON_START_ERROR: 'wait' } });
     cleanups.push(() => second.cleanup());
     expect((await second.exited).code).toBe(69);
-    expect(errorLine(second)?.msg).toMatch(/^another tmux server already listens on .*\/tmux-\d+\/default: another supervisor \(or tmux\) shares this \/tmp\. Give each agent container its own \/tmp/);
+    expect(errorLine(second)?.msg).toBe('start failed');
+    expect(errorLine(second)?.error).toMatch(/^another tmux server already listens on .*\/tmux-\d+\/default: another supervisor \(or tmux\) shares this \/tmp$/);
+    expect(errorLine(second)?.hint).toMatch(/^give each agent container its own \/tmp/);
     expect(second.logsOf('agent started')).toHaveLength(0);
     expect(readFileSync(urlFile, 'utf8')).toBe(firstUrl);
     expect(spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' }).status).toBe(0);
@@ -172,7 +180,7 @@ describe('startup checks', () => {
 
   it('keep-alive mode runs no agent and stays up, healthy, until stopped', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'none' } });
-    await sup.waitForLog('keep-alive: no agent; use docker exec to work in the container');
+    await sup.waitForLog('keep-alive started');
     const health = await waitFor(async () => (await sup.health()).status === 200 && sup.health(), 'healthy');
     expect(health.body).toMatchObject({ mode: 'keep-alive', status: 'ok', agentPid: null });
     expect((await sup.processes()).some((p) => p.cmdline.startsWith('tmux'))).toBe(false);
@@ -247,8 +255,9 @@ describe('startup checks', () => {
     const home = join(s.root, 'home');
     expect(s.raw).toEqual(expect.arrayContaining([`${home}/.ssh 700 1000`, `${home}/.ssh/id_ed25519 600 1000`, `${home}/.ssh/id_ed25519.pub 644 1000`, 'PRIVATE KEY']));
     expect(s.logsOf('ssh keys installed')[0]).toMatchObject({ files: 2 });
-    const warning = s.logs.find((l) => l.level === 'warn' && String(l.msg).includes('id_rsa'));
-    expect(warning?.msg).toMatch(/not readable by uid 1000 \(EACCES, owner uid 4242\).*run with --user 4242.*ssh agent/);
+    const warning = s.logsOf('ssh key not installed').find((l) => String(l.file).endsWith('/id_rsa'));
+    expect(warning).toMatchObject({ level: 'warn', code: 'EACCES', uid: 1000, ownerUid: 4242, reason: 'not readable by uid 1000' });
+    expect(warning?.hint).toMatch(/run with --user 4242.*ssh agent/);
   });
 });
 
@@ -274,7 +283,7 @@ describe('health and status subcommands', () => {
 
   it('health --live answers for a supervisor that is up but unhealthy (the liveness probe), and fails once it is gone', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: '/nonexistent/agent', AGENTGATE_ON_START_ERROR: 'wait' } });
-    await sup.waitForLog('start failed; waiting for a stop (AGENTGATE_ON_START_ERROR=wait): fix the problem above, then recreate the container');
+    await sup.waitForLog('failed start held', (l) => l.hint === 'fix the problem above, then recreate the container');
     const run = (args: string[]) => spawnSync(process.execPath, [BUNDLE, ...args], { env: sup.env, encoding: 'utf8', timeout: 5000 });
     const ready = run(['health']);
     expect(ready.status).toBe(1);

@@ -21,7 +21,7 @@ describe('workspace trouble while running', () => {
     chmodSync(sup.workspace, 0o000);
     const agent = await waitFor(async () => (await sup.processes()).find((p) => p.cmdline.includes('agent-orphans.sh')), 'agent', 30_000);
     process.kill(agent.pid, 'SIGKILL');
-    const waiting = await sup.waitForLog('workspace unusable; agent waits');
+    const waiting = await sup.waitForLog('workspace unusable');
     expect(String(waiting.reason)).toMatch(/is not usable by uid 1000 \(EACCES\)/);
     const health = await waitFor(async () => {
       const h = await sup.health();
@@ -67,8 +67,9 @@ describe('another uid', () => {
     const s = await SupervisorProcess.start({ uid: 1000, env: { AGENTGATE_AGENT: 'agent-idle.sh', AGENTGATE_SSH_DIR: hostSsh } });
     cleanups.push(() => s.cleanup());
     await s.waitForLog('agent started');
-    const warning = s.logs.find((l) => l.level === 'warn' && String(l.msg).startsWith(`ssh keys from ${hostSsh} not installed`));
-    expect(warning?.msg).toMatch(/not readable by uid 1000 \(EACCES, owner uid 501\): run as its owner \(AGENTGATE_UID=501\)/);
+    const warning = s.logsOf('ssh keys not installed').find((l) => l.from === hostSsh);
+    expect(warning).toMatchObject({ level: 'warn', code: 'EACCES', uid: 1000, ownerUid: 501, reason: 'the directory is not readable by uid 1000' });
+    expect(warning?.hint).toMatch(/^run as its owner \(AGENTGATE_UID=501\)/);
     expect(s.output).not.toMatch(/scandir|at .*supervisor\.cjs/); // no stack trace
   });
 
@@ -82,6 +83,7 @@ describe('another uid', () => {
     cleanups.push(() => s.cleanup());
     expect((await s.exited).code).toBe(69);
     const error = s.logs.find((l) => l.level === 'error');
-    expect(error?.msg).toMatch(new RegExp(`^state dir ${state} \\(AGENTGATE_STATE_DIR\\) is not writable by uid 501 \\(EACCES\\): it belongs to uid 1000, the agent runs as uid 501: .*chown it to 501, or run as uid 1000$`));
+    expect(error).toMatchObject({ msg: 'start failed', error: `state dir ${state} (AGENTGATE_STATE_DIR) is not writable by uid 501 (EACCES): it belongs to uid 1000, the agent runs as uid 501` });
+    expect(error?.hint).toMatch(/chown it to 501, or run as uid 1000$/);
   });
 });

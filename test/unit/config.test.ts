@@ -163,8 +163,10 @@ describe('loadConfig', () => {
 
   it('warns about a misspelled AGENTGATE_ variable, naming the closest known one', () => {
     expect(loadConfig({ AGENTGATE_RESTRAT: 'never', AGENTGATE_UID: '501' }).warnings).toEqual([
-      'unknown variable AGENTGATE_RESTRAT is ignored; did you mean AGENTGATE_RESTART?',
+      { msg: 'unknown variable', fields: { name: 'AGENTGATE_RESTRAT', hint: 'did you mean AGENTGATE_RESTART?' } },
     ]);
-    expect(loadConfig({ AGENTGATE_ZZZZZZZZZZZZZ: '1' }).warnings).toEqual(['unknown variable AGENTGATE_ZZZZZZZZZZZZZ is ignored']);
+    expect(loadConfig({ AGENTGATE_ZZZZZZZZZZZZZ: '1' }).warnings).toEqual([
+      { msg: 'unknown variable', fields: { name: 'AGENTGATE_ZZZZZZZZZZZZZ', hint: 'docs/configuration.md lists every variable' } },
+    ]);
   });
 });

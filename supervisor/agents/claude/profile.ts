@@ -63,7 +63,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
           if (event.event.name === 'SessionStart' && resume) noteSession(record, event.body.session_id, log);
         }
         if (event.type === 'exited' && event.reason !== 'stopped' && resume?.noteExit(event.runMs)) {
-          log.warn({ runMs: event.runMs, code: event.code }, 'resume failed; starting a fresh session');
+          log.warn({ runMs: event.runMs, code: event.code, detail: 'starting a fresh session' }, 'resume failed');
         }
       });
       return () => {
@@ -80,10 +80,10 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
  */
 function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
   if (!isSessionId(id)) {
-    const hint = 'not a Claude session id (a UUID): a restart resumes the last id kept, or continues the latest conversation';
-    log.warn({ type: typeof id, chars: typeof id === 'string' ? id.length : null, hint }, 'session id refused');
+    const detail = 'not a Claude session id (a UUID): a restart resumes the last id kept, or continues the latest conversation';
+    log.warn({ type: typeof id, chars: typeof id === 'string' ? id.length : null, detail }, 'session id refused');
   } else if (!record.write(id)) {
-    log.warn({ hint: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
+    log.warn({ detail: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
   }
 }
 

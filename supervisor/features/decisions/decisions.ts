@@ -53,7 +53,7 @@ export const holdDecisions: FeatureFactory = async ({ config, runtime, log, scru
     if (!accepted) {
       // Not held: the hook ends now and the dialog decides. Logged at the first and every 100th, not each.
       refused += 1;
-      if (refused % 100 === 1) dlog.warn({ pending: MAX_PENDING_DECISIONS, refused }, 'decision not held: too many pending');
+      if (refused % 100 === 1) dlog.warn({ pending: MAX_PENDING_DECISIONS, refused, reason: 'too many pending' }, 'decision not held');
       return;
     }
     end = reply.hold(() => book.close(id, 'at the terminal', 'hook ended', Date.now()));

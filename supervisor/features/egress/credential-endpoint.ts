@@ -93,7 +93,7 @@ export class CredentialEndpoint {
     const swapped = swapCredential(req.headers, this.held, this.upstream.host);
     if (!swapped) {
       this.counts.failed += 1;
-      this.log.warn({ upstream: this.upstream.host, method }, 'credential missing: the agent sent a placeholder the proxy holds no credential for');
+      this.log.warn({ upstream: this.upstream.host, method, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ' + `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable} for the proxy)` } })}\n`);
       return;

@@ -42,7 +42,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const reload = (why: string) => {
     const next = readRules(config);
     if (next.problems.length > 0) {
-      log.warn({ why, problems: next.problems }, 'allowlist not reloaded: it has bad entries; the old one stays');
+      log.warn({ why, problems: next.problems, detail: 'it has bad entries; the old one stays' }, 'allowlist not reloaded');
       return;
     }
     proxy.reload(next.rules);

@@ -12,7 +12,7 @@ export async function readFirstPrompt(config: Config, uid: number): Promise<Firs
     text = readFileSync(config.prompt.file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StartupError(`prompt file ${config.prompt.file} (AGENTGATE_PROMPT_FILE) cannot be read (${code}): mount it there, readable by uid ${uid}, or unset the variable`);
+    throw new StartupError(`prompt file ${config.prompt.file} (AGENTGATE_PROMPT_FILE) cannot be read (${code})`, { hint: `mount it there, readable by uid ${uid}, or unset the variable` });
   }
   return FirstPrompt.create(text, config.state.stateDir);
 }

@@ -54,7 +54,7 @@ export class FirstPromptTyping {
     this.enterRetryMs = options.enterRetryMs ?? 3000;
     if (options.prompt.pending() === null) {
       // Said once, so that a user who wonders why the prompt did not come learns it: the state dir says so.
-      options.log.info({ chars: options.prompt.length, hint: 'not typed again: the state dir records it' }, 'first prompt already given');
+      options.log.info({ chars: options.prompt.length, detail: 'not typed again: the state dir records it' }, 'first prompt already given');
       this.step = 'done';
     } else if (options.hooks) {
       // The agent's hooks may report before the supervisor hears of the start: wait for SessionStart from the outset.
@@ -90,7 +90,7 @@ export class FirstPromptTyping {
     this.typings = 0;
     this.clear();
     if (this.step === 'done') return;
-    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step)) this.options.log.warn({ chars: this.textLength() }, 'first prompt not taken before the agent ended; typed again on its next start');
+    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step)) this.options.log.warn({ chars: this.textLength(), detail: 'typed again on its next start' }, 'first prompt cut short');
     this.step = this.options.hooks && this.options.prompt.pending() !== null ? 'ready-wait' : 'idle';
   }
 
@@ -136,7 +136,7 @@ export class FirstPromptTyping {
     if (run !== this.run) return;
     if (!pasted) {
       this.step = 'idle';
-      return void this.options.log.warn('first prompt not typed: the pane did not take it; typed again on the next start');
+      return void this.options.log.warn({ reason: 'the pane did not take it', detail: 'typed again on the next start' }, 'first prompt not typed');
     }
     this.enters = 0;
     this.settle('settle-enter');
@@ -146,8 +146,10 @@ export class FirstPromptTyping {
     const { log, hooks } = this.options;
     if (this.enters >= ENTER_TRIES) {
       this.step = 'retype-wait';
-      const hint = this.typings < TYPINGS_PER_RUN ? 'a dialog may hold the agent: attach and answer it; the prompt is typed again once its screen changes' : 'typed again on its next start';
-      return void log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, hint }, 'first prompt not taken');
+      const again = this.typings < TYPINGS_PER_RUN;
+      const detail = again ? 'a dialog may hold the agent; the prompt is typed again once its screen changes' : 'typed again on its next start';
+      const hint = again ? 'attach and answer the dialog' : undefined;
+      return void log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, detail, hint }, 'first prompt not taken');
     }
     this.enters += 1;
     const previous = this.step;
@@ -170,7 +172,7 @@ export class FirstPromptTyping {
     const chars = this.textLength();
     // Its length only: the text can be private.
     const failed = this.options.prompt.markGiven();
-    if (failed) this.options.log.warn({ code: failed }, 'first prompt given, but not recorded in the state dir: a re-created container gives it again');
+    if (failed) this.options.log.warn({ code: failed, detail: 'given, but not recorded in the state dir: a re-created container gives it again' }, 'first prompt not recorded');
     else this.options.log.info({ chars }, 'first prompt given');
   }
 

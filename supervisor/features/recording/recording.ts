@@ -10,7 +10,7 @@ export const recordTerminal: FeatureFactory = ({ config, runtime, log, events, p
     // The secret values are scrubbed from the stream, across its chunks.
     recorder = new Recorder({ dir: config.record.dir, maxTotalBytes: config.record.maxBytes, secrets: runtime.secrets });
   } catch (error) {
-    log.warn({ dir: config.record.dir, code: (error as NodeJS.ErrnoException).code }, 'recording off: its directory cannot be made');
+    log.warn({ dir: config.record.dir, code: (error as NodeJS.ErrnoException).code, reason: 'its directory cannot be made' }, 'recording off');
     return null;
   }
   log.info({ dir: config.record.dir, maxBytes: config.record.maxBytes }, 'recording the agent\'s terminal');

@@ -22,6 +22,10 @@ export interface SshServerOptions {
 }
 
 const READY_DEADLINE_MS = 5000;
+
+/** Every way to give sshd a key: the host command, the compose override, or the file itself. */
+const noKeysHint = (file: string) =>
+  `give a public key: agentgate up --ssh-key FILE, AGENTGATE_SSH_KEYS=FILE with compose/ssh.yaml, or mount an authorized_keys file at ${file}`;
 const RESTART_DELAY_MS = 1000;
 
 /**
@@ -37,12 +41,12 @@ export class SshServer {
 
   async start(): Promise<void> {
     const sshd = findExecutable('sshd', `${this.o.env.PATH ?? ''}:/usr/sbin:/sbin`);
-    if (!sshd) throw new StartupError('AGENTGATE_SSH_PORT is set but sshd is not installed: install openssh-server (the image has it)');
+    if (!sshd) throw new StartupError('AGENTGATE_SSH_PORT is set but sshd is not installed', { hint: 'install openssh-server (the image has it)' });
     let user: string;
     try {
       user = userInfo().username;
     } catch {
-      throw new StartupError(`SSH needs a user name for uid ${process.getuid?.()}, and /etc/passwd has none: run as uid 1000 (agentgate) to use SSH`);
+      throw new StartupError(`SSH needs a user name for uid ${process.getuid?.()}, and /etc/passwd has none`, { hint: 'run as uid 1000 (agentgate) to use SSH' });
     }
     const keyDir = join(this.o.stateDir, 'agentgate-ssh');
     const hostKey = join(keyDir, 'ssh_host_ed25519_key');
@@ -54,7 +58,7 @@ export class SshServer {
     }
     const keys = authorizedKeysFor({ readWrite: readOrEmpty(this.o.authorizedKeysFile), readOnly: readOrEmpty(this.o.readOnlyKeysFile) }, this.o.sessionCommand);
     if (keys.keys === 0) {
-      this.o.log.warn({ files: [this.o.authorizedKeysFile, this.o.readOnlyKeysFile] }, 'ssh: no authorized keys: nobody can log in; give AGENTGATE_SSH_AUTHORIZED_KEYS');
+      this.o.log.warn({ files: [this.o.authorizedKeysFile, this.o.readOnlyKeysFile], detail: 'nobody can log in', hint: noKeysHint(this.o.authorizedKeysFile) }, 'ssh no authorized keys');
     }
     mkdirSync(this.o.runtimeDir, { recursive: true, mode: 0o755 });
     const keysPath = join(this.o.runtimeDir, 'ssh_authorized_keys');
@@ -126,7 +130,7 @@ export class SshServer {
     child.once('exit', (code, signal) => {
       if (this.stopping || !listening) return;
       // A dead sshd is restarted: SSH is how people reach the agent.
-      this.o.log.warn({ code, signal, inMs: RESTART_DELAY_MS }, 'sshd exited; restarting it');
+      this.o.log.warn({ code, signal, inMs: RESTART_DELAY_MS, detail: 'restarting it' }, 'sshd exited');
       setTimeout(() => {
         if (!this.stopping) void this.spawn(sshd, configPath).catch((error: Error) => this.o.log.error({ err: error.message }, 'sshd restart failed'));
       }, RESTART_DELAY_MS).unref();
