@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureReadyInImage, measureScale, measureSshAndRecording } from './lib/container.mjs';
+import { measureBoard } from './lib/board.mjs';
 import { measureCli, measureLs } from './lib/cli.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { HEADER, row } from './lib/report.mjs';
@@ -130,6 +131,12 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
     goal: '<= 1.3x', met: median(cli.up) <= 1.3 * median(cli.run) }));
   const listed = await measureLs(image, 20, RUNS);
   rows.push(row({ figure: '`agentgate ls` with 20 agents', ours: listed.ls, unit: 'ms', baselineName: '`docker ps` with the same filter', baseline: listed.ps, goal: '< 1 s', met: median(listed.ls) < 1000 }));
+  progress(`the board: a state change to the page (${RUNS * 2} changes), its memory and idle CPU with 20 agents`);
+  const board = await measureBoard(image, 20, RUNS, Math.min(IDLE_S, 30));
+  rows.push(row({ figure: 'Board: a state change (agent hook) until the page\'s stream has it', ours: board.ours, unit: 'ms', baselineName: 'the supervisor\'s own `/events`, read the same way (docker exec)', baseline: board.baseline,
+    goal: '<= 250 ms', met: median(board.ours) <= 250 }));
+  rows.push(row({ figure: 'Board RSS with 20 agents and a page open', ours: board.rss, unit: 'MiB', baselineName: 'bare `node -e setInterval`', baseline: [board.bareMiB], goal: '< 100 MiB', met: median(board.rss) < 100 }));
+  rows.push(row({ figure: 'Board idle CPU with 20 agents and a page open (% of a core)', ours: board.cpuPercent, unit: '%', goal: '< 1 %', met: board.cpuPercent < 1 }));
   spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
 }
 

@@ -1,7 +1,9 @@
 // The board's figures (issue 20): how soon a state change reaches the page, beside the supervisor's own /events
 // read the same way in the same run; and what the board costs with 20 agents on the engine.
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { chownSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { HARDENING, docker } from './container.mjs';
 import { cpuSeconds, rssKiB } from './proc.mjs';
 import { sleep, until } from './stats.mjs';
@@ -28,9 +30,16 @@ async function follow(url, headers, onEvent, signal) {
 
 const readyz = (name) => spawnSync('docker', ['exec', name, 'sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"'], { encoding: 'utf8' }).stdout.includes('"status":"ok"');
 
+// The agent posts the hook named by each line written to /tmp/hooks (as Claude's hooks post from the agent's
+// own environment, which holds the hook token a `docker exec` lacks).
+const HOOK_AGENT = 'mkfifo /tmp/hooks; while :; do while read -r hook; do echo "{}" | agentgate-hook "$hook"; done < /tmp/hooks; done\n';
+
 export async function measureBoard(image, count, runs, idleS) {
   const names = Array.from({ length: count }, (_, i) => `bench-board-${process.pid}-${i}`);
-  for (const name of names) docker(['run', '-d', '--name', name, ...HARDENING, '--tmpfs', '/workspace:uid=1000,gid=1000,mode=0755', '-e', 'AGENTGATE_AGENT=sleep infinity', '-e', 'AGENTGATE_IDLE_MS=600000', image]);
+  const ws = mkdtempSync(join(tmpdir(), 'agentgate-bench-board-'));
+  writeFileSync(join(ws, 'hooks.sh'), HOOK_AGENT);
+  chownSync(ws, 1000, 1000);
+  for (const name of names) docker(['run', '-d', '--name', name, ...HARDENING, '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_AGENT=sh /workspace/hooks.sh', '-e', 'AGENTGATE_IDLE_MS=600000', image]);
   const board = spawn(process.execPath, [CLI, 'board', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
   const abort = new AbortController();
   try {
@@ -71,7 +80,7 @@ export async function measureBoard(image, count, runs, idleS) {
       const beforeBoard = seen.board.length;
       const beforeEvents = states;
       const start = performance.now();
-      spawnSync('docker', ['exec', target, 'sh', '-c', `echo '{}' | agentgate-hook ${hook}`]);
+      spawnSync('docker', ['exec', target, 'sh', '-c', `echo ${hook} > /tmp/hooks`]);
       await until(() => seen.board.length > beforeBoard && states > beforeEvents, `the ${hook} state on both streams`, 30_000, 2);
       // Both arrival times are measured from the same start (the hook's docker exec included in both).
       ours.push(seen.board.at(-1) - start);
