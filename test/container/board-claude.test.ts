@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCli } from '../helpers/agentgate-cli.js';
-import { keepManualMode } from '../helpers/auto-mode-offer.js';
+import { assertNoAutoModeOffer } from '../helpers/auto-mode-offer.js';
 import { type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
 import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js';
 import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
@@ -48,9 +48,8 @@ const toolResults = () =>
 /** Waits for the agent's card to show its request, answering Claude's auto-mode offer meanwhile. */
 async function requestOnBoard(container: string) {
   const card = page.locator(`section.agent[data-name="${container}"]`);
-  const keepManual = keepManualMode(container);
   const screen = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
-  await waitFor(async () => (keepManual(), (await card.locator('li.decision code').count()) === 1), 'the request on the board', 120_000, screen);
+  await waitFor(async () => (assertNoAutoModeOffer(container), (await card.locator('li.decision code').count()) === 1), 'the request on the board', 120_000, screen);
   expect(await card.locator('li.decision code').textContent()).toBe('touch /workspace/made-by-the-tool');
   return { card, screen };
 }
@@ -77,6 +76,22 @@ describe.skipIf(!reachable)('the board answers the real claude', () => {
     await waitFor(() => exec(container, ['test', '-e', '/workspace/made-by-the-tool']).status === 0, 'the tool to run', 60_000, screen);
     await waitFor(() => toolResults().length > 0, 'the model to get the tool result', 60_000, screen);
     await expect.poll(() => card.locator('li.decision').count(), { timeout: 30_000 }).toBe(0);
+    // After a first turn Claude would offer auto mode in a dialog no hook answers, and a prompt would answer it:
+    // the supervisor settled it before Claude started, so the next prompt from the board is a second turn.
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 60_000 }).toBe('waiting');
+    await card.locator('textarea.prompt-text').fill('and now a second turn');
+    // Claude may take a moment to read input after its turn: the page says so (409), and a person tries again.
+    let clickedAtMs = 0;
+    await waitFor(async () => {
+      assertNoAutoModeOffer(container);
+      if ((await card.locator('p.result').textContent())?.startsWith('typed ')) return true;
+      if (Date.now() - clickedAtMs > 2000 && (await card.locator('button.prompt-send').isEnabled())) {
+        clickedAtMs = Date.now();
+        await card.locator('button.prompt-send').click();
+      }
+      return false;
+    }, 'the board to type the second prompt', 60_000, screen);
+    await waitFor(() => mock.conversations().some((texts) => texts.some((t) => t.includes('and now a second turn'))), 'the second turn to reach the API', 60_000, screen);
   });
 
   it('Deny with a message: the message reaches Claude as the tool error, and the tool does not run', async () => {

@@ -6,7 +6,7 @@ import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { keepManualMode } from '../helpers/auto-mode-offer.js';
+import { assertNoAutoModeOffer } from '../helpers/auto-mode-offer.js';
 
 // Issue 20 against the real claude: its PermissionRequest hook held as a pending decision; the answer made
 // outside the agent decides the tool call with no dialog answered.
@@ -55,8 +55,7 @@ describe.skipIf(!reachable)('the real claude asks; the answer comes from outside
     const { container } = await runClaude('claude-decide');
     const screen = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
     const pendingNow = () => JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout).decisions ?? [];
-    const keepManual = keepManualMode(container);
-    const [decision] = await waitFor(() => (keepManual(), pendingNow().length === 1 ? pendingNow() : undefined), 'a pending decision', 90_000, screen);
+    const [decision] = await waitFor(() => (assertNoAutoModeOffer(container), pendingNow().length === 1 ? pendingNow() : undefined), 'a pending decision', 90_000, screen);
     expect(decision).toMatchObject({ tool: 'Bash', summary: 'touch /workspace/made-by-the-tool' });
     const approved = answerAsRoot(container, ['approve']);
     expect(approved.stdout, approved.stderr).toBe(`allowed ${decision.id} (Bash)\n`);
@@ -73,8 +72,7 @@ describe.skipIf(!reachable)('the real claude asks; the answer comes from outside
     const { container } = await runClaude('claude-deny');
     const screen = () => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
     const pendingNow = () => JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout).decisions ?? [];
-    const keepManual = keepManualMode(container);
-    const [decision] = await waitFor(() => (keepManual(), pendingNow().length === 1 ? pendingNow() : undefined), 'a pending decision', 90_000, screen);
+    const [decision] = await waitFor(() => (assertNoAutoModeOffer(container), pendingNow().length === 1 ? pendingNow() : undefined), 'a pending decision', 90_000, screen);
     const denied = answerAsRoot(container, ['deny', decision.id, '--message', 'not now: the build is running']);
     expect(denied.status, denied.stderr).toBe(0);
     await waitFor(() => toolResults().length > before, 'the model to get the denial', 60_000, screen);

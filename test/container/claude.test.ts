@@ -7,7 +7,7 @@ import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
-import { keepManualMode } from '../helpers/auto-mode-offer.js';
+import { assertNoAutoModeOffer } from '../helpers/auto-mode-offer.js';
 
 const reachable = requireEngine();
 const made = new TestContainers();
@@ -141,10 +141,8 @@ describe.skipIf(!reachable)('the real claude against a mock of its API', () => {
         .map((r) => `${r.path} tools=${Array.isArray(r.body.tools) ? r.body.tools.length : '-'} last=${JSON.stringify(r.body.messages?.at(-1)).slice(0, 400)}`)
         .join('\n');
     const screen = () => `${states(container).join(' ')}\n${exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout}\n${lastRequests()}`;
-    // Claude may first offer auto mode in a dialog that refuses typed input (the first prompt included, which
-    // the supervisor types again once the screen changes): a person answers it, keeping manual mode.
-    const answerOffer = keepManualMode(container);
-    await waitFor(() => (answerOffer(), states(container).includes('permission')), 'permission needed', 60_000, screen);
+    // The auto-mode offer would refuse typed input (the first prompt included): the supervisor settled it.
+    await waitFor(() => (assertNoAutoModeOffer(container), states(container).includes('permission')), 'permission needed', 60_000, screen);
     const report = JSON.parse(exec(container, ['agentgate', 'health', '--json']).stdout);
     expect(report.agentState.state).toBe('permission');
     // The first choice: yes. Claude reports the request (its Notification hook) as it draws the dialog, which may

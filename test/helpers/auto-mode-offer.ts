@@ -1,18 +1,12 @@
 import { exec } from './containers.js';
 
 /**
- * Claude may offer "Make auto mode your default permission mode?" before or after a first turn, in a dialog
- * that refuses keys for a moment after it opens and shows its choices without numbers. A person keeps manual
- * mode: moves to "No, keep manual mode" and confirms. Call this from a waitFor probe: each call does at most
- * one step, and only while the dialog is on screen.
+ * Claude offers "Make auto mode your default permission mode?" before or after a first turn when the user's
+ * settings name a default mode, in a dialog no hook can answer. The supervisor settles it (as seen, keeping the
+ * user's mode) before Claude starts. Call this from a waitFor probe: it throws while the dialog is on screen,
+ * so a wait that would only end by answering it fails and says why.
  */
-export function keepManualMode(container: string): () => void {
-  let lastMs = 0;
-  return () => {
-    const shown = exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
-    if (Date.now() - lastMs < 700 || !shown.includes('Make auto mode your default')) return;
-    lastMs = Date.now();
-    const onKeep = /❯\s*No, keep manual/.test(shown);
-    exec(container, ['tmux', 'send-keys', '-t', 'agent', onKeep ? 'Enter' : 'Down']);
-  };
+export function assertNoAutoModeOffer(container: string): void {
+  const shown = exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
+  if (shown.includes('Make auto mode your default')) throw new Error(`Claude shows its auto-mode offer, which the supervisor should have settled:\n${shown}`);
 }

@@ -1,5 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { updateClaudeState } from './claude-state-file.js';
 
 /**
  * What the agent holds instead of a credential when the egress proxy holds the real one (compose/egress.yaml,
@@ -16,29 +15,15 @@ export const OAUTH_TOKEN_PLACEHOLDER = 'sk-ant-oat01-agentgate-placeholder-the-e
  * keeping everything else in the file. Returns false when the file could not be written.
  */
 export function approvePlaceholderKey(configDir: string): boolean {
-  const file = join(configDir, '.claude.json');
-  let state: Record<string, unknown> = {};
-  try {
-    const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) state = parsed as Record<string, unknown>;
-  } catch {
-    // no file yet (or not JSON, which Claude would replace too): start from an empty state
-  }
-  const responses = (state.customApiKeyResponses ?? {}) as { approved?: unknown; rejected?: unknown };
   const tail = API_KEY_PLACEHOLDER.slice(-20);
-  const approved = Array.isArray(responses.approved) ? (responses.approved as unknown[]) : [];
-  const rejected = Array.isArray(responses.rejected) ? (responses.rejected as unknown[]).filter((k) => k !== tail) : [];
-  if (approved.includes(tail) && rejected.length === (Array.isArray(responses.rejected) ? responses.rejected.length : 0)) return true;
-  state.customApiKeyResponses = { ...responses, approved: [...approved, tail].filter((k, i, all) => all.indexOf(k) === i), rejected };
-  try {
-    // Written beside and renamed: Claude may read the file at any moment, and must never see half of it.
-    const temp = `${file}.agentgate-${process.pid}`;
-    writeFileSync(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, file);
+  return updateClaudeState(configDir, (state) => {
+    const responses = (state.customApiKeyResponses ?? {}) as { approved?: unknown; rejected?: unknown };
+    const approved = Array.isArray(responses.approved) ? (responses.approved as unknown[]) : [];
+    const rejected = Array.isArray(responses.rejected) ? (responses.rejected as unknown[]).filter((k) => k !== tail) : [];
+    if (approved.includes(tail) && rejected.length === (Array.isArray(responses.rejected) ? responses.rejected.length : 0)) return false;
+    state.customApiKeyResponses = { ...responses, approved: [...approved, tail].filter((k, i, all) => all.indexOf(k) === i), rejected };
     return true;
-  } catch {
-    return false;
-  }
+  });
 }
 
 /** The agent holds a placeholder rather than a credential of its own. */

@@ -2,6 +2,7 @@ import type { Config } from '../../config/load-config.js';
 import type { Logger } from '../../log/logger.js';
 import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
+import { settleAutoModeOffer } from './claude-state-file.js';
 import { API_KEY_PLACEHOLDER, approvePlaceholderKey, placeholderApiEnv } from './credential-placeholder.js';
 import { claudeDecision } from './decision-reply.js';
 import { claudeHasCredentials, loginHint } from './login.js';
@@ -46,6 +47,8 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
       const stateEnv = claudeStateEnv(stateDir, env);
       // The egress proxy holds the real key: settle Claude's "use this API key?" question for the placeholder.
       if (env.ANTHROPIC_API_KEY === API_KEY_PLACEHOLDER) approvePlaceholderKey(stateEnv.CLAUDE_CONFIG_DIR as string);
+      // No person may be there to answer Claude's auto-mode offer after a first turn: settle it as "not now".
+      settleAutoModeOffer(stateEnv.CLAUDE_CONFIG_DIR as string);
       return { ...stateEnv, ...placeholderApiEnv(config.credentialUrl, env) };
     },
     startArgs: () => (resume ? resume.argsForStart(record.read(), false) : []),
