@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentgateCli, installCli } from '../helpers/agentgate-cli.js';
-import { type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
+import { EngineRelay, type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
 import { ROOT, exec, requireEngine } from '../helpers/containers.js';
 import { TEST_IMAGE, docker } from '../helpers/docker.js';
 import { waitFor } from '../helpers/wait-for.js';
@@ -14,6 +14,7 @@ import { waitFor } from '../helpers/wait-for.js';
 const engine = requireEngine();
 const name = `board-f${process.pid}`;
 const later = `board-g${process.pid}`;
+const meanwhile = `board-m${process.pid}`;
 // Asks twice as Claude's hook would, keeps what the hook printed, ends its turn (waiting), then takes prompts.
 const AGENT_SCRIPT = `
 printf '\\033[32mgreen\\033[0m board fixture\\n'
@@ -60,7 +61,7 @@ describe.skipIf(!engine)('agentgate board in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await board?.stop();
-    cli?.cleanup([name, later]);
+    cli?.cleanup([name, later, meanwhile]);
   });
 
   it('opens with the token, which it trades for a cookie and drops from the address bar; no token, no board', async () => {
@@ -127,6 +128,32 @@ describe.skipIf(!engine)('agentgate board in a real browser', () => {
     docker(['exec', `agentgate-${name}`, 'tmux', 'send-keys', '-t', 'agent', 'Enter']);
     await waitFor(async () => (await shown())?.includes('took: typed at the terminal'), 'the view to follow the pane', 30_000);
     await page.screenshot({ path: join(ROOT, 'docs/images/board-screen.png') });
+  });
+
+  it('when the engine goes away the page says so; when it is back the board follows it again, an agent made meanwhile included', async () => {
+    const relay = new EngineRelay();
+    await relay.up();
+    const second = await startBoard(cli.bin, { DOCKER_HOST: `unix://${relay.path}` });
+    const view = await browser.newPage();
+    try {
+      await view.goto(second.url);
+      const cardOf = (agent: string) => view.locator(`section.agent[data-name="${agent}"]`);
+      await expect.poll(() => cardOf(name).count(), { timeout: 30_000 }).toBe(1);
+      await relay.down();
+      await expect.poll(() => view.locator('#engine-error').textContent(), { timeout: 30_000 }).toMatch(/engine/);
+      const other = fixtureDir('echo made while the board was cut off; while :; do sleep 60; done\n');
+      const up = cli.run(['up', other, '--name', meanwhile, '--image', TEST_IMAGE, '--network', 'none', '--agent', 'sh /workspace/ask.sh', '--memory', '256m', '--cpus', '1']);
+      expect(up.code, up.stderr).toBe(0);
+      await relay.up();
+      await expect.poll(() => view.locator('#engine-error').isHidden(), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => cardOf(meanwhile).count(), { timeout: 30_000 }).toBe(1);
+      await expect.poll(() => cardOf(name).getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(waiting|idle)$/);
+    } finally {
+      await view.close();
+      await second.stop();
+      await relay.down();
+      cli.run(['rm', meanwhile]);
+    }
   });
 
   it('agents that come and go appear and leave without a reload', async () => {

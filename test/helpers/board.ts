@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { type Server, type Socket, connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { waitFor } from './wait-for.js';
 
@@ -41,4 +45,39 @@ export async function startBoard(bin: string, env: NodeJS.ProcessEnv = {}): Prom
       return exited;
     },
   };
+}
+
+/**
+ * The engine's socket relayed through one of the test's own, which the test can take down and bring back: to
+ * the board, exactly an engine that went away (its event stream and every exec cut) and came back, without
+ * restarting the engine every other test uses.
+ */
+export class EngineRelay {
+  readonly path = join(mkdtempSync(join(tmpdir(), 'agentgate-engine-')), 'docker.sock');
+  private server: Server | null = null;
+  private readonly sockets = new Set<Socket>();
+
+  async up(): Promise<void> {
+    rmSync(this.path, { force: true });
+    const server = createServer((client) => {
+      const engine = connect('/var/run/docker.sock');
+      for (const s of [client, engine]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+        s.on('error', () => undefined);
+      }
+      client.pipe(engine).pipe(client);
+      client.on('close', () => engine.destroy());
+      engine.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(this.path, resolve));
+    this.server = server;
+  }
+
+  async down(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  }
 }
