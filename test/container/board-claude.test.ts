@@ -1,14 +1,11 @@
-import { createHash } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installCli } from '../helpers/agentgate-cli.js';
 import { assertNoAutoModeOffer } from '../helpers/auto-mode-offer.js';
 import { type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
-import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js';
+import { runClaudeAsking, toolResults as toolResults_ } from '../helpers/claude-asking.js';
 import { TestContainers, exec, requireEngine } from '../helpers/containers.js';
-import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
-import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 20's end-to-end case: the real claude against the test's mock API asks to run a Bash tool; the board
@@ -22,28 +19,8 @@ let board: RunningBoard;
 let browser: Browser;
 let page: Page;
 
-async function runClaude(label: string): Promise<string> {
-  const ws = made.workspace();
-  const state = preparedClaudeState({ permissions: { defaultMode: 'default' } });
-  made.track(state);
-  const container = made.name(label);
-  const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
-  const r = docker([
-    'run', '-d', '--name', container, ...hostNet, '--network', 'host', '--label', `agentgate.answer-token=${TOKEN}`,
-    '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
-    '-e', `ANTHROPIC_API_KEY=${CLAUDE_TEST_KEY}`, '-e', `ANTHROPIC_BASE_URL=http://127.0.0.1:${mock.port}`,
-    '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`,
-    '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(TOKEN).digest('hex')}`,
-    '-e', 'AGENTGATE_PROMPT=please run the tool', TEST_IMAGE,
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  return container;
-}
-
-const toolResults = () =>
-  mock.requests.flatMap((r) => (Array.isArray(r.body.messages) ? r.body.messages : []))
-    .flatMap((m: any) => (Array.isArray(m?.content) ? m.content : []))
-    .filter((c: any) => c?.type === 'tool_result');
+const runClaude = (label: string) => runClaudeAsking(made, mock, TOKEN, label);
+const toolResults = () => toolResults_(mock);
 
 /** Waits for the agent's card to show its request, answering Claude's auto-mode offer meanwhile. */
 async function requestOnBoard(container: string) {

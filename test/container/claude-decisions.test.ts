@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestContainers, exec, logEvents, requireEngine } from '../helpers/containers.js';
-import { HARDENING, TEST_IMAGE, docker } from '../helpers/docker.js';
-import { CLAUDE_TEST_KEY, preparedClaudeState } from '../helpers/claude-state.js';
+import { docker } from '../helpers/docker.js';
+import { runClaudeAsking, toolResults as toolResults_ } from '../helpers/claude-asking.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
-import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { assertNoAutoModeOffer } from '../helpers/auto-mode-offer.js';
 
@@ -19,34 +17,14 @@ afterAll(() => {
   made.cleanup();
 });
 
-async function runClaude(label: string): Promise<{ container: string; ws: string }> {
-  const ws = made.workspace();
-  // Ask before running tools, as Claude's default mode does, so that a tool call needs a person.
-  const state = preparedClaudeState({ permissions: { defaultMode: 'default' } });
-  made.track(state);
-  const container = made.name(label);
-  const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
-  const r = docker([
-    'run', '-d', '--name', container, ...hostNet, '--network', 'host',
-    '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
-    '-e', `ANTHROPIC_API_KEY=${CLAUDE_TEST_KEY}`, '-e', `ANTHROPIC_BASE_URL=http://127.0.0.1:${mock.port}`,
-    '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`,
-    '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(TOKEN).digest('hex')}`,
-    '-e', 'AGENTGATE_PROMPT=please run the tool', TEST_IMAGE,
-  ]);
-  expect(r.status, r.stderr).toBe(0);
-  return { container, ws };
-}
+const runClaude = async (label: string) => ({ container: await runClaudeAsking(made, mock, TOKEN, label) });
 
 /** What `agentgate approve|deny` prints, run as the host command runs it: root, the token in its environment. */
 function answerAsRoot(container: string, args: string[]) {
   return docker(['exec', '-u', '0', '-e', `AGENTGATE_ANSWER_TOKEN=${TOKEN}`, container, 'agentgate', ...args]);
 }
 
-const toolResults = () =>
-  mock.requests.flatMap((r) => (Array.isArray(r.body.messages) ? r.body.messages : []))
-    .flatMap((m: any) => (Array.isArray(m?.content) ? m.content : []))
-    .filter((c: any) => c?.type === 'tool_result');
+const toolResults = () => toolResults_(mock);
 
 describe.skipIf(!reachable)('the real claude asks; the answer comes from outside', () => {
   beforeAll(() => mock.start());
