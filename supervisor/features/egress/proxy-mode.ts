@@ -8,6 +8,7 @@ import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
+import type { ProxyHealthReport } from '../../contract/proxy-report.js';
 
 export interface ProxyMode {
   /** Re-reads AGENTGATE_EGRESS_ALLOW_FILE (SIGHUP, or the file changed); a bad list keeps the old one. */
@@ -31,7 +32,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
-  const health = await serveProxyHealth(config.health, () => ({
+  const health = await serveProxyHealth(config.health, (): ProxyHealthReport => ({
     status: 'ok',
     mode: 'proxy',
     rules: proxy.ruleCount,
@@ -87,7 +88,7 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
   return { ...parseAllowlist(text), sources };
 }
 
-function serveProxyHealth(where: { host: string; port: number }, report: () => Record<string, unknown>): Promise<Server> {
+function serveProxyHealth(where: { host: string; port: number }, report: () => ProxyHealthReport): Promise<Server> {
   const server = createServer((req, res) => {
     res.writeHead(req.url === '/livez' || req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
     res.end(`${JSON.stringify(report())}\n`);
