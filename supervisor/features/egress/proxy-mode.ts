@@ -3,6 +3,7 @@ import { forComponent } from '../../log/component.js';
 import { type Server, createServer } from 'node:http';
 import { CredentialEndpoint } from './credential-endpoint.js';
 import { EgressProxy } from './egress-proxy.js';
+import { startGitEndpoint } from './git-endpoint-start.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
@@ -32,12 +33,14 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
+  const git = await startGitEndpoint(config, env, log, proxy.audit);
   const health = await serveProxyHealth(config.health, (): ProxyHealthReport => ({
     status: 'ok',
     mode: 'proxy',
     rules: proxy.ruleCount,
     ...proxy.counts,
     credentials: { held: credentials.kinds, ...credentials.counts },
+    ...(git ? { git: { hosts: git.hosts, ...git.counts } } : {}),
     topHostsLastHour: proxy.audit.topHosts(),
   }));
   const reload = (why: string) => {
@@ -61,6 +64,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
       watcher?.close();
       health.close();
       await credentials.close();
+      await git?.close();
       await proxy.close();
     },
   };
