@@ -1,3 +1,4 @@
+import { get } from 'node:http';
 import type { Logger } from '../log/logger.js';
 
 const ASK_DEADLINE_MS = 5000;
@@ -30,15 +31,34 @@ export function gitRouteEnv(endpoint: URL, hosts: readonly string[], env: Readon
  */
 export async function routeGitThroughProxy(endpoint: URL, env: Readonly<Record<string, string | undefined>>, log: Logger): Promise<Record<string, string>> {
   try {
-    const answer = await fetch(`${endpoint.origin}/`, { signal: AbortSignal.timeout(ASK_DEADLINE_MS) });
-    if (!answer.ok) throw new Error(`answered ${answer.status}`);
-    const { hosts } = (await answer.json()) as { hosts?: unknown };
+    const { hosts } = JSON.parse(await getText(`${endpoint.origin}/`, ASK_DEADLINE_MS)) as { hosts?: unknown };
     if (!Array.isArray(hosts) || !hosts.every((h) => typeof h === 'string' && /^[a-z0-9.:-]+$/.test(h))) throw new Error('answered without a list of hosts');
     log.info({ endpoint: endpoint.origin, hosts }, 'git routed through the proxy');
     return gitRouteEnv(endpoint, hosts as string[], env);
   } catch (error) {
-    const reason = error instanceof Error ? ((error.cause as NodeJS.ErrnoException | undefined)?.code ?? error.message) : String(error);
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     log.warn({ endpoint: endpoint.origin, reason, hint: 'check that the egress proxy holds a git token (AGENTGATE_GIT_TOKEN_<HOST>) and that AGENTGATE_GIT_CREDENTIAL_URL names its git port' }, 'git route unavailable');
     return {};
   }
+}
+
+/**
+ * The body of a GET within `deadlineMs`. node:http, not fetch: the image runs the supervisor with V8's lite mode,
+ * which has no WebAssembly, and fetch's HTTP parser is WebAssembly (it fails there with "fetch failed").
+ */
+function getText(url: string, deadlineMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: deadlineMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        // A list of host names: anything longer is not the endpoint's answer, and is not kept.
+        if (body.length + chunk.length <= 65_536) body += chunk;
+      });
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`answered ${res.statusCode}`))));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${deadlineMs} ms`)));
+    req.on('error', reject);
+  });
 }

@@ -28,13 +28,16 @@ export class GitHttpsServer {
     private readonly dir: string,
     private readonly username: string,
     private readonly token: string,
+    /** Where it listens, and the addresses its certificate names (a container reaches the host at a gateway). */
+    private readonly where: { host: string; addresses: string[] } = { host: '127.0.0.1', addresses: ['127.0.0.1'] },
   ) {
     this.caFile = join(dir, 'ca.pem');
     this.repo = join(dir, 'git', 'repo.git');
   }
 
   async start(): Promise<void> {
-    makeCertificates(this.dir);
+    mkdirSync(this.dir, { recursive: true });
+    makeCertificates(this.dir, this.where.addresses);
     mkdirSync(join(this.dir, 'git'), { recursive: true });
     const seed = join(this.dir, 'seed');
     const git = (cwd: string, ...args: string[]) => {
@@ -97,7 +100,7 @@ export class GitHttpsServer {
       cgi.stdout.on('end', () => res.end());
     });
     const server = this.server;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve) => server.listen(0, this.where.host, () => resolve()));
     this.port = (server.address() as AddressInfo).port;
   }
 
@@ -114,14 +117,14 @@ export class GitHttpsServer {
   }
 }
 
-/** A CA, and a certificate it signed for 127.0.0.1 and localhost. */
-function makeCertificates(dir: string): void {
+/** A CA, and a certificate it signed for `addresses` and localhost. */
+function makeCertificates(dir: string, addresses: string[]): void {
   const openssl = (...args: string[]) => {
     const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
   };
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=agentgate test CA');
-  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${addresses[0]}`);
+  writeFileSync(join(dir, 'san.ext'), `subjectAltName=${addresses.map((a) => `IP:${a}`).join(',')},DNS:localhost\nbasicConstraints=CA:FALSE\n`);
   openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '2', '-extfile', 'san.ext');
 }
