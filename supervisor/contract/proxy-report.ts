@@ -21,13 +21,13 @@ export function isProxyReport(report: unknown): report is ProxyHealthReport {
 
 /** `agentgate health`'s one line in the proxy's container. */
 export function summarizeProxyHealth(r: ProxyHealthReport): string {
-  return `healthy: egress proxy with ${r.rules} rules, ${r.allowed} allowed, ${r.denied} denied`;
+  return `healthy: egress proxy with ${rules(r.rules)}, ${r.allowed} allowed, ${r.denied} denied`;
 }
 
 /** `agentgate status` in the proxy's container: the counts, what it holds, and the last hour's top hosts. */
 export function formatProxyStatus(r: ProxyHealthReport): string {
   const lines = [
-    `agentgate egress proxy: ${r.status === 'ok' ? 'healthy' : 'UNHEALTHY'} (${r.rules} rules)`,
+    `agentgate egress proxy: ${r.status === 'ok' ? 'healthy' : 'UNHEALTHY'} (${rules(r.rules)})`,
     `  allowed: ${r.allowed}   denied: ${r.denied}   upstream failed: ${r.upstreamFailed}`,
     `  API credential: ${r.credentials.held.length > 0 ? r.credentials.held.join(', ') : 'none held'} (${r.credentials.forwarded} forwarded, ${r.credentials.failed} failed)`,
   ];
@@ -41,6 +41,10 @@ export function formatProxyStatus(r: ProxyHealthReport): string {
     }
   }
   return lines.join('\n');
+}
+
+function rules(count: number): string {
+  return `${count} allowlist ${count === 1 ? 'entry' : 'entries'}`;
 }
 
 /** Bytes as people read them: `812 B`, `4.2 KiB`, `17.0 MiB`. */

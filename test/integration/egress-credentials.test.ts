@@ -119,15 +119,19 @@ describe('agentgate proxy: credentials the agent never holds', () => {
     expect(top?.bytesIn).toBeGreaterThan(line?.bytesIn as number);
   });
 
-  it('shows the last hour’s top hosts in `agentgate status` in its container', async () => {
+  it('shows the last hour’s top hosts in `agentgate status` in its container, and `agentgate health` says healthy', async () => {
     const tmuxTmpDir = mkdtempSync(join(tmpdir(), 'agentgate-proxy-status-'));
-    const status = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      const child = spawn(process.execPath, [BUNDLE, 'status'], { env: { PATH: process.env.PATH, TMUX_TMPDIR: tmuxTmpDir, AGENTGATE_HEALTH_PORT: String(healthPort) } });
-      let stdout = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.on('close', (code) => resolve({ code, stdout }));
-    });
+    const client = (command: string) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BUNDLE, command], { env: { PATH: process.env.PATH, TMUX_TMPDIR: tmuxTmpDir, AGENTGATE_HEALTH_PORT: String(healthPort) } });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const status = await client('status');
+    const health = await client('health');
     rmSync(tmuxTmpDir, { recursive: true, force: true });
+    expect(health).toEqual({ code: 0, stdout: 'healthy: egress proxy with 1 allowlist entry, 1 allowed, 0 denied\n' });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain('agentgate egress proxy: healthy');
     expect(status.stdout).toContain('API credential: api-key');
