@@ -230,6 +230,13 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     meaning:
       "The egress proxy's credential endpoint. When the agent holds the placeholder instead of `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`, the supervisor points Claude's `ANTHROPIC_BASE_URL` here (and past `HTTP_PROXY`), and the proxy attaches the real credential. See [Egress proxy](features.md#egress-proxy).",
   },
+  GIT_CREDENTIAL_URL: {
+    section: 'agent',
+    topic: EGRESS,
+    defaultText: '(none: git uses its own credentials)',
+    meaning:
+      "The egress proxy's git endpoint (`http://egress:3130` in compose). The supervisor asks it which hosts it holds tokens for and points git's `https://<host>/` URLs there (`url.<endpoint>/<host>/.insteadOf`, in `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`, git's last-read scope, which a config file mapping the same URL does not override); the token stays in the proxy. See [Git tokens held by the proxy](features.md#git-tokens-held-by-the-proxy).",
+  },
   EGRESS_PROBE: { section: 'agent', topic: EGRESS, meaning: 'An address outside the allowlist that the agent must not reach directly.' },
   PROJECT_DIR: {
     section: 'agent',
@@ -257,6 +264,24 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     section: 'proxy',
     topic: PROXY,
     meaning: 'The one host the credential endpoint forwards to, and so the only host that ever receives the real credential.',
+  },
+  GIT_PORT: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning:
+      "The git endpoint (plain HTTP, for the internal network only), listening only when the proxy holds a git token: `/<host>/<path>` is forwarded over TLS to `https://<host>/<path>` with `Authorization: Basic` (username, the token as password), for the hosts with a token only.",
+  },
+  GIT_CREDENTIALS_FILE: {
+    section: 'proxy',
+    topic: PROXY,
+    defaultText: '(none)',
+    meaning:
+      'Git tokens in a file (a secret mounted into the proxy): one `host[:port] token [username]` per line, `#` comments; a line wins over an `AGENTGATE_GIT_TOKEN_<HOST>` variable for the same host. An unreadable file or a bad line stops the start.',
+  },
+  GIT_USERNAME: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: "The username sent with a token (GitHub's for tokens; GitLab takes any; Bitbucket's repository tokens want `x-token-auth`, given per host in the file).",
   },
   EGRESS_ALLOW_FILE: {
     section: 'proxy',
@@ -310,6 +335,8 @@ export const AGENT_VARIABLES: readonly OtherVariable[] = [
 
 /** Read by the supervisor from its environment, outside the AGENTGATE_ prefix. */
 export const READ_VARIABLES: readonly OtherVariable[] = [
+  { name: 'AGENTGATE_GIT_TOKEN_<HOST>', defaultText: '(none)', meaning: "`agentgate proxy`: a git host's token, for its git endpoint (`AGENTGATE_GIT_PORT`). The host is in the name: letters and digits as they are (any case), `_` for a `.`, `__` for a `-`, and `___` then digits at the end for a port: `AGENTGATE_GIT_TOKEN_GITHUB_COM` is github.com, `AGENTGATE_GIT_TOKEN_MY__GIT_EXAMPLE_ORG___8443` my-git.example.org:8443. Give it to the proxy only." },
+  { name: 'NODE_EXTRA_CA_CERTS', defaultText: '(none)', meaning: "`agentgate proxy`: a PEM file of more CAs it trusts for the git hosts and `AGENTGATE_CREDENTIAL_UPSTREAM` (a company's git server with its own CA). Node's own variable; the image sets it to the system's bundle, `/etc/ssl/certs/ca-certificates.crt`: a file of yours replaces that (Node's built-in CAs stay), so put the system's in it too if you need them." },
   { name: 'ANTHROPIC_AUTH_TOKEN', defaultText: '(none)', meaning: 'With `ANTHROPIC_API_KEY` and `CLAUDE_CODE_OAUTH_TOKEN`: any of them counts as a credential, so the supervisor does not report `needs login`.' },
   { name: 'HTTPS_PROXY', defaultText: '(none)', meaning: 'The proxy the egress self-test expects to answer (or `https_proxy`); `compose/egress.yaml` sets it with `HTTP_PROXY` and `NO_PROXY`.' },
   { name: 'no_proxy', defaultText: '(none)', meaning: 'With `NO_PROXY`: when the agent holds a placeholder credential, the supervisor adds the credential endpoint\'s host to both, so Claude reaches it straight.' },

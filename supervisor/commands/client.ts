@@ -51,7 +51,7 @@ export async function runClient(runtime: Runtime, invocation: ClientInvocation):
   }
   const live = invocation.kind === 'health' && invocation.live;
   const result = await probeHealth({ baseUrl, timeoutMs: HEALTH_PROBE_TIMEOUT_MS, live });
-  const text = invocation.kind === 'status' ? formatStatus(result, Date.now()) : invocation.json && result.report ? JSON.stringify(result.report) : result.line;
+  const text = invocation.kind === 'status' ? formatStatus(result, Date.now()) : invocation.json && (result.report ?? result.proxy) ? JSON.stringify(result.report ?? result.proxy) : result.line;
   runtime.stdout.write(`${text}\n`);
   return result.healthy ? 0 : 1;
 }

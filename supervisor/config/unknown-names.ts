@@ -13,7 +13,8 @@ export function unknownVariables(env: Record<string, string | undefined>): Array
   for (const name of Object.keys(env).sort()) {
     if (!name.startsWith(PREFIX)) continue;
     const key = name.slice(PREFIX.length);
-    if (KNOWN.includes(key)) continue;
+    // AGENTGATE_GIT_TOKEN_<HOST>: one per git host, read by the egress proxy (features/egress/git-tokens.ts).
+    if (KNOWN.includes(key) || key.startsWith('GIT_TOKEN_')) continue;
     const guess = closest(key, KNOWN);
     // Only a near miss is worth suggesting; otherwise list nothing rather than something unrelated.
     found.push({ name, guess: distance(key, guess) <= Math.max(2, Math.floor(key.length / 3)) ? `${PREFIX}${guess}` : null });

@@ -2,12 +2,15 @@ import { request } from 'node:http';
 import { formatDuration, formatMoment } from '../contract/durations.js';
 import type { HealthReport } from '../contract/health-report.js';
 import { describeExit, summarizeHealth } from '../contract/health-report.js';
+import { type ProxyHealthReport, formatProxyStatus, isProxyReport, summarizeProxyHealth } from '../contract/proxy-report.js';
 
 export interface ProbeResult {
   healthy: boolean;
   /** One line: why healthy or not. */
   line: string;
   report: HealthReport | null;
+  /** The egress proxy's report instead, when the health port is a proxy's (`agentgate proxy`). */
+  proxy?: ProxyHealthReport | null;
 }
 
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
@@ -42,7 +45,9 @@ export function probeHealth(options: { baseUrl: string; timeoutMs: number; live?
           return resolve({ healthy: alive, line: alive ? `alive: supervisor answers on ${where}` : `not alive: ${where} answered ${res.statusCode}`, report: null });
         }
         try {
-          const report = JSON.parse(body) as HealthReport;
+          const parsed = JSON.parse(body) as unknown;
+          if (isProxyReport(parsed)) return resolve({ healthy: res.statusCode === 200, line: summarizeProxyHealth(parsed), report: null, proxy: parsed });
+          const report = parsed as HealthReport;
           resolve({ healthy: res.statusCode === 200, line: summarizeHealth(report), report });
         } catch {
           resolve({ healthy: false, line: `unhealthy: ${where} answered ${res.statusCode} without a health report`, report: null });
@@ -60,6 +65,7 @@ export function probeHealth(options: { baseUrl: string; timeoutMs: number; live?
 /** The report as lines for people (`status`): durations and clock times, not milliseconds and epochs. */
 export function formatStatus(result: ProbeResult, nowMs: number): string {
   const r = result.report;
+  if (result.proxy) return formatProxyStatus(result.proxy);
   if (!r) return result.line;
   const lines = [
     `agentgate ${r.version}: ${r.status === 'ok' ? 'healthy' : 'UNHEALTHY'} (${r.mode} mode, ${r.phase}, up ${formatDuration(r.uptimeMs)})`,

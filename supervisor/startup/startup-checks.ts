@@ -4,6 +4,7 @@ import { agentStateEnv, installArgFor } from '../agents/registry.js';
 import { chooseHome, chooseStateDir, homeWarning, installCredentials, installSshDir, type StateSetupResult } from './state-dir.js';
 import { findExecutable } from '../runtime/find-executable.js';
 import { configureGit } from './git.js';
+import { routeGitThroughProxy } from './git-credential-route.js';
 import { checkWorkspace } from './workspace.js';
 import type { Config } from '../config/load-config.js';
 import { StartupError } from '../errors.js';
@@ -38,6 +39,8 @@ export async function runStartupChecks(options: {
 
   const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
   log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
+  // Git tokens held by the egress proxy: git's URLs of their hosts lead through it (no token here).
+  const gitRoute = config.gitCredentialUrl ? await routeGitThroughProxy(config.gitCredentialUrl, env, log) : {};
 
   // The agent gets a writable HOME and state dir, private to this container when the image's cannot be written
   // (another uid, a root-owned tmpfs): it starts and says so once, instead of refusing.
@@ -82,6 +85,7 @@ export async function runStartupChecks(options: {
   const agentEnv: Record<string, string | undefined> = {
     ...env,
     ...git.env,
+    ...gitRoute,
     HOME: agentHome,
     LANG: env.LANG ?? 'C.UTF-8',
     // The image points the agents' config-dir variables at its default state dir: they follow the state dir when that moved.

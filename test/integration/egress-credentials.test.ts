@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLines } from '../helpers/log-lines.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
@@ -107,9 +110,32 @@ describe('agentgate proxy: credentials the agent never holds', () => {
     expect(line?.bytesIn).toBeGreaterThan(0);
     expect(line?.bytesOut).toBeGreaterThan(0);
     expect(line?.durationMs).toBeGreaterThanOrEqual(0);
-    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number }> };
+    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number; bytesOut: number; bytesIn: number }> };
     // The credential endpoint's two forwarded requests (the refused one is not a connection), the other host's one.
-    expect(body.topHostsLastHour).toEqual([{ host: '127.0.0.1', connections: 3 }]);
+    expect(body.topHostsLastHour).toMatchObject([{ host: '127.0.0.1', connections: 3 }]);
+    // Bytes each way: the connection's as logged, plus the credential endpoint's requests and answers.
+    const top = body.topHostsLastHour[0];
+    expect(top?.bytesOut).toBeGreaterThan(line?.bytesOut as number);
+    expect(top?.bytesIn).toBeGreaterThan(line?.bytesIn as number);
+  });
+
+  it('shows the last hour’s top hosts in `agentgate status` in its container, and `agentgate health` says healthy', async () => {
+    const tmuxTmpDir = mkdtempSync(join(tmpdir(), 'agentgate-proxy-status-'));
+    const client = (command: string) =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [BUNDLE, command], { env: { PATH: process.env.PATH, TMUX_TMPDIR: tmuxTmpDir, AGENTGATE_HEALTH_PORT: String(healthPort) } });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => resolve({ code, stdout }));
+      });
+    const status = await client('status');
+    const health = await client('health');
+    rmSync(tmuxTmpDir, { recursive: true, force: true });
+    expect(health).toEqual({ code: 0, stdout: 'healthy: egress proxy with 1 allowlist entry, 1 allowed, 0 denied\n' });
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('agentgate egress proxy: healthy');
+    expect(status.stdout).toContain('API credential: api-key');
+    expect(status.stdout).toMatch(/top hosts, last hour:\n {4}127\.0\.0\.1 +3 conn +[\d.]+ (B|KiB) out +[\d.]+ (B|KiB) in/);
   });
 
   it('names the credential it holds in its health and never writes its value', async () => {

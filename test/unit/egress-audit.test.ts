@@ -23,11 +23,25 @@ describe('EgressAudit', () => {
     audit.countHost('api.example');
     audit.countHost('api.example');
     expect(audit.topHosts()).toEqual([
-      { host: 'busy.example', connections: 3 },
-      { host: 'api.example', connections: 2 },
-      { host: 'old.example', connections: 1 },
+      { host: 'busy.example', connections: 3, bytesOut: 0, bytesIn: 0 },
+      { host: 'api.example', connections: 2, bytesOut: 0, bytesIn: 0 },
+      { host: 'old.example', connections: 1, bytesOut: 0, bytesIn: 0 },
     ]);
     now += 31 * 60_000;
     expect(audit.topHosts().map((h) => h.host)).toEqual(['busy.example', 'api.example']);
+  });
+
+  it('adds the bytes of each closed connection to its host', () => {
+    const audit = new EgressAudit(() => 5 * 3_600_000);
+    audit.opened(1, 'api.example', 443, 'CONNECT');
+    audit.opened(2, 'api.example', 443, 'CONNECT');
+    audit.closed(1, { srcTxBytes: 0, srcRxBytes: 0, trgTxBytes: 100, trgRxBytes: 2000 });
+    audit.closed(2, { srcTxBytes: 0, srcRxBytes: 0, trgTxBytes: 50, trgRxBytes: null });
+    audit.countHost('git.example');
+    audit.countBytes('git.example', 7, 9);
+    expect(audit.topHosts()).toEqual([
+      { host: 'api.example', connections: 2, bytesOut: 150, bytesIn: 2000 },
+      { host: 'git.example', connections: 1, bytesOut: 7, bytesIn: 9 },
+    ]);
   });
 });

@@ -111,6 +111,7 @@ export class CredentialEndpoint {
         answer.pipe(res);
         answer.on('end', () => {
           this.counts.forwarded += 1;
+          this.audit?.countBytes(this.upstream.hostname, bytesUp, bytesDown);
           this.log.info({ upstream: this.upstream.host, method, status: answer.statusCode, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
         });
       },

@@ -18,21 +18,23 @@ export interface AuditEntry {
   durationMs: number;
 }
 
-const HOUR_MS = 3_600_000;
+import { type HostTraffic, HostTrafficTable } from './host-traffic.js';
+
 /** Past this many open connections, the oldest are forgotten: a leak here must not grow without bound. */
 const MAX_OPEN = 10_000;
 
 /**
  * The audit of allowed connections, pure (the clock comes in): `opened` when the proxy lets one through,
  * `closed` when it ends, which gives the entry to log (host, port, bytes each way, duration). Keeps the
- * hosts of the last hour, counted per minute, for the top hosts in the proxy's health.
+ * last hour's connections and bytes per host in a table of fixed size, for the top hosts in the proxy's health.
  */
 export class EgressAudit {
   private readonly open = new Map<number, { host: string; port: number; method: string; startedMs: number }>();
-  /** host -> minute -> connections opened in that minute. */
-  private readonly perMinute = new Map<string, Map<number, number>>();
+  private readonly traffic: HostTrafficTable;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.traffic = new HostTrafficTable(256, now);
+  }
 
   opened(id: number, host: string, port: number, method: string): void {
     const startedMs = this.now();
@@ -41,12 +43,14 @@ export class EgressAudit {
     this.countHost(host);
   }
 
-  /** One more connection to `host` in the top hosts (the credential endpoint's requests, logged on their own). */
+  /** One more connection to `host` in the top hosts (the credential endpoints' requests, logged on their own). */
   countHost(host: string): void {
-    const minute = Math.floor(this.now() / 60_000);
-    const counts = this.perMinute.get(host) ?? new Map<number, number>();
-    counts.set(minute, (counts.get(minute) ?? 0) + 1);
-    this.perMinute.set(host, counts);
+    this.traffic.count(host);
+  }
+
+  /** What a request of a credential endpoint moved, when it ends. */
+  countBytes(host: string, bytesOut: number, bytesIn: number): void {
+    this.traffic.addBytes(host, bytesOut, bytesIn);
   }
 
   /** The entry to log, or null for a connection that was never allowed (a denial closes too). */
@@ -54,29 +58,14 @@ export class EgressAudit {
     const entry = this.open.get(id);
     if (!entry) return null;
     this.open.delete(id);
-    return {
-      host: entry.host,
-      port: entry.port,
-      method: entry.method,
-      credential: 'none',
-      bytesOut: stats?.trgTxBytes ?? 0,
-      bytesIn: stats?.trgRxBytes ?? 0,
-      durationMs: this.now() - entry.startedMs,
-    };
+    const bytesOut = stats?.trgTxBytes ?? 0;
+    const bytesIn = stats?.trgRxBytes ?? 0;
+    this.traffic.addBytes(entry.host, bytesOut, bytesIn);
+    return { host: entry.host, port: entry.port, method: entry.method, credential: 'none', bytesOut, bytesIn, durationMs: this.now() - entry.startedMs };
   }
 
-  /** The hosts with the most connections opened in the last hour, most first. */
-  topHosts(limit = 5): Array<{ host: string; connections: number }> {
-    const oldest = Math.floor((this.now() - HOUR_MS) / 60_000);
-    const totals: Array<{ host: string; connections: number }> = [];
-    for (const [host, counts] of this.perMinute) {
-      for (const minute of counts.keys()) if (minute <= oldest) counts.delete(minute);
-      if (counts.size === 0) {
-        this.perMinute.delete(host);
-        continue;
-      }
-      totals.push({ host, connections: [...counts.values()].reduce((a, b) => a + b, 0) });
-    }
-    return totals.sort((a, b) => b.connections - a.connections || a.host.localeCompare(b.host)).slice(0, limit);
+  /** The hosts with the most connections in the last hour (then the most bytes), most first. */
+  topHosts(limit = 5): HostTraffic[] {
+    return this.traffic.top(limit);
   }
 }

@@ -3,11 +3,13 @@ import { forComponent } from '../../log/component.js';
 import { type Server, createServer } from 'node:http';
 import { CredentialEndpoint } from './credential-endpoint.js';
 import { EgressProxy } from './egress-proxy.js';
+import { startGitEndpoint } from './git-endpoint-start.js';
 import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
+import type { ProxyHealthReport } from '../../contract/proxy-report.js';
 
 export interface ProxyMode {
   /** Re-reads AGENTGATE_EGRESS_ALLOW_FILE (SIGHUP, or the file changed); a bad list keeps the old one. */
@@ -31,12 +33,14 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
-  const health = await serveProxyHealth(config.health, () => ({
+  const git = await startGitEndpoint(config, env, log, proxy.audit);
+  const health = await serveProxyHealth(config.health, (): ProxyHealthReport => ({
     status: 'ok',
     mode: 'proxy',
     rules: proxy.ruleCount,
     ...proxy.counts,
     credentials: { held: credentials.kinds, ...credentials.counts },
+    ...(git ? { git: { hosts: git.hosts, ...git.counts } } : {}),
     topHostsLastHour: proxy.audit.topHosts(),
   }));
   const reload = (why: string) => {
@@ -60,6 +64,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
       watcher?.close();
       health.close();
       await credentials.close();
+      await git?.close();
       await proxy.close();
     },
   };
@@ -87,7 +92,7 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
   return { ...parseAllowlist(text), sources };
 }
 
-function serveProxyHealth(where: { host: string; port: number }, report: () => Record<string, unknown>): Promise<Server> {
+function serveProxyHealth(where: { host: string; port: number }, report: () => ProxyHealthReport): Promise<Server> {
   const server = createServer((req, res) => {
     res.writeHead(req.url === '/livez' || req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
     res.end(`${JSON.stringify(report())}\n`);
