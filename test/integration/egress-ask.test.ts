@@ -143,6 +143,30 @@ describe.skipIf(process.getuid?.() !== 0)('agentgate proxy: ask instead of deny'
     expect(await other).toMatch(/403$/);
   });
 
+  it('`agentgate approve|deny` in the proxy\'s container answers egress asks', async () => {
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string }>((resolve) => {
+        const [cmd, ...rest] = inNs([process.execPath, BUNDLE, ...args]) as [string, ...string[]];
+        const env = { PATH: process.env.PATH, TMUX_TMPDIR: dir, AGENTGATE_HEALTH_HOST: '127.0.0.1', AGENTGATE_HEALTH_PORT: '8099', AGENTGATE_ANSWER_TOKEN: TOKEN };
+        const child = spawn(cmd, rest, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        child.stdout.on('data', (d) => (out += d));
+        child.stderr.on('data', (d) => (out += d));
+        child.on('close', (code) => resolve({ code, out }));
+      });
+    expect(await cli('deny')).toMatchObject({ code: 1, out: expect.stringContaining('no egress ask waits') });
+    const first = viaProxy(`http://${TARGET}:8080/by-cli`, 'agent-d');
+    const ask = await waitForAsk((p) => p.path === '/by-cli', 'the request held');
+    expect(await cli('approve', ask.id, '--for-agent')).toEqual({ code: 0, out: `allowed (agent) ${ask.id} (${TARGET}:8080)\n` });
+    expect(await first).toMatch(/200$/);
+    expect(events('egress closed')).toEqual(expect.arrayContaining([expect.objectContaining({ id: ask.id, outcome: 'agent', by: 'container cli' })]));
+    const second = viaProxy(`http://${TARGET}:8080/by-cli-2`, 'agent-e');
+    const waiting = await waitForAsk((p) => p.path === '/by-cli-2', 'the second request held');
+    expect((await cli('status')).out).toContain(`${waiting.id}  GET ${TARGET}:8080/by-cli-2 (agent agent-e)`);
+    expect(await cli('deny')).toMatchObject({ code: 0, out: expect.stringMatching(/^denied [0-9a-f]+ /) });
+    expect(await second).toMatch(/denied by container cli\n\n403$/);
+  });
+
   it('"always" appends the host to the allow file, which holds after a restart', async () => {
     const first = viaProxy(`http://${TARGET}:8081/always`);
     const ask = await waitForAsk((p) => p.port === 8081, 'the request to 8081 held');
