@@ -60,7 +60,7 @@ describe.skipIf(process.getuid?.() !== 0)('agentgate proxy: ask instead of deny'
   const events = (msg: string) => parseLogLines(output.split('\n')).filter((e) => e.msg === msg);
   const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-  const startProxy = async () => {
+  const startProxy = async (allowFilePath = allowFile) => {
     const before = events('proxy listening').length;
     const [cmd, ...args] = inNs([process.execPath, BUNDLE, 'proxy']) as [string, ...string[]];
     proxy = spawn(cmd, args, {
@@ -71,7 +71,7 @@ describe.skipIf(process.getuid?.() !== 0)('agentgate proxy: ask instead of deny'
         AGENTGATE_HEALTH_HOST: '127.0.0.1',
         AGENTGATE_HEALTH_PORT: '8099',
         AGENTGATE_EGRESS_ALLOW: `${TARGET}:9090`,
-        AGENTGATE_EGRESS_ALLOW_FILE: allowFile,
+        AGENTGATE_EGRESS_ALLOW_FILE: allowFilePath,
         AGENTGATE_EGRESS_ASK: 'on',
         AGENTGATE_EGRESS_ASK_WAIT_MS: String(WAIT_MS),
         AGENTGATE_ANSWER_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
@@ -178,6 +178,31 @@ describe.skipIf(process.getuid?.() !== 0)('agentgate proxy: ask instead of deny'
     // CONNECT too: the tunnel is judged by the same list.
     expect(await run(['curl', '-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-p', '-x', 'http://127.0.0.1:3128', `http://${TARGET}:8081/later`])).toBe('reached 8081 /later\n\n200');
     expect(await pending()).toEqual([]);
+  });
+
+  it('refuses "always" when the allow file cannot be written, and the request still waits for another answer', async () => {
+    await stopProxy();
+    await startProxy(join(dir, 'no-such-dir', 'egress-allow'));
+    try {
+      const held = viaProxy(`http://${TARGET}:8082/unwritable`);
+      const ask = await waitForAsk((p) => p.path === '/unwritable', 'the request held');
+      const refused = await answer(ask.id, { answer: 'always' });
+      expect(refused.status).toBe(500);
+      expect(refused.body.error).toMatch(/cannot write the allow file .*no-such-dir\/egress-allow \(ENOENT\): answer once or agent/);
+      expect((await answer(ask.id, { answer: 'once' })).status).toBe(200);
+      expect(await held).toMatch(/200$/);
+    } finally {
+      await stopProxy();
+      await startProxy();
+    }
+  });
+
+  it('holds a CONNECT tunnel too, without a path, and lets it through when answered', async () => {
+    const tunnel = run(['curl', '-sS', '-m', '30', '-o', '-', '-w', '\n%{http_code}', '-p', '-x', 'http://agent-f@127.0.0.1:3128', `http://${TARGET}:8080/tunnelled`]);
+    const ask = await waitForAsk((p) => p.agent === 'agent-f', 'the CONNECT held');
+    expect(ask).toMatchObject({ method: 'CONNECT', port: 8080, path: null });
+    expect((await answer(ask.id, { answer: 'once' })).status).toBe(200);
+    expect(await tunnel).toBe('reached 8080 /tunnelled\n\n200');
   });
 
   it('denies an unanswered request once AGENTGATE_EGRESS_ASK_WAIT_MS has passed', async () => {
