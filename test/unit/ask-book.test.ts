@@ -42,6 +42,27 @@ describe('AskBook', () => {
     expect(book.granted(null, 'x.example', 443)).toBe(false);
   });
 
+  it('"always" lets every request waiting for that host and port through; "agent" only that agent\'s; "once" only the one', () => {
+    const book = new AskBook();
+    const outcomes = new Map<string, string>();
+    const hold = (id: string, over: Partial<PendingEgressAsk>) => book.hold(ask(id, over), (c) => outcomes.set(c.id, c.outcome));
+    hold('1', {});
+    hold('2', {});
+    hold('3', { agent: 'b' });
+    hold('4', { port: 80 });
+    book.answer('1', 'once', 'api', 2000);
+    expect([...outcomes]).toEqual([['1', 'once']]);
+    hold('7', {});
+    book.answer('2', 'agent', 'api', 2000);
+    expect(outcomes.get('7')).toBe('agent');
+    expect(outcomes.get('3')).toBeUndefined();
+    hold('5', {});
+    hold('6', { agent: 'b' });
+    book.answer('3', 'always', 'api', 2000);
+    expect(Object.fromEntries(outcomes)).toEqual({ 1: 'once', 2: 'agent', 3: 'always', 5: 'always', 6: 'always', 7: 'agent' });
+    expect(book.list().map((a) => a.id)).toEqual(['4']);
+  });
+
   it('forgets the oldest grant beyond MAX_AGENT_GRANTS', () => {
     const book = new AskBook();
     for (let i = 0; i <= MAX_AGENT_GRANTS; i++) {

@@ -57,7 +57,15 @@ export class AskBook {
       this.grants.add(key);
       if (this.grants.size > MAX_AGENT_GRANTS) this.grants.delete(this.grants.values().next().value as string);
     }
-    return { ok: true, closed: this.finish(id, answer, by, nowMs) as ClosedEgressAsk };
+    const closed = this.finish(id, answer, by, nowMs) as ClosedEgressAsk;
+    // What "always" or "for this agent" now allows is not asked again: the requests waiting for it go through too.
+    if (answer === 'always' || answer === 'agent') {
+      for (const other of [...this.pending.values()].map((e) => e.ask)) {
+        const same = other.host.toLowerCase() === closed.host.toLowerCase() && other.port === closed.port;
+        if (same && (answer === 'always' || (other.agent !== null && other.agent === closed.agent))) this.finish(other.id, answer, by, nowMs);
+      }
+    }
+    return { ok: true, closed };
   }
 
   /** Closes one ask without an answer (expired, or the client went away); null when it was not pending. */

@@ -92,7 +92,9 @@ export class EgressProxy {
     try {
       addresses = await this.resolve(host);
     } catch (error) {
-      return this.failUpstream(host, port, method, `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (!rule) return this.deny(host, port, method, `not on the allowlist, and it does not resolve (${code})`);
+      return this.failUpstream(host, port, method, `does not resolve (${code})`);
     }
     const inner = addresses.map((a) => ({ ...a, kind: classifyAddress(a.address) })).find((a) => a.kind !== 'public');
     if (inner && !rule) return this.deny(host, port, method, `not on the allowlist, and a ${inner.kind} address (${inner.address}) is never asked about`);
