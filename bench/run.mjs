@@ -10,6 +10,7 @@ import { buildImage, engineReachable, imageFacts, measureContainer, measureReady
 import { measureBoard } from './lib/board.mjs';
 import { measureCli, measureLs } from './lib/cli.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
+import { measureAskMemory, measureCredentialEndpoint } from './lib/egress.mjs';
 import { HEADER, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
@@ -82,6 +83,14 @@ progress(`egress proxy (${RUNS} requests each way)`);
 const proxied = await measureProxy(RUNS);
 rows.push(row({ figure: 'Egress proxy: one HTTP request through `agentgate proxy`', ours: proxied.through, unit: 'ms', baselineName: 'the same request direct', baseline: proxied.direct }));
 rows.push(row({ figure: 'Egress proxy RSS', ours: proxied.rssMiB, unit: 'MiB', baselineName: 'bare `node -e setInterval`', baseline: idle.rssSamples.bareNode }));
+
+progress(`credential endpoint (${RUNS} runs of 20 requests each way)`);
+const credential = await measureCredentialEndpoint(RUNS);
+rows.push(row({ figure: 'Credential endpoint: one API request with the key swapped in by the proxy', ours: credential.through, unit: 'ms', baselineName: 'the same request straight to the mock', baseline: credential.direct }));
+progress('egress asks: proxy RSS idle and with 100 held requests (ask mode)');
+const asks = await measureAskMemory(RUNS, 100);
+rows.push(row({ figure: 'Egress proxy RSS, ask mode, idle', ours: asks.idle, unit: 'MiB', baselineName: 'bare `node -e setInterval`', baseline: idle.rssSamples.bareNode }));
+rows.push(row({ figure: 'Egress proxy RSS, ask mode, 100 requests held', ours: asks.held, unit: 'MiB', baselineName: 'the same proxy idle', baseline: asks.idle, goal: '<= idle + 16 MiB', met: median(asks.held) - median(asks.idle) <= 16 }));
 
 const bundleKiB = statSync(BUNDLE).size / 1024;
 rows.push(row({ figure: 'Bundle size (dist/supervisor.cjs)', ours: bundleKiB, unit: 'KiB' }));

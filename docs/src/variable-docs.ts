@@ -286,7 +286,18 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   EGRESS_ALLOW_FILE: {
     section: 'proxy',
     topic: PROXY,
-    meaning: 'More entries, one or more per line, `#` comments; re-read when it changes and on SIGHUP, without restarting anything.',
+    meaning: 'More entries, one or more per line, `#` comments; re-read when it changes and on SIGHUP, without restarting anything. With `AGENTGATE_EGRESS_ASK=on`, an "always" answer appends `host:port` here (the file must then be writable by the proxy).',
+  },
+  EGRESS_ASK: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning:
+      '`on`: a request to an unlisted host whose addresses are all public waits for an answer (`GET /egress/decisions`, `POST /egress/decisions/ID` on the health port with the answer token, or `agentgate approve|deny ID` in the proxy\'s container) instead of a 403: once, for this agent, always (written to the allow file), or deny. Private, loopback and link-local destinations are never asked about. See [Asking instead of denying](features.md#asking-instead-of-denying).',
+  },
+  EGRESS_ASK_WAIT_MS: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: 'How long a held request waits for an answer before it is denied (403) as an unlisted host is.',
   },
 };
 

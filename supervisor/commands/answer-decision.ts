@@ -2,6 +2,8 @@ import type { PendingDecision } from '../contract/events.js';
 import type { Runtime } from '../runtime/context.js';
 import type { Invocation } from './invocation.js';
 import { answerToken, askSupervisor, postWithToken, refuse, supervisorUrl } from './supervisor-api.js';
+import { isProxyReport } from '../contract/proxy-report.js';
+import { answerEgressAsk } from './answer-egress-ask.js';
 
 /**
  * `agentgate approve|deny [ID] [--message M]` in the container: answers a pending decision through the
@@ -14,6 +16,10 @@ export async function answerDecision(runtime: Runtime, invocation: Extract<Invoc
   const token = answerToken(runtime, 'agentgate approve NAME');
   if (token === null) return 1;
   const baseUrl = supervisorUrl(runtime);
+  // The egress proxy's container: the same command answers its egress asks.
+  const ready = await askSupervisor(baseUrl, '/readyz', { method: 'GET' });
+  if (!(ready instanceof Error) && isProxyReport(ready.body)) return answerEgressAsk(runtime, invocation, baseUrl, token);
+  if (invocation.scope !== null) return say('--once, --for-agent and --always answer egress asks: run it in the egress proxy\'s container');
   let id = invocation.id;
   if (id === null) {
     const listed = await askSupervisor(baseUrl, '/decisions', { method: 'GET' });

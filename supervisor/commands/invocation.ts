@@ -1,5 +1,8 @@
 import { UsageError } from '../errors.js';
 
+/** How far an approval of an egress ask reaches (`--once`, `--for-agent`, `--always`): the proxy's container only. */
+export type EgressScope = 'once' | 'agent' | 'always';
+
 export type Invocation =
   | { kind: 'run' }
   | { kind: 'command'; argv: string[] }
@@ -9,7 +12,7 @@ export type Invocation =
   | { kind: 'ssh-session'; readOnly: boolean }
   | { kind: 'proxy' }
   | { kind: 'prompt'; text: string | null; by: string }
-  | { kind: 'answer'; behavior: 'allow' | 'deny'; id: string | null; message: string | null; by: string }
+  | { kind: 'answer'; behavior: 'allow' | 'deny'; id: string | null; message: string | null; by: string; scope: EgressScope | null }
   | { kind: 'version' }
   | { kind: 'help' };
 
@@ -19,7 +22,8 @@ export const USAGE = `usage: agentgate                     supervise the agent i
        agentgate status                the health report for people
        agentgate proxy                 the egress allowlist proxy (AGENTGATE_EGRESS_ALLOW)
        agentgate approve|deny [ID] [--message M]
-                                       answer a pending decision (token in AGENTGATE_ANSWER_TOKEN)
+                                       answer a pending decision (token in AGENTGATE_ANSWER_TOKEN); in the
+                                       egress proxy's container an egress ask: approve ID [--for-agent|--always]
        agentgate prompt [TEXT]          type TEXT (or stdin) into the waiting agent's session (token as above)
        agentgate health [--json]       exit 0 when healthy, 1 when not, with one line saying why
        agentgate health --live         exit 0 while the supervisor answers (a liveness probe), 1 when not
@@ -61,9 +65,12 @@ function parseAnswer(first: 'approve' | 'deny', rest: readonly string[]): Invoca
   let id: string | null = null;
   let message: string | null = null;
   let by = 'container cli';
+  let scope: EgressScope | null = null;
+  const scopes: Record<string, EgressScope> = { '--once': 'once', '--for-agent': 'agent', '--always': 'always' };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
-    if ((arg === '--message' || arg === '-m' || arg === '--by') && i + 1 < rest.length) {
+    if (arg in scopes && first === 'approve' && scope === null) scope = scopes[arg] as EgressScope;
+    else if ((arg === '--message' || arg === '-m' || arg === '--by') && i + 1 < rest.length) {
       const value = rest[++i] as string;
       if (arg === '--by') by = value;
       else message = value;
@@ -71,7 +78,7 @@ function parseAnswer(first: 'approve' | 'deny', rest: readonly string[]): Invoca
     else throw new UsageError(`${first}: unexpected argument ${JSON.stringify(arg)}; expected [ID] [--message M]\n${USAGE}`);
   }
   if (message !== null && first === 'approve') throw new UsageError('approve takes no --message: a message goes with deny');
-  return { kind: 'answer', behavior: first === 'approve' ? 'allow' : 'deny', id, message, by };
+  return { kind: 'answer', behavior: first === 'approve' ? 'allow' : 'deny', id, message, by, scope };
 }
 
 /** `prompt [TEXT] [--by LABEL]`: without TEXT the prompt is read from stdin (private text stays out of argv). */

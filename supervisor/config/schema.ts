@@ -71,6 +71,8 @@ export const envSchema = z.object({
   GIT_USERNAME: z._default(z.string().check(z.regex(/^[^\s:]+$/, 'a username without spaces or colons')), 'x-access-token'),
   EGRESS_PROBE: z._default(z.string().check(z.regex(/^[^\s:]+:\d{1,5}$/, 'host:port')), '1.1.1.1:443'),
   EGRESS_ALLOW_FILE: absolutePath('/etc/agentgate/egress-allow'),
+  EGRESS_ASK: oneOf(['off', 'on'], 'off'),
+  EGRESS_ASK_WAIT_MS: integer(1000, 3_600_000, 60_000),
   RECORD: z._default(z.stringbool(), false),
   TRANSCRIPT: z._default(z.stringbool(), false),
   RECORD_MAX_MB: integer(1, 1_000_000, 200),

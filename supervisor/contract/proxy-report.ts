@@ -12,6 +12,35 @@ export interface ProxyHealthReport {
   git?: { hosts: string[]; forwarded: number; failed: number };
   /** The hosts with the most connections (or credential requests) in the last hour, most first. */
   topHostsLastHour: Array<{ host: string; connections: number; bytesOut?: number; bytesIn?: number }>;
+  /** With AGENTGATE_EGRESS_ASK=on: the requests to unlisted hosts waiting for an answer, oldest first. */
+  egressAsks?: PendingEgressAsk[];
+}
+
+/** A request to an unlisted host, held until answered (`POST /egress/decisions/ID`) or its wait ends. */
+export interface PendingEgressAsk {
+  id: string;
+  host: string;
+  port: number;
+  method: string;
+  /** Plain HTTP only (a CONNECT tunnel hides it), without the query, which can carry tokens. */
+  path: string | null;
+  /** The proxy username the agent sent (`http://NAME@egress:3128`): a label the agent chooses, not a proof. */
+  agent: string | null;
+  askedAtMs: number;
+  expiresAtMs: number;
+}
+
+export type EgressAskOutcome = 'once' | 'agent' | 'always' | 'deny' | 'expired' | 'gone' | 'proxy stopped';
+
+export interface ClosedEgressAsk {
+  id: string;
+  host: string;
+  port: number;
+  agent: string | null;
+  outcome: EgressAskOutcome;
+  /** Who answered (`api`, `container cli`, ...), or `expiry`, `client`, `proxy`. */
+  by: string;
+  waitedMs: number;
 }
 
 /** Tells the proxy's report from the supervisor's: they share the health port and its routes. */
@@ -32,6 +61,10 @@ export function formatProxyStatus(r: ProxyHealthReport): string {
     `  API credential: ${r.credentials.held.length > 0 ? r.credentials.held.join(', ') : 'none held'} (${r.credentials.forwarded} forwarded, ${r.credentials.failed} failed)`,
   ];
   if (r.git) lines.push(`  git tokens: ${r.git.hosts.length > 0 ? r.git.hosts.join(', ') : 'none held'} (${r.git.forwarded} forwarded, ${r.git.failed} failed)`);
+  if (r.egressAsks && r.egressAsks.length > 0) {
+    lines.push(`  waiting for an answer (agentgate approve ID [--once|--for-agent|--always], deny ID):`);
+    for (const a of r.egressAsks) lines.push(`    ${a.id}  ${a.method} ${a.host}:${a.port}${a.path ?? ''}${a.agent ? ` (agent ${a.agent})` : ''}`);
+  }
   if (r.topHostsLastHour.length === 0) lines.push('  top hosts, last hour: none');
   else {
     lines.push('  top hosts, last hour:');

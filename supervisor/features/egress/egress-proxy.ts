@@ -4,6 +4,8 @@ import { Server as ProxyServer, RequestError } from 'proxy-chain';
 import type { Logger } from '../../log/logger.js';
 import { type AllowRule, classifyAddress, matchRule } from './allowlist.js';
 import { type ConnectionBytes, EgressAudit } from './egress-audit.js';
+import { allows } from './ask-book.js';
+import { type AskRequest, type EgressAsks, type GoneHook } from './egress-asks.js';
 
 export interface EgressCounts {
   allowed: number;
@@ -32,6 +34,8 @@ export class EgressProxy {
     rules: AllowRule[],
     private readonly log: Logger,
     private readonly resolve: (host: string) => Promise<LookupAddress[]> = (host) => lookup(host, { all: true, verbatim: true }),
+    /** AGENTGATE_EGRESS_ASK=on: unlisted public destinations wait for an answer instead of a 403. */
+    private readonly asks: EgressAsks | null = null,
   ) {
     this.rules = rules;
   }
@@ -51,7 +55,12 @@ export class EgressProxy {
       port,
       verbose: false,
       prepareRequestFunction: async (opts) => {
-        const decision = await this.decide(opts.hostname, opts.port, opts.request.method ?? 'GET');
+        const method = opts.request.method ?? 'GET';
+        const ask = { host: opts.hostname, port: opts.port, method, path: opts.isHttp ? pathOf(opts.request.url) : null, agent: agentOf(opts.username) };
+        const decision = await this.decide(ask, (cancel) => {
+          opts.request.socket.once('close', cancel);
+          return () => opts.request.socket.off('close', cancel);
+        });
         this.audit.opened(opts.connectionId, opts.hostname, opts.port, opts.request.method ?? 'GET');
         return decision;
       },
@@ -67,13 +76,15 @@ export class EgressProxy {
   }
 
   async close(): Promise<void> {
+    this.asks?.closeAll();
     await this.server?.close(true);
   }
 
-  private async decide(host: string, port: number, method: string) {
-    const rule = matchRule(this.rules, host, port);
-    if (!rule) return this.deny(host, port, method, 'not on the allowlist');
-    if (rule.address) {
+  private async decide(request: AskRequest, onGone: GoneHook) {
+    const { host, port, method } = request;
+    const rule = matchRule(this.rules, host, port) ?? (this.asks?.granted(request.agent, host, port) ? ANSWERED : null);
+    if (!rule && !this.asks) return this.deny(host, port, method, 'not on the allowlist');
+    if (rule?.address) {
       this.allow(host, port, method);
       return {};
     }
@@ -81,16 +92,32 @@ export class EgressProxy {
     try {
       addresses = await this.resolve(host);
     } catch (error) {
-      return this.failUpstream(host, port, method, `does not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      if (!rule) return this.deny(host, port, method, `not on the allowlist, and it does not resolve (${code})`);
+      return this.failUpstream(host, port, method, `does not resolve (${code})`);
     }
     const inner = addresses.map((a) => ({ ...a, kind: classifyAddress(a.address) })).find((a) => a.kind !== 'public');
+    if (inner && !rule) return this.deny(host, port, method, `not on the allowlist, and a ${inner.kind} address (${inner.address}) is never asked about`);
     if (inner) return this.deny(host, port, method, `resolves to a ${inner.kind} address (${inner.address}); list the address itself to allow it`);
+    if (!rule) await this.askFor(request, onGone);
     this.allow(host, port, method);
     const checked = addresses[0] as LookupAddress;
     // Connect to what was checked: no second lookup that a rebinding name could answer differently.
     const dnsLookup = (_host: string, options: { all?: boolean } | number | undefined, callback: (...args: unknown[]) => void) =>
       typeof options === 'object' && options?.all ? callback(null, [checked]) : callback(null, checked.address, checked.family);
     return { dnsLookup: dnsLookup as never };
+  }
+
+  /** Waits for a person's answer; returns when it allows, else denies (403) as an unlisted host is. */
+  private async askFor(request: AskRequest, onGone: GoneHook): Promise<void> {
+    const { host, port, method } = request;
+    const held = this.asks?.hold(request, onGone);
+    if (!held) return this.deny(host, port, method, 'not on the allowlist, and too many requests already wait for an answer');
+    const closed = await held;
+    if (!allows(closed.outcome)) {
+      const why = closed.outcome === 'deny' ? `denied by ${closed.by}` : closed.outcome === 'expired' ? `not answered within ${Math.round(closed.waitedMs / 1000)} s` : closed.outcome;
+      this.deny(host, port, method, `not on the allowlist, and asked: ${why}`);
+    }
   }
 
   private allow(host: string, port: number, method: string): void {
@@ -109,4 +136,22 @@ export class EgressProxy {
     this.log.warn({ host, port, method, reason }, 'egress denied');
     throw new RequestError(`agentgate egress proxy: ${host}:${port} is denied: ${reason}\n`, 403);
   }
+}
+
+/** A rule standing for an "allow for this agent" answer: a name, so its addresses are still checked. */
+const ANSWERED: AllowRule = { host: '', wildcard: false, address: false, port: null };
+
+/** The request's path without its query (which can carry tokens), at most 200 characters. */
+function pathOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url, 'http://x').pathname.slice(0, 200);
+  } catch {
+    return null;
+  }
+}
+
+/** The proxy username the agent sent, when it is a plain label. */
+function agentOf(username: string): string | null {
+  return /^[A-Za-z0-9._-]{1,64}$/.test(username) ? username : null;
 }

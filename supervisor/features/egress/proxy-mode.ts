@@ -1,6 +1,8 @@
 import { type FSWatcher, readFileSync, watch } from 'node:fs';
 import { forComponent } from '../../log/component.js';
-import { type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { EgressAsks } from './egress-asks.js';
+import { handleAskRoute } from './ask-route.js';
 import { CredentialEndpoint } from './credential-endpoint.js';
 import { EgressProxy } from './egress-proxy.js';
 import { startGitEndpoint } from './git-endpoint-start.js';
@@ -26,7 +28,10 @@ export interface ProxyMode {
 export async function startProxyMode(config: Config, log: Logger, env: Readonly<Record<string, string | undefined>>): Promise<ProxyMode> {
   const initial = readRules(config);
   if (initial.problems.length > 0) throw new ConfigError(initial.problems.map((p) => `AGENTGATE_EGRESS_ALLOW / ${config.proxy.allowFile}: ${p}`));
-  const proxy = new EgressProxy(initial.rules, forComponent(log, 'proxy'));
+  // Filled in below: "always" reloads the list it has just written to.
+  let reload = (_why: string) => {};
+  const asks = config.proxy.ask.on ? new EgressAsks(config.proxy.ask.waitMs, config.proxy.allowFile, forComponent(log, 'proxy'), (why) => reload(why)) : null;
+  const proxy = new EgressProxy(initial.rules, forComponent(log, 'proxy'), undefined, asks);
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const held = { apiKey: env[DEFAULT_AGENT_CREDENTIALS.apiKeyVariable] || null, oauthToken: env[DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable] || null };
@@ -42,8 +47,9 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
     credentials: { held: credentials.kinds, ...credentials.counts },
     ...(git ? { git: { hosts: git.hosts, ...git.counts } } : {}),
     topHostsLastHour: proxy.audit.topHosts(),
-  }));
-  const reload = (why: string) => {
+    ...(asks ? { egressAsks: asks.list() } : {}),
+  }), asks && ((req, res) => handleAskRoute(req, res, asks, config.decisions.answerTokenSha256, (fields) => log.info(fields, 'answer refused'))));
+  reload = (why: string) => {
     const next = readRules(config);
     if (next.problems.length > 0) {
       log.warn({ why, problems: next.problems, detail: 'it has bad entries; the old one stays' }, 'allowlist not reloaded');
@@ -92,8 +98,13 @@ function readRules(config: Config): { rules: AllowRule[]; problems: string[]; so
   return { ...parseAllowlist(text), sources };
 }
 
-function serveProxyHealth(where: { host: string; port: number }, report: () => ProxyHealthReport): Promise<Server> {
+function serveProxyHealth(
+  where: { host: string; port: number },
+  report: () => ProxyHealthReport,
+  route: ((req: IncomingMessage, res: ServerResponse) => boolean) | null,
+): Promise<Server> {
   const server = createServer((req, res) => {
+    if (route?.(req, res)) return;
     res.writeHead(req.url === '/livez' || req.url === '/readyz' ? 200 : 404, { 'content-type': 'application/json' });
     res.end(`${JSON.stringify(report())}\n`);
   });
