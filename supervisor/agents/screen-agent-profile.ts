@@ -4,8 +4,11 @@ import { type AgentProfile, explainFrom } from './profile.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** What sets one agent without hooks apart from another: its state dirs, resume words, login and causes. */
-export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint'> {
+/**
+ * What sets one agent apart from another when its screen says when it is ready (its hooks, if any, report its
+ * turns alone): its state dirs, resume words, login and causes, and which hook calls count and how a held one is answered.
+ */
+export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply'> {
   /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
   stateEnv(stateDir: string, env: Env): Record<string, string>;
   /** The one of those naming the dir its login and history are read from. */
@@ -23,7 +26,8 @@ export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloo
 }
 
 /**
- * The profile of an agent whose state is judged from its screen alone: its state in the state volume, resumed
+ * The profile of an agent whose start is judged from its screen (its hooks, where it has them, report turns, not
+ * readiness: `hooks` stays false, so the screen moves it out of `starting`): its state in the state volume, resumed
  * with its "continue the latest" words. Its home is the one the last start's environment named (a user may
  * point the variable elsewhere), and the state dir's default until the first start.
  */
@@ -44,5 +48,7 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
     loginSummary: spec.loginSummary,
     loginHint: spec.loginHint,
     explainExit: (lastLines) => explainFrom(spec.causes ?? [], lastLines),
+    ...(spec.acceptsHook ? { acceptsHook: spec.acceptsHook } : {}),
+    ...(spec.decisionReply ? { decisionReply: spec.decisionReply } : {}),
   };
 }

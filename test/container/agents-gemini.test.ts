@@ -11,7 +11,8 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
 const made = new TestContainers();
-const mock = new MockGemini();
+// A prompt starting "please run a command" gets a call of its run_shell_command tool, which it asks permission for.
+const mock = new MockGemini(undefined, { trigger: 'please run a command', command: 'touch /workspace/made-by-tool' });
 afterAll(async () => {
   await mock.close();
   made.cleanup();
@@ -33,6 +34,23 @@ function geminiState(authChosen: boolean): string {
 }
 
 const screen = (container: string) => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
+/** The state changes the supervisor logged, as `state cause`. */
+const stateChanges = (container: string) => logEvents(container, 'agent state').map((e) => `${e.state} ${e.cause}`);
+
+/**
+ * Types a line into Gemini CLI and presses Enter until it reaches the mock: text typed while it still
+ * settles can be dropped (then typed again), and an Enter can be early.
+ */
+async function submit(container: string, text: string): Promise<void> {
+  const submitted = () => mock.turns().some((texts) => texts.at(-1) === text);
+  for (let tries = 0; !submitted(); tries += 1) {
+    expect(tries, `"${text}" not submitted; the screen:\n${screen(container)}`).toBeLessThan(3);
+    if (!screen(container).includes(text)) exec(container, ['tmux', 'send-keys', '-t', 'agent', '-l', text]);
+    await waitFor(() => screen(container).includes(text), `"${text}" in its input`, 5000).catch(() => undefined);
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
+    await waitFor(submitted, `"${text}" at the mock`, 5000).catch(() => undefined);
+  }
+}
 
 async function runGemini(label: string, state: string, extra: string[] = []): Promise<string> {
   const container = made.name(label);
@@ -85,5 +103,29 @@ describe.skipIf(!reachable)('the real Gemini CLI in an image built with AGENTS=.
     expect(last).toContain('-x first prompt from agentgate');
     expect(last).toContain('a second message');
     expect(logEvents(container, 'first prompt given')).toHaveLength(1);
+  });
+
+  it('reports turns through the hooks of its system settings, and its permission prompt through its Notification hook', async () => {
+    const state = geminiState(true);
+    const container = await runGemini('gemini-hooks', state);
+    // Its SessionStart hook: the CLI is up (before it, the screen said working).
+    await waitFor(() => stateChanges(container).includes('waiting SessionStart'), 'waiting, caused by SessionStart', 90_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    await waitFor(() => screen(container).includes('Type your message'), 'its input box', 30_000, () => screen(container));
+
+    await submit(container, 'hello there');
+    await waitFor(() => stateChanges(container).includes('waiting AfterAgent'), 'waiting, caused by AfterAgent', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+
+    // Its permission prompt: observed by the Notification hook (it cannot be answered there), answered at the terminal.
+    await submit(container, 'please run a command');
+    await waitFor(() => stateChanges(container).includes('permission Notification tool_permission'), 'permission, from its Notification hook', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    await waitFor(() => screen(container).includes('Allow once'), 'its permission dialog', 30_000, () => screen(container));
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // "Allow once", the highlighted choice
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting AfterAgent').length === 2, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    const changes = stateChanges(container);
+    expect(changes.slice(changes.indexOf('working BeforeAgent'))).toEqual([
+      'working BeforeAgent', 'waiting AfterAgent',
+      'working BeforeAgent', 'permission Notification tool_permission', 'working AfterTool', 'waiting AfterAgent',
+    ]);
+    expect(readyz(container).decisions ?? []).toEqual([]); // observed only: nothing held
   });
 });

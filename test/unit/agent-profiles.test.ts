@@ -153,6 +153,28 @@ describe('login detection', () => {
   });
 });
 
+describe('hooks of the agents whose hooks report turns', () => {
+  it("codex: its title thread's calls (no transcript) are dropped, the conversation's count", () => {
+    const { profile: codex } = profile('codex');
+    expect(codex.hooks).toBe(false); // its start comes from the screen: SessionStart waits for the first prompt
+    expect(codex.acceptsHook?.({ name: 'Stop' }, { session_id: 's', transcript_path: null })).toBe(false);
+    expect(codex.acceptsHook?.({ name: 'Stop' }, { session_id: 's', transcript_path: '/state/codex/sessions/x.jsonl' })).toBe(true);
+    expect(codex.acceptsHook?.({ name: 'Stop' }, {})).toBe(true); // a body it could not read still counts
+  });
+
+  it('codex: a held permission request is answered in its hookSpecificOutput form, a deny with its message', () => {
+    const { profile: codex } = profile('codex');
+    expect(codex.decisionReply?.({ behavior: 'allow', by: 'host cli' })).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
+    expect(codex.decisionReply?.({ behavior: 'deny', message: 'not now', by: 'host cli' })).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not now' } } });
+  });
+
+  it('gemini: every call counts and none is held (its Notification only observes its dialog)', () => {
+    const { profile: gemini } = profile('gemini');
+    expect(gemini.acceptsHook).toBeUndefined();
+    expect(gemini.decisionReply).toBeUndefined();
+  });
+});
+
 describe('exit causes and memory', () => {
   it('name what the last screen lines say for certain', () => {
     expect(profile('codex').profile.explainExit(['Error loading configuration: CODEX_HOME points to "/x", but that path does not exist'])).toBe('its CODEX_HOME does not exist');

@@ -51,7 +51,11 @@ const GEMINI_CAUSES: Array<[RegExp, string]> = [
   [/API key not valid/i, 'not logged in'],
 ];
 
-/** Gemini CLI (Node): state from its screen, `--resume latest` after a restart, its home in the state volume. */
+/**
+ * Gemini CLI (Node): its start from its screen, its turns from the hooks the image's system settings install
+ * (docker/gemini-settings.json: SessionStart, BeforeAgent, tool use, AfterAgent, and the ToolPermission
+ * notification, which only observes its dialog), `--resume latest` after a restart, its home in the state volume.
+ */
 export function geminiProfile(config: Config): AgentProfile {
   return screenAgentProfile(config, {
     name: 'gemini',
