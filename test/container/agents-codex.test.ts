@@ -150,5 +150,14 @@ describe.skipIf(!reachable)('the real Codex CLI in an image built with AGENTS=..
     expect(changes.slice(changes.indexOf('waiting Stop'))).toEqual([
       'waiting Stop', 'working UserPromptSubmit', 'permission PermissionRequest', 'working PostToolUse', 'waiting Stop',
     ]);
+
+    // A deny: the command does not run, and its message reaches the model as the tool's output.
+    await submit(container, 'please run a command, again');
+    await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a second pending decision', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    const [second] = readyz(container).decisions;
+    const denied = docker(['exec', '-u', '0', '-e', `AGENTGATE_ANSWER_TOKEN=${ANSWER_TOKEN}`, container, 'agentgate', 'deny', second.id, '--message', 'not now: the build is running']);
+    expect(denied.stdout, denied.stderr).toBe(`denied ${second.id} (Bash)\n`);
+    await waitFor(() => mock.toolOutputs().some((output) => output.includes('not now: the build is running')), 'the deny message at the model', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 3, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
   });
 });
