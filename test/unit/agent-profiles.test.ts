@@ -99,6 +99,12 @@ describe('state dirs in the state volume', () => {
     expect(p.agentEnv(config, {})).toEqual({ CODEX_HOME: join(stateDir, 'codex') });
     expect(statSync(join(stateDir, 'codex')).isDirectory()).toBe(true);
   });
+
+  it("gives OpenCode a TMPDIR in its state dir: it maps a native library from there, which the image's noexec /tmp refuses", () => {
+    const { profile: p, config, stateDir } = profile('opencode');
+    expect(p.agentEnv(config, {}).TMPDIR).toBe(join(stateDir, 'opencode', 'state', 'tmp'));
+    expect(statSync(join(stateDir, 'opencode', 'state', 'tmp')).isDirectory()).toBe(true);
+  });
 });
 
 describe('login detection', () => {
