@@ -100,6 +100,11 @@ describe('state dirs in the state volume', () => {
     expect(statSync(join(stateDir, 'codex')).isDirectory()).toBe(true);
   });
 
+  it("gives Copilot CLI its cache in its state dir: it loads native modules from the package it unpacks there, which the home's noexec tmpfs refuses", () => {
+    const { profile: p, config, stateDir } = profile('copilot');
+    expect(p.agentEnv(config, {}).XDG_CACHE_HOME).toBe(join(stateDir, 'copilot', 'cache'));
+  });
+
   it("gives OpenCode a TMPDIR in its state dir: it maps a native library from there, which the image's noexec /tmp refuses", () => {
     const { profile: p, config, stateDir } = profile('opencode');
     expect(p.agentEnv(config, {}).TMPDIR).toBe(join(stateDir, 'opencode', 'state', 'tmp'));
