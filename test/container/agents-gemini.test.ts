@@ -22,12 +22,12 @@ afterAll(async () => {
  * A state dir whose Gemini CLI home has its one-time answers given: the API-key auth method (the dialog a key
  * alone does not skip) and the workspace trusted.
  */
-function geminiState(authChosen: boolean): string {
+function geminiState(authChosen: boolean, settings: Record<string, unknown> = {}): string {
   const state = mkdtempSync(join(tmpdir(), 'agentgate-gemini-state-'));
   made.track(state);
   const dir = join(state, 'gemini', '.gemini');
   mkdirSync(dir, { recursive: true });
-  if (authChosen) writeFileSync(join(dir, 'settings.json'), JSON.stringify({ security: { auth: { selectedType: 'gemini-api-key' } } }));
+  if (authChosen) writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...settings, security: { auth: { selectedType: 'gemini-api-key' } } }));
   writeFileSync(join(dir, 'trustedFolders.json'), JSON.stringify({ '/workspace': 'TRUST_FOLDER' }));
   for (const path of [state, join(state, 'gemini'), dir, join(dir, 'trustedFolders.json'), ...(authChosen ? [join(dir, 'settings.json')] : [])]) chownSync(path, 1000, 1000);
   return state;
@@ -52,12 +52,12 @@ async function submit(container: string, text: string): Promise<void> {
   }
 }
 
-async function runGemini(label: string, state: string, extra: string[] = []): Promise<string> {
+async function runGemini(label: string, state: string, extra: string[] = [], ws = made.workspace()): Promise<string> {
   const container = made.name(label);
   const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
   const r = docker([
     'run', '-d', '--name', container, ...hostNet, '--network', 'host',
-    '-v', `${made.workspace()}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
+    '-v', `${ws}:/workspace`, '-v', `${state}:/home/agentgate/.claude`,
     // A fixed model: the default (Auto) first asks a routing model for JSON, which the mock does not speak.
     '-e', 'AGENTGATE_AGENT=gemini', '-e', 'AGENTGATE_AGENT_ARGS=-m gemini-2.5-flash',
     '-e', 'GEMINI_API_KEY=mock-key-for-the-test', '-e', `GOOGLE_GEMINI_BASE_URL=http://127.0.0.1:${mock.port}`,
@@ -105,9 +105,14 @@ describe.skipIf(!reachable)('the real Gemini CLI in an image built with AGENTS=.
     expect(logEvents(container, 'first prompt given')).toHaveLength(1);
   });
 
-  it('reports turns through the hooks of its system settings, and its permission prompt through its Notification hook', async () => {
-    const state = geminiState(true);
-    const container = await runGemini('gemini-hooks', state);
+  it('reports turns through the hooks of its system settings, which the user and the workspace cannot switch off, and its permission prompt through its Notification hook', async () => {
+    // Both try to switch hooks off: the user's settings and the workspace's .gemini/settings.json.
+    const off = { hooksConfig: { enabled: false } };
+    const ws = made.workspace();
+    mkdirSync(join(ws, '.gemini'));
+    writeFileSync(join(ws, '.gemini', 'settings.json'), JSON.stringify(off));
+    for (const path of [join(ws, '.gemini'), join(ws, '.gemini', 'settings.json')]) chownSync(path, 1000, 1000);
+    const container = await runGemini('gemini-hooks', geminiState(true, off), [], ws);
     // Its SessionStart hook: the CLI is up (before it, the screen said working).
     await waitFor(() => stateChanges(container).includes('waiting SessionStart'), 'waiting, caused by SessionStart', 90_000, () => `${stateChanges(container)}\n${screen(container)}`);
     await waitFor(() => screen(container).includes('Type your message'), 'its input box', 30_000, () => screen(container));
