@@ -9,6 +9,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * turns alone): its state dirs, resume words, login and causes, and which hook calls count and how a held one is answered.
  */
 export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply'> {
+  /** Its hooks say when it is ready too (a SessionStart once its input is up): `AgentProfile.hooks`. Default false. */
+  readonly hooks?: boolean;
   /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
   stateEnv(stateDir: string, env: Env): Record<string, string>;
   /** The one of those naming the dir its login and history are read from. */
@@ -36,7 +38,7 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
   let home = spec.stateEnv(stateDir, {})[spec.homeVariable] as string;
   return {
     name: spec.name,
-    hooks: false,
+    hooks: spec.hooks ?? false,
     memoryFloorBytes: spec.memoryFloorBytes,
     agentEnv: (_config, env) => {
       const vars = spec.stateEnv(stateDir, env);

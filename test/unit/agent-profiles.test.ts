@@ -179,8 +179,9 @@ describe('hooks of the agents whose hooks report turns', () => {
     expect(codex.decisionReply?.({ behavior: 'deny', message: 'not now', by: 'host cli' })).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not now' } } });
   });
 
-  it('gemini: every call counts and none is held (its Notification only observes its dialog)', () => {
+  it('gemini: its hooks say when it is up (SessionStart), every call counts and none is held (its Notification only observes its dialog)', () => {
     const { profile: gemini } = profile('gemini');
+    expect(gemini.hooks).toBe(true);
     expect(gemini.acceptsHook).toBeUndefined();
     expect(gemini.decisionReply).toBeUndefined();
   });

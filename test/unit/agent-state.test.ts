@@ -57,8 +57,8 @@ describe('agent state from Claude Code hooks', () => {
   });
 });
 
-describe('agent state from the screen and the hooks, for agents whose hooks report turns alone (Codex, Gemini CLI)', () => {
-  it('takes its start from the screen and its turns from the hooks, Gemini CLI\'s names too', () => {
+describe('agent state from the screen and the hooks, for agents whose hooks report turns alone (Codex)', () => {
+  it('takes its start from the screen and its turns from the hooks; Gemini CLI\'s hook names move it too', () => {
     const m = other();
     m.agentStarted(0);
     m.screenActive(100);
