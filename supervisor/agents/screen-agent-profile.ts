@@ -5,8 +5,8 @@ import { type AgentProfile, explainFrom } from './profile.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * What sets one agent apart from another when its screen says when it is ready (its hooks, if any, report its
- * turns alone): its state dirs, resume words, login and causes, and which hook calls count and how a held one is answered.
+ * What sets one agent apart from another: its state dirs, resume words, login and causes, and, for one with hooks,
+ * whether they tell when it is up, which calls count and how a held one is answered.
  */
 export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply'> {
   /** Its hooks say when it is ready too (a SessionStart once its input is up): `AgentProfile.hooks`. Default false. */
@@ -28,8 +28,8 @@ export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloo
 }
 
 /**
- * The profile of an agent whose start is judged from its screen (its hooks, where it has them, report turns, not
- * readiness: `hooks` stays false, so the screen moves it out of `starting`): its state in the state volume, resumed
+ * The profile of an agent other than Claude: its start judged from its screen unless `spec.hooks` says its hooks
+ * tell when it is up (Gemini CLI's SessionStart; Codex's hooks report turns alone), its state in the state volume, resumed
  * with its "continue the latest" words. Its home is the one the last start's environment named (a user may
  * point the variable elsewhere), and the state dir's default until the first start.
  */
