@@ -6,6 +6,7 @@ import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ALL_AGENTS, agentSizesMiB } from './lib/agent-sizes.mjs';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureReadyInImage, measureScale, measureSshAndRecording } from './lib/container.mjs';
 import { measureBoard } from './lib/board.mjs';
 import { measureCli, measureLs } from './lib/cli.mjs';
@@ -115,6 +116,13 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   rows.push(row({ figure: '`docker stop` until exited', ours: c.stopOurs, unit: 'ms', baselineName: '`tini -- sleep infinity`', baseline: c.stopFloor, goal: 'within 1 s', met: median(c.stopOurs) <= 1000 }));
   const facts = imageFacts(image);
   rows.push(row({ figure: `Image size on \`${nodeImage}\``, ours: facts.sizeMiB, unit: 'MiB', baselineName: 'its Claude binary', baseline: facts.claudeMiB }));
+  // The image with every agent (the bake target agent-all), beside the default one, and what each agent adds.
+  progress(`building the image with every agent (AGENTS=${ALL_AGENTS.join(',')})`);
+  buildImage('agentgate/agent:bench-all-agents', nodeImage, process.env.NPM_CONFIG_REGISTRY, [`AGENTS=${ALL_AGENTS.join(',')}`]);
+  rows.push(row({ figure: `Image size with every agent (\`AGENTS=${ALL_AGENTS.join(',')}\`)`, ours: imageFacts('agentgate/agent:bench-all-agents').sizeMiB, unit: 'MiB', baselineName: 'the default image (Claude alone)', baseline: facts.sizeMiB }));
+  for (const [agent, mib] of Object.entries(agentSizesMiB('agentgate/agent:bench-all-agents'))) {
+    rows.push(row({ figure: `Agent's files in the image: ${agent}`, ours: mib, unit: 'MiB' }));
+  }
   const alpine = spawnSync('docker', ['image', 'inspect', 'node:24-alpine'], { stdio: 'ignore' }).status === 0;
   if (nodeImage !== 'node:24-alpine' && alpine) {
     buildImage('agentgate/agent:bench-alpine', 'node:24-alpine', process.env.NPM_CONFIG_REGISTRY);

@@ -30,9 +30,9 @@ export function engineReachable() {
   return spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 }
 
-export function buildImage(image, nodeImage, registry) {
+export function buildImage(image, nodeImage, registry, buildArgs = []) {
   docker(['build', '--network', 'host', '-q', '-f', 'docker/Dockerfile', '-t', image, '--build-arg', `NODE_IMAGE=${nodeImage}`,
-    ...(registry ? ['--build-arg', `NPM_CONFIG_REGISTRY=${registry}`] : []), resolve(import.meta.dirname, '../..')]);
+    ...(registry ? ['--build-arg', `NPM_CONFIG_REGISTRY=${registry}`] : []), ...buildArgs.flatMap((arg) => ['--build-arg', arg]), resolve(import.meta.dirname, '../..')]);
 }
 
 function workspace() {

@@ -188,7 +188,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     section: 'agent',
     topic: OBSERVE,
     meaning:
-      "How long Claude's permission request waits as a pending decision for a remote answer (`agentgate approve`/`deny`, the answer API); then the terminal's dialog alone decides, as without agentgate. `0` turns pending decisions off. At most 3540000 (the image gives the hook 3600 s).",
+      "How long Claude's or Codex's permission request waits as a pending decision for a remote answer (`agentgate approve`/`deny`, the answer API); then the terminal's dialog alone decides, as without agentgate (Codex draws its dialog only then). `0` turns pending decisions off. At most 3540000 (the image gives the hook 3600 s).",
   },
   ANSWER_TOKEN_SHA256: {
     section: 'agent',

@@ -1,4 +1,4 @@
-import type { AgentEvents } from '../agent/events.js';
+import type { AgentEvents, HookEvent } from '../agent/events.js';
 import type { Config } from '../config/load-config.js';
 import type { Logger } from '../log/logger.js';
 
@@ -30,6 +30,11 @@ export interface AgentProfile {
    * null. Prompts from outside are refused while one is open.
    */
   openDialog?(screenLines: readonly string[]): string | null;
+  /**
+   * Whether a hook call belongs to the conversation people see; others are dropped before any feature hears
+   * them (Codex's hooks fire for the side thread that titles each task, too). Absent: every call counts.
+   */
+  acceptsHook?(event: HookEvent, body: Record<string, unknown>): boolean;
   /** The hook output that answers a held permission request, for agents whose hooks take one; else absent. */
   decisionReply?(answer: { behavior: 'allow' | 'deny'; message?: string; by: string }): Record<string, unknown>;
   /** Subscribes to the agent's events (resume bookkeeping, transcript); returns what undoes it. */

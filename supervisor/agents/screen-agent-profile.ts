@@ -4,8 +4,13 @@ import { type AgentProfile, explainFrom } from './profile.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** What sets one agent without hooks apart from another: its state dirs, resume words, login and causes. */
-export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint'> {
+/**
+ * What sets one agent apart from another: its state dirs, resume words, login and causes, and, for one with hooks,
+ * whether they tell when it is up, which calls count and how a held one is answered.
+ */
+export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply'> {
+  /** Its hooks say when it is ready too (a SessionStart once its input is up): `AgentProfile.hooks`. Default false. */
+  readonly hooks?: boolean;
   /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
   stateEnv(stateDir: string, env: Env): Record<string, string>;
   /** The one of those naming the dir its login and history are read from. */
@@ -23,7 +28,8 @@ export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloo
 }
 
 /**
- * The profile of an agent whose state is judged from its screen alone: its state in the state volume, resumed
+ * The profile of an agent other than Claude: its start judged from its screen unless `spec.hooks` says its hooks
+ * tell when it is up (Gemini CLI's SessionStart; Codex's hooks report turns alone), its state in the state volume, resumed
  * with its "continue the latest" words. Its home is the one the last start's environment named (a user may
  * point the variable elsewhere), and the state dir's default until the first start.
  */
@@ -32,7 +38,7 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
   let home = spec.stateEnv(stateDir, {})[spec.homeVariable] as string;
   return {
     name: spec.name,
-    hooks: false,
+    hooks: spec.hooks ?? false,
     memoryFloorBytes: spec.memoryFloorBytes,
     agentEnv: (_config, env) => {
       const vars = spec.stateEnv(stateDir, env);
@@ -44,5 +50,7 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
     loginSummary: spec.loginSummary,
     loginHint: spec.loginHint,
     explainExit: (lastLines) => explainFrom(spec.causes ?? [], lastLines),
+    ...(spec.acceptsHook ? { acceptsHook: spec.acceptsHook } : {}),
+    ...(spec.decisionReply ? { decisionReply: spec.decisionReply } : {}),
   };
 }

@@ -75,7 +75,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   }
   const paneOutput = await PaneOutput.open(runtime.runtimeDir, (chunk) => events.emit({ type: 'output', chunk, atMs: Date.now() }));
   if (typeof paneOutput === 'string') log.warn({ reason: paneOutput, detail: 'its state comes from hooks alone' }, 'agent screen not watched');
-  const hooks = openHookChannel(events);
+  const hooks = openHookChannel(events, profile.acceptsHook?.bind(profile));
 
   const supervisor = new AgentSupervisor(config, tmux, log, {
     stop,

@@ -99,6 +99,17 @@ describe('state dirs in the state volume', () => {
     expect(p.agentEnv(config, {})).toEqual({ CODEX_HOME: join(stateDir, 'codex') });
     expect(statSync(join(stateDir, 'codex')).isDirectory()).toBe(true);
   });
+
+  it("gives Copilot CLI its cache in its state dir: it loads native modules from the package it unpacks there, which the home's noexec tmpfs refuses", () => {
+    const { profile: p, config, stateDir } = profile('copilot');
+    expect(p.agentEnv(config, {}).XDG_CACHE_HOME).toBe(join(stateDir, 'copilot', 'cache'));
+  });
+
+  it("gives OpenCode a TMPDIR in its state dir: it maps a native library from there, which the image's noexec /tmp refuses", () => {
+    const { profile: p, config, stateDir } = profile('opencode');
+    expect(p.agentEnv(config, {}).TMPDIR).toBe(join(stateDir, 'opencode', 'state', 'tmp'));
+    expect(statSync(join(stateDir, 'opencode', 'state', 'tmp')).isDirectory()).toBe(true);
+  });
 });
 
 describe('login detection', () => {
@@ -150,6 +161,29 @@ describe('login detection', () => {
     for (const name of [...CODEX_KEY_VARIABLES, ...GEMINI_KEY_VARIABLES, ...OPENCODE_KEY_VARIABLES, ...COPILOT_KEY_VARIABLES]) {
       expect(isSecretName(name), name).toBe(true);
     }
+  });
+});
+
+describe('hooks of the agents whose hooks report turns', () => {
+  it("codex: its title thread's calls (no transcript) are dropped, the conversation's count", () => {
+    const { profile: codex } = profile('codex');
+    expect(codex.hooks).toBe(false); // its start comes from the screen: SessionStart waits for the first prompt
+    expect(codex.acceptsHook?.({ name: 'Stop' }, { session_id: 's', transcript_path: null })).toBe(false);
+    expect(codex.acceptsHook?.({ name: 'Stop' }, { session_id: 's', transcript_path: '/state/codex/sessions/x.jsonl' })).toBe(true);
+    expect(codex.acceptsHook?.({ name: 'Stop' }, {})).toBe(true); // a body it could not read still counts
+  });
+
+  it('codex: a held permission request is answered in its hookSpecificOutput form, a deny with its message', () => {
+    const { profile: codex } = profile('codex');
+    expect(codex.decisionReply?.({ behavior: 'allow', by: 'host cli' })).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'allow' } } });
+    expect(codex.decisionReply?.({ behavior: 'deny', message: 'not now', by: 'host cli' })).toEqual({ hookSpecificOutput: { hookEventName: 'PermissionRequest', decision: { behavior: 'deny', message: 'not now' } } });
+  });
+
+  it('gemini: its hooks say when it is up (SessionStart), every call counts and none is held (its Notification only observes its dialog)', () => {
+    const { profile: gemini } = profile('gemini');
+    expect(gemini.hooks).toBe(true);
+    expect(gemini.acceptsHook).toBeUndefined();
+    expect(gemini.decisionReply).toBeUndefined();
   });
 });
 

@@ -57,6 +57,31 @@ describe('agent state from Claude Code hooks', () => {
   });
 });
 
+describe('agent state from the screen and the hooks, for agents whose hooks report turns alone (Codex)', () => {
+  it('takes its start from the screen and its turns from the hooks; Gemini CLI\'s hook names move it too', () => {
+    const m = other();
+    m.agentStarted(0);
+    m.screenActive(100);
+    m.tick(5100);
+    m.hook({ name: 'BeforeAgent' }, 6000);
+    m.hook({ name: 'BeforeTool' }, 6100);
+    m.hook({ name: 'Notification', notificationType: 'tool_permission' }, 6200);
+    m.hook({ name: 'AfterTool' }, 6300);
+    m.screenActive(6400); // a redraw after the turn keeps it waiting: only a hook or a start moves it
+    m.hook({ name: 'AfterAgent' }, 6350);
+    m.screenActive(6400);
+    expect(m.drainChanges().map((c) => [c.state, c.cause])).toEqual([
+      ['starting', 'agent started'],
+      ['working', 'screen active'],
+      ['idle', 'screen still'],
+      ['working', 'BeforeAgent'],
+      ['permission', 'Notification tool_permission'],
+      ['working', 'AfterTool'],
+      ['waiting', 'AfterAgent'],
+    ]);
+  });
+});
+
 describe('agent state from the screen, for agents without hooks', () => {
   it('is working while the screen changes and idle once it has been still for idleMs', () => {
     const m = other();

@@ -4,6 +4,7 @@ import type { Config } from '../../config/load-config.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+import { codexAcceptsHook, codexDecision } from './hooks.js';
 
 /** Codex CLI's API key variables: scrubbed by name like Anthropic's (their names hold KEY). */
 export const CODEX_KEY_VARIABLES = ['OPENAI_API_KEY', 'CODEX_API_KEY'] as const;
@@ -36,8 +37,10 @@ const CODEX_CAUSES: Array<[RegExp, string]> = [
 ];
 
 /**
- * Codex CLI (a native binary): state from its screen, `codex resume --last` after a restart (its latest session
- * in the workspace; 0.171 takes an id or name too, never passed here), its login in CODEX_HOME in the state volume.
+ * Codex CLI (a native binary): its start from its screen, its turns from the hooks the image's managed
+ * requirements install (docker/codex-requirements.toml: UserPromptSubmit, tool use, Stop, and PermissionRequest
+ * held as a pending decision), `codex resume --last` after a restart (its latest session in the workspace; 0.171
+ * takes an id or name too, never passed here), its login in CODEX_HOME in the state volume.
  */
 export function codexProfile(config: Config): AgentProfile {
   return screenAgentProfile(config, {
@@ -58,5 +61,7 @@ export function codexProfile(config: Config): AgentProfile {
       `attach (${attach}) and choose "Sign in with Device Code" (the browser sign-in's callback cannot reach the container), ` +
       'or log in with a key: printenv OPENAI_API_KEY | codex login --with-api-key; the login is kept in the state volume (CODEX_HOME)',
     causes: CODEX_CAUSES,
+    acceptsHook: codexAcceptsHook,
+    decisionReply: codexDecision,
   });
 }

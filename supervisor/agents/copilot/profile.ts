@@ -27,8 +27,10 @@ export function copilotProfile(config: Config): AgentProfile {
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: copilotStateEnv,
     homeVariable: 'COPILOT_HOME',
-    // The image is pinned: a downloaded update would be lost with the container.
-    prepareEnv: (vars) => ({ ...vars, COPILOT_AUTO_UPDATE: 'false' }),
+    // The image is pinned: a downloaded update would be lost with the container. Its binary unpacks its package
+    // (about 235 MB, once per version) into XDG_CACHE_HOME and loads native modules from there: the home's
+    // noexec tmpfs refuses them ("failed to map segment from shared object"), the state volume does not.
+    prepareEnv: (vars) => ({ ...vars, COPILOT_AUTO_UPDATE: 'false', XDG_CACHE_HOME: join(vars.COPILOT_HOME as string, 'cache') }),
     continueArgs: ['--continue'],
     hasHistory: (home) => hasEntries(join(home, 'session-state')),
     needsLogin: copilotNeedsLogin,

@@ -51,10 +51,16 @@ const GEMINI_CAUSES: Array<[RegExp, string]> = [
   [/API key not valid/i, 'not logged in'],
 ];
 
-/** Gemini CLI (Node): state from its screen, `--resume latest` after a restart, its home in the state volume. */
+/**
+ * Gemini CLI (Node): its state from the hooks the image's system settings install (docker/gemini-settings.json:
+ * SessionStart once it is up, BeforeAgent, tool use, AfterAgent, and the ToolPermission notification, which only
+ * observes its dialog), `--resume latest` after a restart, its home in the state volume.
+ */
 export function geminiProfile(config: Config): AgentProfile {
   return screenAgentProfile(config, {
     name: 'gemini',
+    // Its SessionStart comes once the CLI is up and BeforeAgent once a prompt is taken: the first prompt waits for both.
+    hooks: true,
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: geminiStateEnv,
     homeVariable: 'GEMINI_CLI_HOME',

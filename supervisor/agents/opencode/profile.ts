@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
 import type { AgentProfile } from '../profile.js';
@@ -37,6 +38,13 @@ export function opencodeProfile(config: Config): AgentProfile {
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: opencodeStateEnv,
     homeVariable: 'XDG_DATA_HOME',
+    // OpenCode's terminal UI writes a native library into TMPDIR and maps it: on the image's /tmp, a tmpfs
+    // mounted noexec, that fails ("failed to map segment from shared object") and OpenCode exits at once.
+    prepareEnv: (vars) => {
+      const tmp = join(vars.XDG_STATE_HOME as string, 'tmp');
+      mkdirSync(tmp, { recursive: true, mode: 0o700 });
+      return { ...vars, TMPDIR: tmp };
+    },
     continueArgs: ['--continue'],
     hasHistory: (dataHome) => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session')),
     needsLogin: opencodeNeedsLogin,

@@ -72,7 +72,8 @@ export class FirstPromptTyping {
     if (event.name === 'SessionStart' && this.step === 'ready-wait') this.settle('settle-paste');
     // Typed text was submitted: after the Enter, or by the paste itself (an agent without bracketed paste).
     const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing' || this.step === 'retype-wait';
-    if (event.name === 'UserPromptSubmit' && typed) this.given();
+    // Gemini CLI's BeforeAgent is its UserPromptSubmit.
+    if ((event.name === 'UserPromptSubmit' || event.name === 'BeforeAgent') && typed) this.given();
   }
 
   /** The pane's output changed: the agent is still drawing. */

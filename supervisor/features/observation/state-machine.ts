@@ -95,14 +95,19 @@ export class AgentStateMachine {
   }
 }
 
+/** Claude's and Codex's hook names, and Gemini CLI's own for the same moments (AfterAgent ends a turn, ...). */
 function stateForHook(event: HookEvent): AgentState | null {
   switch (event.name) {
     case 'SessionStart':
     case 'Stop':
+    case 'AfterAgent':
       return 'waiting';
     case 'UserPromptSubmit':
     case 'PreToolUse':
     case 'PostToolUse':
+    case 'BeforeAgent':
+    case 'BeforeTool':
+    case 'AfterTool':
       return 'working';
     case 'PermissionRequest':
       return 'permission';
@@ -111,7 +116,8 @@ function stateForHook(event: HookEvent): AgentState | null {
     case 'SessionEnd':
       return 'stopped';
     case 'Notification':
-      if (event.notificationType === 'permission_prompt') return 'permission';
+      // Gemini CLI's ToolPermission notification (its image settings post it as tool_permission) only observes its dialog.
+      if (event.notificationType === 'permission_prompt' || event.notificationType === 'tool_permission') return 'permission';
       if (event.notificationType === 'idle_prompt') return 'idle';
       return null;
     default:
