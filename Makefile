@@ -167,6 +167,10 @@ lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate c
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md
 	node bench/run.mjs
 
+.PHONY: bench-cli
+bench-cli: build ## The host command's figures alone (up, ls with 20 agents, its start); writes bench/results/cli.md
+	node bench/cli.mjs
+
 .PHONY: docs
 docs: deps ## Regenerate docs/configuration.md from the config schema (a unit test fails when it is stale)
 	npx esbuild scripts/gen-config-docs.ts --bundle --platform=node --format=esm --log-level=warning --outfile=dist/gen-config-docs.mjs

@@ -127,7 +127,9 @@ describe.skipIf(!engine)('agentgate on the host', () => {
     expect(cli.run(['up', projectDir('lsstop'), '--name', stoppedName, ...common]).code).toBe(0);
     expect(cli.run(['stop', stoppedName]).code).toBe(0);
     expect(cli.run(['up', projectDir('lsfail'), '--name', failedName, ...common, '--env', 'AGENTGATE_PROMPT_FILE=/nope']).code).toBe(1);
-    const rows: Array<{ name: string; state: string; why: string | null }> = JSON.parse(cli.run(['ls', '--json']).stdout);
+    const rows: Array<{ name: string; state: string; why: string | null; memoryBytes: number | null }> = JSON.parse(cli.run(['ls', '--json']).stdout);
+    // Read in the container with its health report: a supervisor, tmux and the agent hold some MiB.
+    expect(rows.find((r) => r.name === idleName)?.memoryBytes).toBeGreaterThan(2 ** 20);
     const order = rows.map((r) => r.name).filter((n) => [failedName, idleName, stoppedName].includes(n));
     expect(order).toEqual([failedName, idleName, stoppedName]);
     expect(rows.find((r) => r.name === failedName)).toMatchObject({ state: 'failed-start', why: expect.stringContaining('prompt file /nope') });
