@@ -27,7 +27,7 @@ agentgate status NAME                  its health report
 agentgate approve NAME [ID]            allow its pending permission request (the only one without ID)
 agentgate deny NAME [ID] [-m MESSAGE]  deny it; the message reaches the agent
 agentgate prompt NAME "TEXT" | -       its next prompt, typed while it waits (- reads stdin)
-agentgate exec NAME -- CMD...          one command in its container (exit code passed through)
+agentgate exec NAME [-t] -- CMD...     one command in its container (exit code passed through; -t: in this terminal)
 agentgate stop NAME | start NAME       stop gracefully | start and wait until healthy
 agentgate rm NAME [--volumes]          remove it (its state volume only with --volumes)
 agentgate prune [--volumes]            remove every stopped agent that up made
