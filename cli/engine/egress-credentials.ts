@@ -55,3 +55,8 @@ export function sameCredentials(had: ProxyCredentials, wanted: ProxyCredentials)
   const names = new Set([...Object.keys(had.held), ...Object.keys(wanted.held)]);
   return [...names].every((n) => had.held[n] === wanted.held[n]) && (wanted.upstream === null || wanted.upstream === had.upstream);
 }
+
+/** What the proxy is to hold: what is given, and for what is not, what it held (its key, its upstream). */
+export function keepUngiven(had: ProxyCredentials, given: ProxyCredentials): ProxyCredentials {
+  return { held: Object.keys(given.held).length > 0 ? given.held : had.held, upstream: given.upstream ?? had.upstream };
+}

@@ -4,7 +4,7 @@ import { DEFAULT_AGENT_EGRESS } from '../../supervisor/agents/egress-defaults.js
 import { CliError } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { parseMemory } from '../hardening.js';
-import { type ProxyCredentials, credentialsOfProxy, proxyCredentialEnv, sameCredentials } from './egress-credentials.js';
+import { type ProxyCredentials, credentialsOfProxy, keepUngiven, proxyCredentialEnv, sameCredentials } from './egress-credentials.js';
 import { execCapture } from './exec.js';
 
 /**
@@ -48,8 +48,8 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
 
 /**
  * The networks and the proxy, made or kept; a proxy whose list lacks `allow`, or that holds other credentials
- * than the ones given, is made again (with the union of the lists, and the credentials it held when none are
- * given). Other agents behind a proxy that holds another key would be switched to this one: refused.
+ * than the ones given, is made again (with the union of the lists; what is not given, it keeps). Other agents
+ * behind a proxy that holds another key would be switched to this one: refused.
  */
 export async function ensureEgress(
   docker: Docker,
@@ -71,8 +71,7 @@ export async function ensureEgress(
   const had = (existing?.Config.Labels?.[EGRESS.allowLabel] ?? '').split(',').filter(Boolean);
   const allow = [...new Set([...had, ...options.allow])].sort();
   const hadCredentials = credentialsOfProxy(existing?.Config.Env);
-  const given = Object.keys(options.credentials.held).length > 0 || options.credentials.upstream !== null;
-  const credentials = given ? options.credentials : hadCredentials;
+  const credentials = keepUngiven(hadCredentials, options.credentials);
   const sameKeys = sameCredentials(hadCredentials, credentials);
   if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys) return;
   if (existing && !sameKeys && Object.keys(hadCredentials.held).length > 0) await refuseIfOthersBehind(docker, options.agents);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsOfProxy, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
+import { credentialsOfProxy, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
 import { egressAgentSettings } from '../../cli/engine/egress.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
 
@@ -36,5 +36,12 @@ describe('agentgate up --egress: the proxy holds the credentials, the agent plac
     expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toBe(false);
     expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k1', CLAUDE_CODE_OAUTH_TOKEN: 't' }, upstream: null })).toBe(false);
     expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:1' })).toBe(false);
+  });
+
+  it('keeps what an up does not give: an agent without a key (a login of its own) leaves the proxy its key', () => {
+    const had = { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:1' };
+    expect(keepUngiven(had, { held: {}, upstream: null })).toEqual(had);
+    expect(keepUngiven(had, { held: {}, upstream: 'http://mock:2' })).toEqual({ held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:2' });
+    expect(keepUngiven(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toEqual({ held: { ANTHROPIC_API_KEY: 'k2' }, upstream: 'http://mock:1' });
   });
 });
