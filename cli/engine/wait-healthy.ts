@@ -13,14 +13,14 @@ export type WaitResult =
  * Waits until the supervisor says the agent is healthy, its start failed (it then waits for the fix, held by
  * AGENTGATE_ON_START_ERROR=wait), the container ended, or the deadline passed. Asks the supervisor itself
  * rather than Docker's health status: the HEALTHCHECK's first probe may be 10 s away on an older engine.
- * It asks after each line the container logs, and every 100 to 500 ms between them.
+ * It asks when the container logs `ready` or an error, and every 100 to 500 ms between.
  */
 export async function waitUntilHealthy(docker: Docker, containerId: string, timeoutMs: number, interrupted: () => boolean): Promise<WaitResult> {
   const until = Date.now() + timeoutMs;
   let report: HealthReport | null = null;
-  // Between log lines, a probe now and then: a supervisor that logs nothing more may still turn healthy.
+  // Between those lines, a probe now and then: a supervisor that logs nothing more may still turn healthy.
   let pauseMs = 100;
-  const wakeups = await logWakeups(docker, containerId);
+  const wakeups = await logWakeups(docker, containerId, (text) => /"msg":"ready"|"level":"(error|fatal)"/.test(text));
   try {
     while (Date.now() < until && !interrupted()) {
       const state = (await docker.getContainer(containerId).inspect()).State;
