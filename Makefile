@@ -14,11 +14,10 @@ VERSION := $(shell node -p 'require("./package.json").version')
 REVISION := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 export NODE_IMAGE NPM_CONFIG_REGISTRY CLAUDE_CODE_VERSION
 
-# One compose project per project directory, so that several run side by side, each with its own state:
-# PROJECT=~/code/x (relative to where you stand) gives the compose project agentgate-x (NAME=... to choose).
+# PROJECT=~/code/x (relative to where you stand) is the project directory; the agent on it is found by that
+# directory, never by a name made from it (another directory's agent may have that name). NAME=... to choose one.
 ifdef PROJECT
 PROJECT_DIR := $(shell cd "$(PWD)" 2>/dev/null && realpath -e -- "$(patsubst ~%,$(HOME)%,$(PROJECT))" 2>/dev/null)
-NAME ?= $(shell basename -- "$(PROJECT_DIR)" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_\n-' '-')
 export AGENTGATE_PROJECT_DIR := $(PROJECT_DIR)
 endif
 export COMPOSE_PROJECT_NAME := agentgate$(if $(NAME),-$(NAME))
@@ -82,8 +81,8 @@ release-dev: ## Build and push dev and sha-<commit> (+ -cuda)
 
 # The everyday targets are thin calls of the host command (dist/agentgate.cjs, `make install` puts it on PATH).
 AGENTGATE := node dist/agentgate.cjs
-# The agent these targets mean: NAME=..., else PROJECT's directory name, else the sample workspace's agent.
-AGENT_NAME = $(or $(NAME),$(if $(PROJECT),$(shell basename -- "$(PROJECT_DIR)" | tr 'A-Z' 'a-z' | tr -c 'a-z0-9_.\n-' '-'),sample))
+# The agent these targets mean: NAME=..., else the one on PROJECT's directory, else the sample workspace's agent.
+AGENT_NAME = $(or $(NAME),$(if $(PROJECT),"$(PROJECT_DIR)",sample))
 
 .PHONY: check-project
 check-project:
@@ -96,8 +95,9 @@ install: build ## Put the agentgate command on PATH (npm install -g . from this 
 	@echo "installed: $$(command -v agentgate) ($$(agentgate --version))"
 
 .PHONY: up
-up: build check-project ## Start the agent (PROJECT=~/code/x for your project; the sample workspace without), wait until healthy
-	@$(AGENTGATE) up $(if $(PROJECT),"$(PROJECT_DIR)",--sample) $(if $(NAME),--name $(NAME)) --image $(IMAGE)
+up: build check-project ## Start the agent (PROJECT=~/code/x for your project; the sample workspace without; ARGS='--ssh 2222' for more), wait until healthy
+	@$(AGENTGATE) up $(if $(PROJECT),"$(PROJECT_DIR)",--sample) $(if $(NAME),--name $(NAME)) --image $(IMAGE) $(ARGS)
+	@command -v agentgate >/dev/null || echo "  (agentgate is not on PATH until make install; meanwhile: make attach$(if $(NAME), NAME=$(NAME))$(if $(PROJECT), PROJECT=$(PROJECT)))"
 
 .PHONY: down
 down: build check-project ## Stop and remove the agent's container (its state volume is kept)
@@ -125,7 +125,7 @@ logs: build check-project ## Follow the supervisor's logs
 
 .PHONY: shell
 shell: build check-project ## A bash shell in the running agent container
-	docker exec -it agentgate-$(AGENT_NAME) bash
+	@$(AGENTGATE) exec $(AGENT_NAME) --tty -- bash
 
 .PHONY: test
 test: build ## All tests but multinode: unit, integration, deploy and container (when an engine is reachable)
@@ -166,6 +166,10 @@ lint: typecheck ## Type-check, lint the Dockerfile and shell scripts, validate c
 .PHONY: bench
 bench: build ## Benchmarks beside their baselines; writes bench/results/latest.md
 	node bench/run.mjs
+
+.PHONY: bench-cli
+bench-cli: build ## The host command's figures alone (up, ls with 20 agents, its start); writes bench/results/cli.md
+	node bench/cli.mjs
 
 .PHONY: docs
 docs: deps ## Regenerate docs/configuration.md from the config schema (a unit test fails when it is stale)

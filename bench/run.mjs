@@ -1,18 +1,17 @@
 // make bench: every figure beside a baseline measured in the same run, on this machine.
 // Prints a markdown table and writes it, with the machine's details and the commit, to bench/results/latest.md.
-// Tunables: BENCH_RUNS (7), BENCH_IDLE_S (60), BENCH_DOCKER_STOP_TIMEOUT_MS (10000), BENCH_SCALE (10),
+// Tunables: BENCH_RUNS (7), BENCH_IDLE_S (60), BENCH_DOCKER_STOP_TIMEOUT_MS (10000), BENCH_SCALE (10), BENCH_CLI_AGENTS (20),
 // NODE_IMAGE (base for the container figures), BENCH_SKIP_CONTAINER=1.
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ALL_AGENTS, agentSizesMiB } from './lib/agent-sizes.mjs';
 import { buildImage, engineReachable, imageFacts, measureContainer, measureReadyInImage, measureScale, measureSshAndRecording } from './lib/container.mjs';
 import { measureBoard } from './lib/board.mjs';
-import { measureCli, measureLs } from './lib/cli.mjs';
+import { cliRows } from './lib/cli.mjs';
 import { BUNDLE, measureHealthProbe, measureHookEvent, measureIdle, measureProxy, measureReady, measureRestart, measureStop } from './lib/native.mjs';
 import { measureAskMemory, measureCredentialEndpoint } from './lib/egress.mjs';
-import { HEADER, row } from './lib/report.mjs';
+import { HEADER, machineLines, row } from './lib/report.mjs';
 import { summarize } from './lib/stats.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -20,6 +19,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const IDLE_S = Number(process.env.BENCH_IDLE_S ?? 60);
 const DOCKER_STOP_TIMEOUT_MS = Number(process.env.BENCH_DOCKER_STOP_TIMEOUT_MS ?? 10_000);
 const SCALE = Number(process.env.BENCH_SCALE ?? 10);
+const CLI_AGENTS = Number(process.env.BENCH_CLI_AGENTS ?? 20);
 const RESTART_BACKOFF_MS = 500;
 const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
@@ -141,13 +141,7 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   const extras = await measureSshAndRecording(image);
   rows.push(row({ figure: 'SSH: sshd RSS, idle (AGENTGATE_SSH_PORT)', ours: extras.sshdMiB, unit: 'MiB', baselineName: 'the supervisor beside it', baseline: extras.supervisorWithSshMiB }));
   rows.push(row({ figure: 'Recording: supervisor RSS after 8 MiB of agent output', ours: extras.recordingMiB, unit: 'MiB', baselineName: 'the same, recording off', baseline: extras.noRecordingMiB }));
-  progress(`the host command: --version, up, ls with 20 agents (${RUNS} runs each)`);
-  const cli = await measureCli(image, RUNS);
-  rows.push(row({ figure: '`agentgate --version` (the host command\'s own start)', ours: cli.version, unit: 'ms', baselineName: '`node -e 0`', baseline: cli.node }));
-  rows.push(row({ figure: '`agentgate up` on a built image until healthy', ours: cli.up, unit: 'ms', baselineName: '`docker run` of the same hardened container until healthy', baseline: cli.run,
-    goal: '<= 1.3x', met: median(cli.up) <= 1.3 * median(cli.run) }));
-  const listed = await measureLs(image, 20, RUNS);
-  rows.push(row({ figure: '`agentgate ls` with 20 agents', ours: listed.ls, unit: 'ms', baselineName: '`docker ps` with the same filter', baseline: listed.ps, goal: '< 1 s', met: median(listed.ls) < 1000 }));
+  rows.push(...(await cliRows(image, RUNS, CLI_AGENTS, progress)));
   progress(`the board: a state change to the page (${RUNS * 2} changes), its memory and idle CPU with 20 agents`);
   const board = await measureBoard(image, 20, RUNS, Math.min(IDLE_S, 30));
   rows.push(row({ figure: 'Board: a state change (agent hook) until the page\'s stream has it', ours: board.ours, unit: 'ms', baselineName: 'the supervisor\'s own `/events`, read the same way (docker exec)', baseline: board.baseline,
@@ -157,14 +151,7 @@ if (process.env.BENCH_SKIP_CONTAINER === '1' || !engineReachable()) {
   spawnSync('docker', ['image', 'rm', image, 'agentgate/agent:bench-alpine'], { stdio: 'ignore' });
 }
 
-const sh = (cmd) => { try { return execSync(cmd, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return 'unknown'; } };
-const machine = [
-  `- Commit: ${sh('git rev-parse --short HEAD')}${sh('git status --porcelain') ? ' (with uncommitted changes)' : ''}`,
-  `- Date: ${new Date().toISOString()}`,
-  `- CPU: ${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}; memory ${(totalmem() / 2 ** 30).toFixed(1)} GiB; kernel ${release()}`,
-  `- Node ${process.version}; ${sh('tmux -V')}; tini ${sh('tini --version')}; docker ${sh("docker version -f '{{.Server.Version}}'")}`,
-  `- Runs per figure: ${RUNS}; idle window ${IDLE_S} s; bare-Node stop waits ${DOCKER_STOP_TIMEOUT_MS} ms (Docker's default) for its SIGKILL`,
-];
+const machine = machineLines(`Runs per figure: ${RUNS}; idle window ${IDLE_S} s; bare-Node stop waits ${DOCKER_STOP_TIMEOUT_MS} ms (Docker's default) for its SIGKILL`);
 const report = ['# agentgate benchmark', '', ...machine, '', ...rows, '', ...notes.map((n) => `- ${n}`), '',
   'Command: `make bench` (medians; ratio = ours / baseline). Machines here are shared and noisy: compare ratios, not absolutes.', ''].join('\n');
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });

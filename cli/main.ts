@@ -29,7 +29,7 @@ agentgate approve NAME [ID]            allow its pending permission request (the
 agentgate deny NAME [ID] [-m MESSAGE]  deny it; the message reaches the agent
 agentgate prompt NAME "TEXT" | -       its next prompt, typed while it waits (- reads stdin)
 agentgate board [--port N] [--host ADDR]  a live web page of every agent: answer, prompt, watch
-agentgate exec NAME -- CMD...          one command in its container (exit code passed through)
+agentgate exec NAME [-t] -- CMD...     one command in its container (exit code passed through; -t: in this terminal)
 agentgate stop NAME | start NAME       stop gracefully | start and wait until healthy
 agentgate rm NAME [--volumes]          remove it (its state volume only with --volumes)
 agentgate prune [--volumes]            remove every stopped agent that up made

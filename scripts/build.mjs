@@ -25,6 +25,25 @@ const common = {
 await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
 // `agentgate proxy` loads this second file beside the first: see supervisor/features/egress/proxy-entry.ts.
 await build({ ...common, entryPoints: ['supervisor/features/egress/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });
+// Parts of the Docker client this command cannot or does not use, left out of its bundle: dockerode's BuildKit
+// session and progress decoder load .proto files from beside their sources (so they cannot work from a bundle;
+// `up` builds without them), and docker-modem's SSH transport (DOCKER_HOST=ssh://, which connectEngine does not
+// offer) loads ssh2 from node_modules. Left in, they ran at every start: @grpc/grpc-js was half the bundle, and
+// with ssh2 they cost about 150 ms of each `agentgate up` and `ls`.
+const UNUSED = [
+  { importer: /dockerode[\\/]lib$/, path: /^\.\/(session|buildkit)$/, message: 'dockerode BuildKit (version 2) builds are not in the agentgate bundle' },
+  { importer: /docker-modem[\\/]lib$/, path: /^\.\/ssh$/, message: 'DOCKER_HOST=ssh:// is not supported by agentgate: forward the socket (ssh -L) and use unix:// or tcp://' },
+];
+const withoutUnusedParts = {
+  name: 'without-unused-parts',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/(session|buildkit|ssh)$/ }, (a) => {
+      const part = UNUSED.find((u) => u.importer.test(a.resolveDir) && u.path.test(a.path));
+      return part ? { path: a.path, namespace: 'unused', pluginData: part.message } : undefined;
+    });
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, (a) => ({ contents: `module.exports = function () { throw new Error(${JSON.stringify(a.pluginData)}); };`, loader: 'js' }));
+  },
+};
 // The host command (agentgate up, ls, ...): its own bundle, run by the host's node; the image has no use for it.
 if (!process.argv.includes('--supervisor-only')) await build({
   ...common,
@@ -33,4 +52,5 @@ if (!process.argv.includes('--supervisor-only')) await build({
   banner: { js: '#!/usr/bin/env node' },
   // Optional native parts of the SSH transport (DOCKER_HOST=ssh://) that this command does not use.
   external: ['cpu-features', 'ssh2'],
+  plugins: [withoutUnusedParts],
 });

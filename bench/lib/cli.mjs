@@ -1,13 +1,15 @@
 // The host command's figures (issue 18): each beside what a user would otherwise type, in the same run.
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdtempSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { HARDENING, docker } from './container.mjs';
-import { repeat, until } from './stats.mjs';
+import { row } from './report.mjs';
+import { repeat, summarize, until } from './stats.mjs';
 
 const CLI = resolve(import.meta.dirname, '../../dist/agentgate.cjs');
 const ms = (start) => Number(process.hrtime.bigint() - start) / 1e6;
+const median = (xs) => summarize(xs).median;
 
 function timed(cmd, args) {
   const start = process.hrtime.bigint();
@@ -16,17 +18,23 @@ function timed(cmd, args) {
   return ms(start);
 }
 
+// A workspace owned by 1000, the image's uid: `up` then needs no one-shot chown of the state volume.
 function workspace() {
   const dir = mkdtempSync(join(tmpdir(), 'agentgate-bench-cli-'));
   chownSync(dir, 1000, 1000);
   return dir;
 }
 
+/** The supervisor's /readyz says ok; a container that ended fails the bench at once, with its last log line. */
 const readyz = (name) => {
   const r = spawnSync('docker', ['exec', name, 'sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"'], { encoding: 'utf8' });
   try {
     return JSON.parse(r.stdout).status === 'ok';
   } catch {
+    if (spawnSync('docker', ['inspect', '-f', '{{.State.Running}}', name], { encoding: 'utf8' }).stdout.trim() === 'false') {
+      const log = spawnSync('docker', ['logs', '--tail', '1', name], { encoding: 'utf8' });
+      throw new Error(`bench: ${name} ended before it was healthy: ${(log.stdout + log.stderr).trim()}`);
+    }
     return false;
   }
 };
@@ -35,37 +43,61 @@ const readyz = (name) => {
 export async function measureCli(image, runs) {
   const version = await repeat(runs, () => timed('node', [CLI, '--version']));
   const node = await repeat(runs, () => timed('node', ['-e', '0']));
-  const up = await repeat(runs, (i) => {
+  // Alternated, so that the machine's drift during the run weighs on both alike.
+  const up = [];
+  const run = [];
+  for (let i = 0; i < runs; i += 1) {
     const name = `bench-up-${process.pid}-${i}`;
+    const ws = workspace();
     try {
-      return timed('node', [CLI, 'up', workspace(), '--name', name, '--image', image, '--network', 'none', '--agent', 'sleep infinity', '--memory', '4g']);
+      up.push(timed('node', [CLI, 'up', ws, '--name', name, '--image', image, '--network', 'none', '--agent', 'sleep infinity', '--memory', '4g']));
     } finally {
       spawnSync('docker', ['rm', '-f', `agentgate-${name}`], { stdio: 'ignore' });
       spawnSync('docker', ['volume', 'rm', '-f', `agentgate-${name}-state`], { stdio: 'ignore' });
     }
-  });
-  const run = await repeat(runs, async (i) => {
-    const name = `bench-run-${process.pid}-${i}`;
+    const plain = `bench-run-${process.pid}-${i}`;
     const start = process.hrtime.bigint();
-    docker(['run', '-d', '--name', name, ...HARDENING, '-v', `${workspace()}:/workspace`, '-e', 'AGENTGATE_AGENT=sleep infinity', image]);
-    await until(() => readyz(name), `${name} healthy`, 60_000, 20);
-    const elapsed = ms(start);
-    spawnSync('docker', ['rm', '-f', '-v', name], { stdio: 'ignore' });
-    return elapsed;
-  });
+    try {
+      docker(['run', '-d', '--name', plain, ...HARDENING, '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_AGENT=sleep infinity', image]);
+      await until(() => readyz(plain), `${plain} healthy`, 60_000, 20);
+      run.push(ms(start));
+    } finally {
+      spawnSync('docker', ['rm', '-f', '-v', plain], { stdio: 'ignore' });
+      rmSync(ws, { recursive: true, force: true });
+    }
+  }
   return { version, node, up, run };
 }
 
 /** `agentgate ls` with `count` agents running against `docker ps` with the same filter. */
 export async function measureLs(image, count, runs) {
   const names = Array.from({ length: count }, (_, i) => `bench-ls-${process.pid}-${i}`);
-  for (const name of names) docker(['run', '-d', '--name', name, ...HARDENING, '-e', 'AGENTGATE_AGENT=sleep infinity', image]);
+  const dirs = [];
   try {
+    for (const name of names) {
+      dirs.push(workspace());
+      docker(['run', '-d', '--name', name, ...HARDENING, '-v', `${dirs.at(-1)}:/workspace`, '-e', 'AGENTGATE_AGENT=sleep infinity', image]);
+    }
     for (const name of names) await until(() => readyz(name), `${name} healthy`, 120_000, 50);
     const ls = await repeat(runs, () => timed('node', [CLI, 'ls', '--json']));
     const ps = await repeat(runs, () => timed('docker', ['ps', '--filter', 'label=agentgate.role=agent']));
     return { ls, ps };
   } finally {
     spawnSync('docker', ['rm', '-f', '-v', ...names], { stdio: 'ignore' });
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The host command's rows of the report: its start, `up` and `ls` with `count` agents. */
+export async function cliRows(image, runs, count, progress) {
+  progress(`the host command: --version and up (${runs} runs each)`);
+  const cli = await measureCli(image, runs);
+  progress(`the host command: ls with ${count} agents (${runs} runs)`);
+  const listed = await measureLs(image, count, runs);
+  return [
+    row({ figure: '`agentgate --version` (the host command\'s own start)', ours: cli.version, unit: 'ms', baselineName: '`node -e 0`', baseline: cli.node }),
+    row({ figure: '`agentgate up` on a built image until healthy', ours: cli.up, unit: 'ms', baselineName: '`docker run` of the same hardened container until healthy', baseline: cli.run,
+      goal: '<= 1.3x', met: median(cli.up) <= 1.3 * median(cli.run) }),
+    row({ figure: `\`agentgate ls\` with ${count} agents`, ours: listed.ls, unit: 'ms', baselineName: '`docker ps` with the same filter', baseline: listed.ps, goal: '< 1 s', met: median(listed.ls) < 1000 }),
+  ];
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'nod
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { childrenOf, cpuSeconds, findDescendant, rssKiB } from './proc.mjs';
+import { childrenOf, cpuSeconds, findDescendant, listening, rssKiB } from './proc.mjs';
 import { repeat, sleep, until } from './stats.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -18,6 +18,8 @@ function sandbox(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'agentgate-bench-'));
   for (const sub of ['home', 'tmux', 'workspace']) spawnSync('mkdir', ['-p', join(dir, sub)]);
   chmodSync(join(dir, 'tmux'), 0o700);
+  // A port no one listens on: a supervisor left over by another run may hold one of ours.
+  while (listening(nextPort)) nextPort += 1;
   const port = nextPort++;
   const env = {
     PATH: `${FIXTURES}:/usr/local/bin:/usr/bin:/bin`,

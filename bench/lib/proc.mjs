@@ -52,3 +52,18 @@ export function findDescendant(rootPid, prefix) {
 export function allPids() {
   return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).map(Number);
 }
+
+/** Whether a TCP socket on this host (in this network namespace) listens on `port`: /proc/net/tcp{,6}, state 0A. */
+export function listening(port) {
+  const hex = port.toString(16).toUpperCase().padStart(4, '0');
+  return ['/proc/net/tcp', '/proc/net/tcp6'].some((file) => {
+    try {
+      return readFileSync(file, 'utf8').split('\n').some((line) => {
+        const [, local, , state] = line.trim().split(/\s+/);
+        return state === '0A' && local?.endsWith(`:${hex}`);
+      });
+    } catch {
+      return false;
+    }
+  });
+}

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { parseCommandArgs } from '../args.js';
 import type { HostContext } from '../context.js';
 import { findAgent } from '../engine/agents.js';
+import { dockerExecTty } from '../engine/docker-exec-tty.js';
 import { CLI_EXIT, CliError, UsageError } from '../errors.js';
 
 /**
@@ -14,12 +14,5 @@ export async function attach(context: HostContext, args: readonly string[]): Pro
   if (!context.stdin.isTTY) throw new CliError('attach needs a terminal, and this one has none (a pipe or a script)', CLI_EXIT.USAGE, 'run it in a terminal; for scripts: agentgate exec NAME -- CMD');
   const agent = await findAgent(await context.engine(), positionals[0] as string);
   if (!agent.running) throw new CliError(`${agent.name} is not running`, 1, `start it: agentgate start ${agent.name}`);
-  const argv = ['exec', '-it', agent.id, 'agentgate', 'attach', ...(values['read-only'] ? ['--read-only'] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', argv, { stdio: 'inherit', env: { ...context.env } });
-    child.on('error', (error: NodeJS.ErrnoException) =>
-      reject(new CliError(`attach needs the docker command on this host (${error.code})`, 1, `install the Docker CLI, or: docker exec -it ${agent.container} agentgate attach`)),
-    );
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : 15)));
-  });
+  return dockerExecTty(context, agent, ['agentgate', 'attach', ...(values['read-only'] ? ['--read-only'] : [])]);
 }

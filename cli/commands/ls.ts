@@ -3,7 +3,7 @@ import type { HealthReport } from '../../supervisor/contract/health-report.js';
 import { parseCommandArgs } from '../args.js';
 import type { HostContext } from '../context.js';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
-import { readReport } from '../engine/health.js';
+import { sampleAgent } from '../engine/agent-sample.js';
 import { memoryOf } from '../engine/memory.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
 import { shortDuration, table } from '../format/table.js';
@@ -43,7 +43,13 @@ export async function ls(context: HostContext, args: readonly string[]): Promise
 
 export async function agentRows(docker: Docker): Promise<AgentRow[]> {
   const agents = await listAgents(docker);
-  const rows = await Promise.all(agents.map(async (a) => row(a, a.running ? await readReport(docker, a.id) : null, a.running ? await memoryOf(docker, a.id) : null)));
+  const rows = await Promise.all(
+    agents.map(async (a) => {
+      if (!a.running) return row(a, null, null);
+      const sample = await sampleAgent(docker, a.id);
+      return row(a, sample.report, sample.memoryBytes ?? (await memoryOf(docker, a.id)));
+    }),
+  );
   return rows.sort(byUrgency);
 }
 

@@ -7,6 +7,7 @@ import { numberOption, parseCommandArgs } from '../args.js';
 import { type HostContext, say } from '../context.js';
 import { listAgents } from '../engine/agents.js';
 import { egressAgentSettings, ensureEgress } from '../engine/egress.js';
+import { moveCredentialsToProxy } from '../engine/egress-credentials.js';
 import { ensureImage } from '../engine/image.js';
 import { prepareStateVolume } from '../engine/state-volume.js';
 import { waitUntilHealthy } from '../engine/wait-healthy.js';
@@ -92,7 +93,6 @@ export async function up(context: HostContext, args: readonly string[]): Promise
   }
   if ((await ensureImage(docker, { image, repoRoot: context.repoRoot, env: context.env, progress })) === 'built') progress(`built ${image}`);
   const allow = (values.allow ?? []).flatMap((a) => a.split(',')).map((h) => h.trim()).filter(Boolean);
-  if (values.egress) await ensureEgress(docker, { image, allow, progress });
 
   if (values.name === undefined && values.worktrees === undefined && targets[0]) {
     // One agent per directory: without --name, the agent already on this workspace is the one meant.
@@ -100,12 +100,20 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     const same = (await listAgents(docker)).find((a) => a.kind === 'agentgate' && a.workspace === label);
     if (same) targets[0].name = same.name;
   }
+  // Behind the proxy, the proxy holds the API key and token; the agent gets placeholders.
+  const moved = values.egress ? moveCredentialsToProxy(env) : { agentEnv: env, held: {} };
+  if (values.egress) {
+    const upstream = context.env.AGENTGATE_CREDENTIAL_UPSTREAM || null;
+    if (upstream !== null && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(upstream)) throw new UsageError(`AGENTGATE_CREDENTIAL_UPSTREAM ${JSON.stringify(upstream)}: expected an http:// or https:// URL`);
+    const credentials = { held: moved.held, upstream };
+    await ensureEgress(docker, { image, allow, credentials, agents: targets.map((t) => t.name), progress });
+  }
   let failures = 0;
   for (const t of targets) {
     const spec: AgentSpec = {
       ...t,
       image,
-      env,
+      env: moved.agentEnv,
       memoryBytes: memory,
       cpus,
       network: values.network ?? null,

@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { CliError } from '../errors.js';
 import { LABEL } from '../labels.js';
@@ -70,9 +71,13 @@ function describe(c: Docker.ContainerInfo, fromImage: Record<string, string>): A
   };
 }
 
-/** The agent a user named: its name, its container's name, or a container id prefix. */
+/**
+ * The agent a user named: its name, its container's name, or a container id prefix; or, for an absolute path,
+ * the agent that works on that directory (make's PROJECT=: a directory's base name may be another agent's name).
+ */
 export async function findAgent(docker: Docker, name: string): Promise<AgentContainer> {
   const agents = await listAgents(docker);
+  if (name.startsWith('/')) return agentOnDirectory(agents, name);
   const found =
     agents.find((a) => a.name === name) ??
     agents.find((a) => a.container === name || a.container === containerName(name)) ??
@@ -80,4 +85,20 @@ export async function findAgent(docker: Docker, name: string): Promise<AgentCont
   if (found) return found;
   const known = agents.map((a) => a.name).sort();
   throw new CliError(`no agent named ${JSON.stringify(name)} on this engine`, 1, known.length > 0 ? `agents here: ${known.join(', ')}` : 'start one: agentgate up [DIR]');
+}
+
+function agentOnDirectory(agents: AgentContainer[], dir: string): AgentContainer {
+  const real = (path: string) => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  const wanted = real(dir);
+  const on = agents.filter((a) => a.workspace !== null && a.workspace.startsWith('/') && real(a.workspace) === wanted);
+  if (on.length === 1) return on[0] as AgentContainer;
+  if (on.length > 1) throw new CliError(`${on.length} agents work on ${dir}: ${on.map((a) => a.name).join(', ')}`, 1, 'give the one you mean by its name');
+  const known = agents.filter((a) => a.workspace !== null).map((a) => `${a.name} (${a.workspace})`).sort();
+  throw new CliError(`no agent works on ${dir}`, 1, known.length > 0 ? `agents here: ${known.join(', ')}; start one there: agentgate up ${dir}` : `start one: agentgate up ${dir}`);
 }

@@ -4,6 +4,7 @@ import { DEFAULT_AGENT_EGRESS } from '../../supervisor/agents/egress-defaults.js
 import { CliError } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { parseMemory } from '../hardening.js';
+import { type ProxyCredentials, credentialsOfProxy, keepUngiven, proxyCredentialEnv, sameCredentials } from './egress-credentials.js';
 import { execCapture } from './exec.js';
 
 /**
@@ -17,6 +18,7 @@ export const EGRESS = {
   proxy: 'agentgate-egress',
   alias: 'egress',
   port: 3128,
+  credentialPort: 3129,
   /** The label on an agent that uses them. */
   label: 'agentgate.egress',
   allowLabel: 'agentgate.egress-allow',
@@ -24,6 +26,7 @@ export const EGRESS = {
 
 /** What the agent's container gets to use the proxy (and nothing else). */
 export function egressAgentSettings(): { env: string[]; network: string; dns: string[] } {
+  const credentialUrl = `http://${EGRESS.alias}:${EGRESS.credentialPort}`;
   const proxy = `http://${EGRESS.alias}:${EGRESS.port}`;
   return {
     env: [
@@ -34,6 +37,8 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
       'NO_PROXY=localhost,127.0.0.1,::1',
       'no_proxy=localhost,127.0.0.1,::1',
       'AGENTGATE_EGRESS_SELFTEST=on',
+      // With a placeholder key, the supervisor points Claude here (the proxy's credential endpoint).
+      `AGENTGATE_CREDENTIAL_URL=${credentialUrl}`,
     ],
     network: EGRESS.inner,
     // No resolver at all: names resolve only through the proxy.
@@ -41,8 +46,15 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
   };
 }
 
-/** The networks and the proxy, made or kept; a proxy whose list lacks `allow` is made again with the union. */
-export async function ensureEgress(docker: Docker, options: { image: string; allow: readonly string[]; progress: (line: string) => void }): Promise<void> {
+/**
+ * The networks and the proxy, made or kept; a proxy whose list lacks `allow`, or that holds other credentials
+ * than the ones given, is made again (with the union of the lists; what is not given, it keeps). Other agents
+ * behind a proxy that holds another key would be switched to this one: refused.
+ */
+export async function ensureEgress(
+  docker: Docker,
+  options: { image: string; allow: readonly string[]; credentials: ProxyCredentials; agents: readonly string[]; progress: (line: string) => void },
+): Promise<void> {
   for (const [name, internal] of [[EGRESS.inner, true], [EGRESS.outer, false]] as const) {
     const exists = await docker.getNetwork(name).inspect().then(() => true, () => false);
     if (exists) continue;
@@ -58,16 +70,22 @@ export async function ensureEgress(docker: Docker, options: { image: string; all
   const existing = await docker.getContainer(EGRESS.proxy).inspect().catch(() => null);
   const had = (existing?.Config.Labels?.[EGRESS.allowLabel] ?? '').split(',').filter(Boolean);
   const allow = [...new Set([...had, ...options.allow])].sort();
-  if (existing && existing.State.Running && allow.every((h) => had.includes(h))) return;
+  const hadCredentials = credentialsOfProxy(existing?.Config.Env);
+  const credentials = keepUngiven(hadCredentials, options.credentials);
+  const sameKeys = sameCredentials(hadCredentials, credentials);
+  if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys) return;
+  if (existing && !sameKeys && Object.keys(hadCredentials.held).length > 0) await refuseIfOthersBehind(docker, options.agents);
   if (existing) await docker.getContainer(EGRESS.proxy).remove({ force: true });
-  options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}`);
+  const holds = Object.keys(credentials.held);
+  options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}${holds.length > 0 ? `; it holds ${holds.join(' and ')} (the agent: a placeholder)` : ''}`);
   const list = [DEFAULT_AGENT_EGRESS.hosts, ...allow].join(', ');
   const proxy = await docker.createContainer({
     name: EGRESS.proxy,
     Image: options.image,
     Cmd: ['proxy'],
     User: `${profile.user.uid}:${profile.user.gid}`,
-    Env: [`AGENTGATE_EGRESS_ALLOW=${list}`],
+    // The real credentials live here, never in the agent (`docker inspect` of the proxy shows them, as compose's).
+    Env: [`AGENTGATE_EGRESS_ALLOW=${list}`, ...proxyCredentialEnv(credentials)],
     Labels: { [LABEL.role]: 'egress-proxy', [EGRESS.allowLabel]: allow.join(',') },
     HostConfig: {
       NetworkMode: EGRESS.outer,
@@ -89,6 +107,17 @@ export async function ensureEgress(docker: Docker, options: { image: string; all
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new CliError('the egress proxy did not become ready within 30 s', 1, `see its log: docker logs ${EGRESS.proxy}`);
+}
+
+async function refuseIfOthersBehind(docker: Docker, replacing: readonly string[]): Promise<void> {
+  const behind = await docker.listContainers({ all: true, filters: { label: [`${EGRESS.label}=true`] } });
+  const others = behind.map((c) => c.Labels[LABEL.name] ?? (c.Names[0] ?? c.Id).replace(/^\//, '')).filter((n) => !replacing.includes(n));
+  if (others.length === 0) return;
+  throw new CliError(
+    `the egress proxy holds another API key or token (or upstream) for ${others.join(', ')}: one proxy serves every agent behind it`,
+    1,
+    `give the same credentials as they have, or remove them first (agentgate rm ${others[0]})`,
+  );
 }
 
 /** Removes the proxy and its networks once no agent uses them. */

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 
-/** One sample of the container's memory (one-shot: no wait for a second sample). */
+/** The engine's sample of the container's memory (one-shot: no wait for a second sample), where the container cannot read its own cgroup. */
 export async function memoryOf(docker: Docker, id: string): Promise<number | null> {
   try {
     const stats = (await docker.getContainer(id).stats({ stream: false, 'one-shot': true } as { stream: false })) as { memory_stats?: { usage?: number; stats?: Record<string, number> } };

@@ -127,7 +127,9 @@ describe.skipIf(!engine)('agentgate on the host', () => {
     expect(cli.run(['up', projectDir('lsstop'), '--name', stoppedName, ...common]).code).toBe(0);
     expect(cli.run(['stop', stoppedName]).code).toBe(0);
     expect(cli.run(['up', projectDir('lsfail'), '--name', failedName, ...common, '--env', 'AGENTGATE_PROMPT_FILE=/nope']).code).toBe(1);
-    const rows: Array<{ name: string; state: string; why: string | null }> = JSON.parse(cli.run(['ls', '--json']).stdout);
+    const rows: Array<{ name: string; state: string; why: string | null; memoryBytes: number | null }> = JSON.parse(cli.run(['ls', '--json']).stdout);
+    // Read in the container with its health report: a supervisor, tmux and the agent hold some MiB.
+    expect(rows.find((r) => r.name === idleName)?.memoryBytes).toBeGreaterThan(2 ** 20);
     const order = rows.map((r) => r.name).filter((n) => [failedName, idleName, stoppedName].includes(n));
     expect(order).toEqual([failedName, idleName, stoppedName]);
     expect(rows.find((r) => r.name === failedName)).toMatchObject({ state: 'failed-start', why: expect.stringContaining('prompt file /nope') });
@@ -178,26 +180,6 @@ describe.skipIf(!engine)('agentgate on the host', () => {
     const pruned = cli.run(['prune']);
     expect(pruned.stderr).toContain(`removed ${pruneName}`);
     expect(docker(['inspect', `agentgate-${pruneName}`]).status).not.toBe(0);
-  });
-
-  it('puts an agent behind the allowlist proxy with --egress, and removes the proxy with the last such agent', async () => {
-    const name = agentName('egress');
-    const up = cli.run(['up', projectDir('egress'), '--name', name, '--image', TEST_IMAGE, '--agent', 'sleep 1000000', '--memory', '512m', '--egress', '--allow', 'example.com:443']);
-    expect(up.code, up.stderr).toBe(0);
-    const container = `agentgate-${name}`;
-    expect(inspect(container, '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}').trim()).toBe('agentgate-egress-inner');
-    expect(inspect('agentgate-egress', '{{index .Config.Labels "agentgate.egress-allow"}}')).toBe('example.com:443');
-    // The agent's own self-test: no direct way out, no resolver, the proxy answers.
-    await waitFor(() => {
-      const report = JSON.parse(docker(['exec', container, 'sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"']).stdout || '{}');
-      return report.checks?.egress?.ok === true;
-    }, 'the egress self-test to pass', 60_000, () => docker(['logs', '--tail', '5', container]).stdout);
-    const rows: Array<{ name: string }> = JSON.parse(cli.run(['ls', '--json']).stdout);
-    expect(rows.map((r) => r.name)).not.toContain('agentgate-egress');
-    const rm = cli.run(['rm', name]);
-    expect(rm.stderr).toContain('the egress proxy and its networks were removed');
-    expect(docker(['inspect', 'agentgate-egress']).status).not.toBe(0);
-    expect(docker(['network', 'inspect', 'agentgate-egress-inner']).status).not.toBe(0);
   });
 
   it('leaves no half-made agent behind on Ctrl-C during up', async () => {

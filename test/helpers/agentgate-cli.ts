@@ -44,8 +44,8 @@ export class AgentgateCli {
   }
 
   /** Starts the command without waiting (to interrupt it). */
-  start(args: string[], options: { cwd?: string } = {}) {
-    const child = spawn(this.bin, args, { cwd: options.cwd, env: { ...process.env, AGENTGATE_HOME: this.home, ...this.env } });
+  start(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+    const child = spawn(this.bin, args, { cwd: options.cwd, env: { ...process.env, AGENTGATE_HOME: this.home, ...this.env, ...options.env } });
     const out = { stdout: '', stderr: '' };
     child.stdout.on('data', (d) => (out.stdout += d));
     child.stderr.on('data', (d) => (out.stderr += d));

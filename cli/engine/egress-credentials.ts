@@ -1,0 +1,62 @@
+import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
+
+/** What the proxy is given to hold: the real credentials (by variable name), and where it forwards them. */
+export interface ProxyCredentials {
+  /** ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN as given to `up` (shell or --env); empty when none. */
+  held: Record<string, string>;
+  /** AGENTGATE_CREDENTIAL_UPSTREAM from the shell (the API by default): the only host the values go to. */
+  upstream: string | null;
+}
+
+const HELD = [
+  { name: DEFAULT_AGENT_CREDENTIALS.apiKeyVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.apiKeyPlaceholder },
+  { name: DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.oauthTokenPlaceholder },
+] as const;
+
+/**
+ * `up --egress`, as compose/egress.yaml does it: the API key and the OAuth token go to the proxy only, and the
+ * agent gets a placeholder for each one given (the supervisor then points Claude at the proxy's credential
+ * endpoint, which swaps the placeholder for the value on the way to the API host, and to that host only).
+ */
+export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv: string[]; held: Record<string, string> } {
+  const held: Record<string, string> = {};
+  const env = agentEnv.map((line) => {
+    const credential = HELD.find((c) => line.startsWith(`${c.name}=`));
+    if (!credential) return line;
+    const value = line.slice(credential.name.length + 1);
+    if (value === '' || value === credential.placeholder) return line;
+    held[credential.name] = value;
+    return `${credential.name}=${credential.placeholder}`;
+  });
+  return { agentEnv: env, held };
+}
+
+/** The proxy's environment lines for them. */
+export function proxyCredentialEnv(credentials: ProxyCredentials): string[] {
+  return [
+    ...Object.entries(credentials.held).map(([name, value]) => `${name}=${value}`),
+    ...(credentials.upstream ? [`AGENTGATE_CREDENTIAL_UPSTREAM=${credentials.upstream}`] : []),
+  ];
+}
+
+/** The credentials an existing proxy holds (from its environment), to keep them when it is made again. */
+export function credentialsOfProxy(env: readonly string[] | undefined): ProxyCredentials {
+  const held: Record<string, string> = {};
+  let upstream: string | null = null;
+  for (const line of env ?? []) {
+    for (const c of HELD) if (line.startsWith(`${c.name}=`) && line.length > c.name.length + 1) held[c.name] = line.slice(c.name.length + 1);
+    if (line.startsWith('AGENTGATE_CREDENTIAL_UPSTREAM=')) upstream = line.slice('AGENTGATE_CREDENTIAL_UPSTREAM='.length);
+  }
+  return { held, upstream };
+}
+
+/** The same values (and the same upstream where one is asked for) as `wanted`: a proxy that can keep serving. */
+export function sameCredentials(had: ProxyCredentials, wanted: ProxyCredentials): boolean {
+  const names = new Set([...Object.keys(had.held), ...Object.keys(wanted.held)]);
+  return [...names].every((n) => had.held[n] === wanted.held[n]) && (wanted.upstream === null || wanted.upstream === had.upstream);
+}
+
+/** What the proxy is to hold: what is given, and for what is not, what it held (its key, its upstream). */
+export function keepUngiven(had: ProxyCredentials, given: ProxyCredentials): ProxyCredentials {
+  return { held: Object.keys(given.held).length > 0 ? given.held : had.held, upstream: given.upstream ?? had.upstream };
+}

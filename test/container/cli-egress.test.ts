@@ -1,0 +1,135 @@
+import { execFileSync } from 'node:child_process';
+import { chownSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentgateCli, installCli } from '../helpers/agentgate-cli.js';
+import { requireEngine } from '../helpers/containers.js';
+import { TEST_IMAGE, docker, dockerAsync, inspect } from '../helpers/docker.js';
+import { MockAnthropic } from '../helpers/mock-anthropic.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+// One file for every test of `up --egress`: they share the one proxy `agentgate-egress`, so they run in turn.
+const engine = requireEngine();
+const tag = `e${process.pid}`;
+const REAL_KEY = `sk-ant-real-key-${process.pid}-only-the-proxy-holds-it`;
+const PLACEHOLDER = 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key';
+// Claude's first-run answers a person gives once (theme, trusting /workspace), as the compose egress test gives them.
+const FIRST_RUN = JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', projects: { '/workspace': { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } } });
+
+let cli: AgentgateCli;
+const names: string[] = [];
+const api = new MockAnthropic();
+const agentName = (label: string) => {
+  const n = `${label}-${tag}`;
+  names.push(n);
+  return n;
+};
+
+function projectDir(label: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `agentgate-cli-${label}-`));
+  writeFileSync(join(dir, 'README.md'), `# ${label}\n`);
+  chownSync(dir, 1000, 1000);
+  chownSync(join(dir, 'README.md'), 1000, 1000);
+  return dir;
+}
+
+/** This host's address that the proxy (on its outer bridge) reaches: the source of the default route. */
+function hostAddress(): string {
+  try {
+    const src = /\bsrc (\S+)/.exec(execFileSync('ip', ['-4', 'route', 'get', '1.1.1.1'], { encoding: 'utf8' }))?.[1];
+    if (src) return src;
+  } catch {
+    // no default route: any address of the host's own
+  }
+  const address = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+  if (!address) throw new Error('this host has no IPv4 address the proxy could reach the mock API at');
+  return address.address;
+}
+
+describe.skipIf(!engine)('agentgate up --egress', () => {
+  beforeAll(async () => {
+    cli = new AgentgateCli(installCli());
+    await api.start('0.0.0.0');
+  }, 180_000);
+  afterAll(() => {
+    api.stop();
+    cli?.cleanup(names);
+    // The proxy and its networks, left by a test that failed before its rm (no other file runs up --egress).
+    docker(['rm', '-f', 'agentgate-egress']);
+    docker(['network', 'rm', 'agentgate-egress-inner', 'agentgate-egress-outer']);
+  });
+
+  it('puts an agent behind the allowlist proxy with --egress, and removes the proxy with the last such agent', async () => {
+    const name = agentName('egress');
+    const up = cli.run(['up', projectDir('egress'), '--name', name, '--image', TEST_IMAGE, '--agent', 'sleep 1000000', '--memory', '512m', '--egress', '--allow', 'example.com:443']);
+    expect(up.code, up.stderr).toBe(0);
+    const container = `agentgate-${name}`;
+    expect(inspect(container, '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}').trim()).toBe('agentgate-egress-inner');
+    expect(inspect('agentgate-egress', '{{index .Config.Labels "agentgate.egress-allow"}}')).toBe('example.com:443');
+    // The agent's own self-test: no direct way out, no resolver, the proxy answers.
+    await waitFor(() => {
+      const report = JSON.parse(docker(['exec', container, 'sh', '-c', 'curl -s "$(cat /tmp/agentgate/health-url)/readyz"']).stdout || '{}');
+      return report.checks?.egress?.ok === true;
+    }, 'the egress self-test to pass', 60_000, () => docker(['logs', '--tail', '5', container]).stdout);
+    const rows: Array<{ name: string }> = JSON.parse(cli.run(['ls', '--json']).stdout);
+    expect(rows.map((r) => r.name)).not.toContain('agentgate-egress');
+    const rm = cli.run(['rm', name]);
+    expect(rm.stderr).toContain('the egress proxy and its networks were removed');
+    expect(docker(['inspect', 'agentgate-egress']).status).not.toBe(0);
+    expect(docker(['network', 'inspect', 'agentgate-egress-inner']).status).not.toBe(0);
+  });
+
+  it('keeps the API key out of the agent: the proxy holds it, Claude\'s requests reach the API with it', async () => {
+    const name = agentName('key');
+    // The state volume with Claude's first-run answers (no key is approved in it: the supervisor approves the placeholder).
+    const init = docker(['run', '--rm', '--network', 'none', '--user', '0:0', '--entrypoint', 'sh', '-v', `agentgate-${name}-state:/state`, TEST_IMAGE, '-c',
+      `printf '%s' '${FIRST_RUN}' > /state/.claude.json && echo '{}' > /state/settings.json && chown -R 1000:1000 /state`]);
+    expect(init.status, init.stderr).toBe(0);
+    const upstream = `http://${hostAddress()}:${api.port}`;
+    // Asynchronous: the mock API lives in this process, and a blocking spawn would keep it from answering.
+    const up = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const run = cli.start(['up', projectDir('key'), '--name', name, '--image', TEST_IMAGE, '--memory', '1g', '--egress', '--prompt', 'hello with a borrowed key'],
+        { env: { ANTHROPIC_API_KEY: REAL_KEY, AGENTGATE_CREDENTIAL_UPSTREAM: upstream } });
+      void run.exited.then((code) => resolve({ code, stderr: run.out.stderr }));
+    });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain('it holds ANTHROPIC_API_KEY (the agent: a placeholder)');
+    const container = `agentgate-${name}`;
+    const screen = () => docker(['exec', container, 'tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
+    await waitFor(() => api.conversations().some((t) => t.join(' ').includes('hello with a borrowed key')), 'the prompt at the mock API', 120_000, screen);
+    expect(api.requests.length).toBeGreaterThan(0);
+    expect(api.requests.map((r) => r.apiKey).filter((k) => k !== REAL_KEY)).toEqual([]);
+
+    // Not in the agent's container config, nor in any of its processes' environments; the placeholder is.
+    const agentConfig = docker(['inspect', container]).stdout;
+    expect(agentConfig).not.toContain(REAL_KEY);
+    expect(agentConfig).toContain(`ANTHROPIC_API_KEY=${PLACEHOLDER}`);
+    expect(agentConfig).toContain('AGENTGATE_CREDENTIAL_URL=http://egress:3129');
+    const environ = (await dockerAsync(['exec', container, 'sh', '-c', 'for f in /proc/[0-9]*/environ; do tr "\\0" "\\n" < "$f"; done 2>/dev/null'])).stdout;
+    expect(environ).toContain(`ANTHROPIC_API_KEY=${PLACEHOLDER}`);
+    expect(environ).toContain('ANTHROPIC_BASE_URL=http://egress:3129'); // claude's own: the supervisor pointed it at the proxy
+    expect(environ).not.toContain(REAL_KEY);
+    const logs = docker(['logs', container]);
+    expect(logs.stdout + logs.stderr).not.toContain(REAL_KEY);
+    // The proxy holds it, and says which credential it attached, never its value.
+    expect(inspect('agentgate-egress', '{{json .Config.Env}}')).toContain(`ANTHROPIC_API_KEY=${REAL_KEY}`);
+    const proxyLogs = docker(['logs', 'agentgate-egress']);
+    expect(proxyLogs.stdout).toContain('"credential":"api-key"');
+    expect(proxyLogs.stdout + proxyLogs.stderr).not.toContain(REAL_KEY);
+
+    // Another agent behind the same proxy with another key would switch this one's: refused, naming it.
+    const other = agentName('otherkey');
+    const clash = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const run = cli.start(['up', projectDir('otherkey'), '--name', other, '--image', TEST_IMAGE, '--agent', 'sleep 1000000', '--memory', '512m', '--egress'],
+        { env: { ANTHROPIC_API_KEY: `${REAL_KEY}-another`, AGENTGATE_CREDENTIAL_UPSTREAM: upstream } });
+      void run.exited.then((code) => resolve({ code, stderr: run.out.stderr }));
+    });
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`the egress proxy holds another API key or token (or upstream) for ${name}`);
+    expect(inspect('agentgate-egress', '{{json .Config.Env}}')).toContain(`ANTHROPIC_API_KEY=${REAL_KEY}"`);
+
+    expect(cli.run(['rm', name, '--volumes']).code).toBe(0);
+    expect(docker(['inspect', 'agentgate-egress']).status).not.toBe(0);
+  });
+});

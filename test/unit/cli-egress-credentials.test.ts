@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { credentialsOfProxy, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
+import { egressAgentSettings } from '../../cli/engine/egress.js';
+import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
+
+const { apiKeyPlaceholder, oauthTokenPlaceholder } = DEFAULT_AGENT_CREDENTIALS;
+
+describe('agentgate up --egress: the proxy holds the credentials, the agent placeholders', () => {
+  it('moves the API key and the OAuth token out of the agent, leaving a placeholder for each one given', () => {
+    const moved = moveCredentialsToProxy(['AGENTGATE_AGENT=claude', 'ANTHROPIC_API_KEY=sk-ant-real', 'CLAUDE_CODE_OAUTH_TOKEN=sk-ant-oat-real']);
+    expect(moved.held).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-real', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat-real' });
+    expect(moved.agentEnv).toEqual(['AGENTGATE_AGENT=claude', `ANTHROPIC_API_KEY=${apiKeyPlaceholder}`, `CLAUDE_CODE_OAUTH_TOKEN=${oauthTokenPlaceholder}`]);
+    expect(moved.agentEnv.join('\n')).not.toContain('real');
+  });
+
+  it('gives no placeholder for a credential not given (the agent may log in itself), and keeps other variables', () => {
+    const moved = moveCredentialsToProxy(['ANTHROPIC_AUTH_TOKEN=other', 'AGENTGATE_PROMPT=hi']);
+    expect(moved.held).toEqual({});
+    expect(moved.agentEnv).toEqual(['ANTHROPIC_AUTH_TOKEN=other', 'AGENTGATE_PROMPT=hi']);
+  });
+
+  it('points the agent at the proxy\'s credential endpoint, where the supervisor sends Claude when it holds a placeholder', () => {
+    expect(egressAgentSettings().env).toContain('AGENTGATE_CREDENTIAL_URL=http://egress:3129');
+  });
+
+  it('reads back what a proxy holds from its environment, to keep it when the proxy is made again', () => {
+    const credentials = { held: { ANTHROPIC_API_KEY: 'sk-ant-real' }, upstream: 'http://10.0.0.1:8080' };
+    const env = ['AGENTGATE_EGRESS_ALLOW=a.example', ...proxyCredentialEnv(credentials)];
+    expect(credentialsOfProxy(env)).toEqual(credentials);
+    expect(credentialsOfProxy(undefined)).toEqual({ held: {}, upstream: null });
+  });
+
+  it('tells a proxy that can keep serving from one that holds another key', () => {
+    const had = { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: null };
+    expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: null })).toBe(true);
+    expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toBe(false);
+    expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k1', CLAUDE_CODE_OAUTH_TOKEN: 't' }, upstream: null })).toBe(false);
+    expect(sameCredentials(had, { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:1' })).toBe(false);
+  });
+
+  it('keeps what an up does not give: an agent without a key (a login of its own) leaves the proxy its key', () => {
+    const had = { held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:1' };
+    expect(keepUngiven(had, { held: {}, upstream: null })).toEqual(had);
+    expect(keepUngiven(had, { held: {}, upstream: 'http://mock:2' })).toEqual({ held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:2' });
+    expect(keepUngiven(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toEqual({ held: { ANTHROPIC_API_KEY: 'k2' }, upstream: 'http://mock:1' });
+  });
+});
