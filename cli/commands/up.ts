@@ -6,8 +6,8 @@ import { type AgentSpec, containerOptions } from '../agent-spec.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { type HostContext, say } from '../context.js';
 import { listAgents } from '../engine/agents.js';
-import { egressAgentSettings, ensureEgress } from '../engine/egress.js';
-import { moveCredentialsToProxy } from '../engine/egress-credentials.js';
+import { EGRESS, egressAgentSettings, ensureEgress } from '../engine/egress.js';
+import { holdsGitToken, moveCredentialsToProxy } from '../engine/egress-credentials.js';
 import { ensureImage } from '../engine/image.js';
 import { prepareStateVolume } from '../engine/state-volume.js';
 import { waitUntilHealthy } from '../engine/wait-healthy.js';
@@ -102,18 +102,21 @@ export async function up(context: HostContext, args: readonly string[]): Promise
   }
   // Behind the proxy, the proxy holds the API key and token; the agent gets placeholders.
   const moved = values.egress ? moveCredentialsToProxy(env) : { agentEnv: env, held: {} };
+  let agentEnv = moved.agentEnv;
   if (values.egress) {
     const upstream = context.env.AGENTGATE_CREDENTIAL_UPSTREAM || null;
     if (upstream !== null && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(upstream)) throw new UsageError(`AGENTGATE_CREDENTIAL_UPSTREAM ${JSON.stringify(upstream)}: expected an http:// or https:// URL`);
     const credentials = { held: moved.held, upstream };
-    await ensureEgress(docker, { image, allow, credentials, agents: targets.map((t) => t.name), progress });
+    const held = await ensureEgress(docker, { image, allow, credentials, agents: targets.map((t) => t.name), progress });
+    // A proxy holding a git token serves git for its host: the supervisor routes the agent's git there.
+    if (holdsGitToken(held)) agentEnv = [...agentEnv, `AGENTGATE_GIT_CREDENTIAL_URL=http://${EGRESS.alias}:${EGRESS.gitPort}`];
   }
   let failures = 0;
   for (const t of targets) {
     const spec: AgentSpec = {
       ...t,
       image,
-      env: moved.agentEnv,
+      env: agentEnv,
       memoryBytes: memory,
       cpus,
       network: values.network ?? null,

@@ -8,6 +8,9 @@ export interface ProxyCredentials {
   upstream: string | null;
 }
 
+/** Git tokens for the proxy's git endpoint (AGENTGATE_GIT_TOKEN_<HOST>, and the username it sends them with). */
+const GIT_HELD = /^AGENTGATE_GIT_(TOKEN_[A-Z0-9_]+|USERNAME)=/;
+
 const HELD = [
   { name: DEFAULT_AGENT_CREDENTIALS.apiKeyVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.apiKeyPlaceholder },
   { name: DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.oauthTokenPlaceholder },
@@ -20,7 +23,10 @@ const HELD = [
  */
 export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv: string[]; held: Record<string, string> } {
   const held: Record<string, string> = {};
-  const env = agentEnv.map((line) => {
+  // Git tokens go to the proxy whole: the agent needs no placeholder, its git is routed through the endpoint.
+  const gitLines = agentEnv.filter((line) => GIT_HELD.test(line));
+  for (const line of gitLines) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+  const env = agentEnv.filter((line) => !GIT_HELD.test(line)).map((line) => {
     const credential = HELD.find((c) => line.startsWith(`${c.name}=`));
     if (!credential) return line;
     const value = line.slice(credential.name.length + 1);
@@ -45,6 +51,7 @@ export function credentialsOfProxy(env: readonly string[] | undefined): ProxyCre
   let upstream: string | null = null;
   for (const line of env ?? []) {
     for (const c of HELD) if (line.startsWith(`${c.name}=`) && line.length > c.name.length + 1) held[c.name] = line.slice(c.name.length + 1);
+    if (GIT_HELD.test(line)) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
     if (line.startsWith('AGENTGATE_CREDENTIAL_UPSTREAM=')) upstream = line.slice('AGENTGATE_CREDENTIAL_UPSTREAM='.length);
   }
   return { held, upstream };
@@ -59,4 +66,9 @@ export function sameCredentials(had: ProxyCredentials, wanted: ProxyCredentials)
 /** What the proxy is to hold: what is given, and for what is not, what it held (its key, its upstream). */
 export function keepUngiven(had: ProxyCredentials, given: ProxyCredentials): ProxyCredentials {
   return { held: Object.keys(given.held).length > 0 ? given.held : had.held, upstream: given.upstream ?? had.upstream };
+}
+
+/** The proxy holds a git token: its git endpoint listens, and agents behind it route their git there. */
+export function holdsGitToken(credentials: ProxyCredentials): boolean {
+  return Object.keys(credentials.held).some((name) => name.startsWith('AGENTGATE_GIT_TOKEN_'));
 }

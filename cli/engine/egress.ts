@@ -19,6 +19,8 @@ export const EGRESS = {
   alias: 'egress',
   port: 3128,
   credentialPort: 3129,
+  /** The proxy's git endpoint, when it holds a git token (AGENTGATE_GIT_PORT's default). */
+  gitPort: 3130,
   /** The label on an agent that uses them. */
   label: 'agentgate.egress',
   allowLabel: 'agentgate.egress-allow',
@@ -54,7 +56,7 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
 export async function ensureEgress(
   docker: Docker,
   options: { image: string; allow: readonly string[]; credentials: ProxyCredentials; agents: readonly string[]; progress: (line: string) => void },
-): Promise<void> {
+): Promise<ProxyCredentials> {
   for (const [name, internal] of [[EGRESS.inner, true], [EGRESS.outer, false]] as const) {
     const exists = await docker.getNetwork(name).inspect().then(() => true, () => false);
     if (exists) continue;
@@ -73,7 +75,7 @@ export async function ensureEgress(
   const hadCredentials = credentialsOfProxy(existing?.Config.Env);
   const credentials = keepUngiven(hadCredentials, options.credentials);
   const sameKeys = sameCredentials(hadCredentials, credentials);
-  if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys) return;
+  if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys) return credentials;
   if (existing && !sameKeys && Object.keys(hadCredentials.held).length > 0) await refuseIfOthersBehind(docker, options.agents);
   if (existing) await docker.getContainer(EGRESS.proxy).remove({ force: true });
   const holds = Object.keys(credentials.held);
@@ -103,7 +105,7 @@ export async function ensureEgress(
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
     const r = await execCapture(docker, proxy.id, ['curl', '-fsS', '-m', '2', '-o', '/dev/null', 'http://127.0.0.1:7433/readyz'], 5000).catch(() => null);
-    if (r?.code === 0) return;
+    if (r?.code === 0) return credentials;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new CliError('the egress proxy did not become ready within 30 s', 1, `see its log: docker logs ${EGRESS.proxy}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { credentialsOfProxy, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
+import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
 import { egressAgentSettings } from '../../cli/engine/egress.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
 
@@ -43,5 +43,17 @@ describe('agentgate up --egress: the proxy holds the credentials, the agent plac
     expect(keepUngiven(had, { held: {}, upstream: null })).toEqual(had);
     expect(keepUngiven(had, { held: {}, upstream: 'http://mock:2' })).toEqual({ held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:2' });
     expect(keepUngiven(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toEqual({ held: { ANTHROPIC_API_KEY: 'k2' }, upstream: 'http://mock:1' });
+  });
+});
+
+describe('agentgate up --egress: git tokens go to the proxy whole', () => {
+  it('takes AGENTGATE_GIT_TOKEN_<HOST> and AGENTGATE_GIT_USERNAME out of the agent, with no placeholder, and reads them back', () => {
+    const moved = moveCredentialsToProxy(['AGENTGATE_GIT_TOKEN_GITHUB_COM=ghp_real', 'AGENTGATE_GIT_USERNAME=bot', 'AGENTGATE_PROMPT=hi']);
+    expect(moved.held).toEqual({ AGENTGATE_GIT_TOKEN_GITHUB_COM: 'ghp_real', AGENTGATE_GIT_USERNAME: 'bot' });
+    expect(moved.agentEnv).toEqual(['AGENTGATE_PROMPT=hi']);
+    const credentials = { held: moved.held, upstream: null };
+    expect(holdsGitToken(credentials)).toBe(true);
+    expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
+    expect(holdsGitToken({ held: { AGENTGATE_GIT_USERNAME: 'bot', ANTHROPIC_API_KEY: 'k' }, upstream: null })).toBe(false);
   });
 });
