@@ -9,12 +9,12 @@ import { repeat, sleep, until } from './stats.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 export const BUNDLE = join(ROOT, 'dist/supervisor.cjs');
-const FIXTURES = join(ROOT, 'test/fixtures');
+export const FIXTURES = join(ROOT, 'test/fixtures');
 // The supervisor as docker/Dockerfile's ENTRYPOINT starts it (after tini), so the figures are the image's.
-const SUPERVISOR = [process.execPath, '--lite-mode', BUNDLE];
+export const SUPERVISOR = [process.execPath, '--lite-mode', BUNDLE];
 let nextPort = 27_400;
 
-function sandbox(extraEnv = {}) {
+export function sandbox(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'agentgate-bench-'));
   for (const sub of ['home', 'tmux', 'workspace']) spawnSync('mkdir', ['-p', join(dir, sub)]);
   chmodSync(join(dir, 'tmux'), 0o700);
@@ -37,14 +37,14 @@ function sandbox(extraEnv = {}) {
 }
 
 /** Starts `argv` as PID 1 of a new PID namespace; resolves the namespace's init pid as the host sees it. */
-function startInNamespace(argv, env) {
+export function startInNamespace(argv, env) {
   const child = spawn('/usr/bin/unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', ...argv], { env, stdio: 'ignore' });
   const exited = new Promise((r) => child.on('exit', (code, signal) => r({ code, signal })));
   const init = () => until(() => childrenOf(child.pid)[0], 'namespace init', 5000, 1);
   return { child, exited, init };
 }
 
-function readyStatus(port) {
+export function readyStatus(port) {
   return new Promise((r) => {
     const req = get({ host: '127.0.0.1', port, path: '/readyz', agent: false }, (res) => {
       res.resume();

@@ -3,6 +3,9 @@ import type { TmuxServer } from '../tmux/tmux-server.js';
 import type { ExitReason } from './events.js';
 import type { AgentExit } from './restart-policy.js';
 
+/** How many of a dead agent's last screen lines its exit record keeps. */
+export const LAST_LINES = 15;
+
 /** How one run of the agent ended, as the run loop records it. */
 export type AgentEnd = AgentExit & {
   signal: NodeJS.Signals | null;
@@ -28,11 +31,11 @@ export async function waitForAgentEnd(options: {
       options.stopped.then(() => 'stop' as const),
     ]);
     if (woke === 'stop') return 'stop';
-    const pane = woke === 'server' || !tmux.isRunning ? null : await tmux.paneState(session);
+    // With its last lines: a dead pane's record then takes one tmux client, which the restart waits for.
+    const pane = woke === 'server' || !tmux.isRunning ? null : await tmux.paneState(session, undefined, LAST_LINES);
     const base = { startedAtMs, endedAtMs: options.now() };
     if (pane && pane.pid === pid && pane.dead) {
-      const lastLines = await tmux.screenTail(session);
-      return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited', lastLines };
+      return { ...base, code: pane.exitCode, signal: pane.signal, signalNumber: pane.signalNumber, reason: 'exited', lastLines: pane.lastLines };
     }
     if (pane && pane.pid === pid) continue; // another session closed: ours is fine
     const serverDied = !tmux.isRunning || woke === 'server';

@@ -140,7 +140,9 @@ export class AgentSupervisor {
       }
       this.restarts += 1;
       this.phase = 'backoff';
-      this.backoff = { attempt: decision.attempt, delayMs: decision.delayMs, restartAtMs: this.now() + decision.delayMs };
+      // The delay counts from the agent's end: recording it (a tmux client, the leftovers' kill) is part of the wait.
+      const restartAtMs = end.endedAtMs + decision.delayMs;
+      this.backoff = { attempt: decision.attempt, delayMs: decision.delayMs, restartAtMs };
       this.log.info({ inMs: decision.delayMs, attempt: decision.attempt }, 'restart scheduled');
       if (this.policy.isCrashLooping(this.now())) {
         const fields = {
@@ -153,7 +155,7 @@ export class AgentSupervisor {
         this.log.warn(fields, 'crash loop');
         this.deps.events.emit({ type: 'crash-loop', ...fields });
       }
-      const slept = await sleepUnless(decision.delayMs, this.stop.stopped);
+      const slept = await sleepUnless(Math.max(0, restartAtMs - this.now()), this.stop.stopped);
       if (!slept) break; // a stop during the backoff wait is immediate: there is no agent to wait for
     }
     this.phase = 'stopping';

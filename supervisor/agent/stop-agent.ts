@@ -6,7 +6,7 @@ import { type StopRequest, sleepUnless } from '../runtime/stop-request.js';
 import { readDeadPane, waitForAgentDeath } from '../tmux/agent-death.js';
 import type { PaneEvents } from '../tmux/pane-events.js';
 import type { TmuxServer } from '../tmux/tmux-server.js';
-import type { AgentEnd } from './agent-end.js';
+import { type AgentEnd, LAST_LINES } from './agent-end.js';
 
 /**
  * Graceful stop: SIGTERM to the agent's process group, the grace, then SIGKILL of the whole tree; all that
@@ -38,9 +38,8 @@ export async function stopAgent(options: {
   const base = { startedAtMs: options.startedAtMs, endedAtMs, reason: 'stopped' as const };
   if (outcome === 'ended') {
     // The exit status comes from tmux; a frozen tmux must not hold the stop past its budget.
-    const pane = await readDeadPane(tmux, session, pid, STOP_CLEANUP_MS / 2);
-    const lastLines = pane ? await tmux.screenTail(session, 15, Math.max(50, cleanupUntil - now() - 1000)) : [];
-    options.noteExit({ ...base, code: pane?.exitCode ?? null, signal: pane?.signal ?? null, signalNumber: pane?.signalNumber ?? null, lastLines });
+    const pane = await readDeadPane(tmux, session, pid, STOP_CLEANUP_MS / 2, LAST_LINES);
+    options.noteExit({ ...base, code: pane?.exitCode ?? null, signal: pane?.signal ?? null, signalNumber: pane?.signalNumber ?? null, lastLines: pane?.lastLines ?? [] });
   }
   // Whatever ended, what is left of the agent's tree, session and run goes now.
   const leftovers = await killProcessTree(pid, 'SIGKILL', options.marker);

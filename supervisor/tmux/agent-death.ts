@@ -11,7 +11,8 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
   let aborted = false;
   void abort.then(() => (aborted = true));
   const processGone = (async () => {
-    while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Every 5 ms: a stop waits on this, and a look is one signal-0 and one /proc read.
+    while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 5));
     tmux.nudgeIfZombie(pid); // let tmux reap it and record its status
   })();
   const paneDead = (async () => {
@@ -31,13 +32,13 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
  * client that did not answer (a busy machine) is asked again until the deadline: one slow answer must not
  * lose the exit status.
  */
-export async function readDeadPane(tmux: TmuxServer, session: string, pid: number, withinMs: number): Promise<PaneState | null> {
+export async function readDeadPane(tmux: TmuxServer, session: string, pid: number, withinMs: number, screenLines = 0): Promise<(PaneState & { lastLines: string[] }) | null> {
   const until = Date.now() + withinMs;
   for (;;) {
-    const pane = await tmux.paneState(session, Math.max(50, until - Date.now()));
+    const pane = await tmux.paneState(session, Math.max(50, until - Date.now()), screenLines);
     if (pane?.pid === pid && pane.dead) return pane;
     if (Date.now() >= until || !tmux.isRunning) return null;
     tmux.nudgeIfZombie(pid);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }

@@ -10,6 +10,8 @@ import { abandon, pickTerminal, runTmuxClient, socketAnswers } from './tmux-clie
 import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
 
+const SCREEN_MARK = 'agentgate-screen-follows';
+
 export interface PaneState {
   dead: boolean;
   exitCode: number | null;
@@ -185,16 +187,24 @@ export class TmuxServer {
     return pid;
   }
 
-  /** The session's first pane, or null when the session (or the server) is gone. */
-  async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS): Promise<PaneState | null> {
+  /**
+   * The session's first pane, or null when the session (or the server) is gone. With `screenLines`, also its
+   * last lines (as screenTail), asked in the same client: a dead pane's record costs one tmux client, not two.
+   */
+  async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS, screenLines = 0): Promise<(PaneState & { lastLines: string[] }) | null> {
     // The agent's own pane among the session's panes: gone from the session (or the session gone) is null.
     const pane = this.agentPane;
     const args = pane ? ['list-panes', '-s', '-t', `=${session}`] : ['list-panes', '-t', `${session}:`];
-    const result = await this.command([...args, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid} #{pane_id}'], timeoutMs);
+    const list = [...args, '-F', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{pane_pid} #{pane_id}'];
+    // A marker line ends the list: the screen after it can hold any text, the list only its format's.
+    const capture = [['display-message', '-p', SCREEN_MARK], ['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200']];
+    const result = await this.command(screenLines > 0 ? chain([list, ...capture]) : list, timeoutMs);
     if (!result.ok) return null;
-    const line = pane ? result.stdout.split('\n').find((l) => l.endsWith(` ${pane}`)) : result.stdout.split('\n')[0];
+    const cut = result.stdout.indexOf(`${SCREEN_MARK}\n`);
+    const listed = cut < 0 ? result.stdout : result.stdout.slice(0, cut);
+    const line = pane ? listed.split('\n').find((l) => l.endsWith(` ${pane}`)) : listed.split('\n')[0];
     if (line === undefined) return null;
-    return parsePaneLine(line);
+    return { ...parsePaneLine(line), lastLines: cut < 0 ? [] : lastScreenLines(result.stdout.slice(cut + SCREEN_MARK.length + 1), screenLines) };
   }
 
   /** The pane's size in cells (what a recording of it needs), or 200x50 (the size it is made with) when tmux does not say. */
@@ -226,14 +236,15 @@ export class TmuxServer {
   }
 
   /**
-   * Ends the server (attached clients see it go) within `deadlineMs` in all: kill-server, then SIGKILL when
-   * it has not ended by the deadline (a frozen server answers no client).
+   * Ends the server (attached clients see it go) within `deadlineMs` in all: SIGTERM, then SIGKILL when it
+   * has not ended by the deadline (a frozen server handles no signal).
    */
   async stop(deadlineMs = 2000): Promise<void> {
     if (!this.running || !this.child) return;
     const child = this.child;
     const timer = setTimeout(() => child.kill('SIGKILL'), Math.max(1, deadlineMs));
-    await Promise.race([this.command(['kill-server'], Math.max(1, deadlineMs)), this.exitedPromise]);
+    // What `kill-server` does (it signals its own server with SIGTERM), without starting a client for it.
+    child.kill('SIGTERM');
     await this.exitedPromise;
     clearTimeout(timer);
   }

@@ -96,7 +96,8 @@ function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
  */
 export function claudeOpenDialog(lines: readonly string[]): string | null {
   let hint = lines.length - 1;
-  while (hint >= 0 && !/Esc to cancel|↑\/↓ to (choose|select|navigate)/.test(lines[hint] as string)) hint -= 1;
+  // The arrows escaped: one non-ASCII character anywhere makes V8 hold the whole bundle's source at two bytes a character.
+  while (hint >= 0 && !/Esc to cancel|\u2191\/\u2193 to (choose|select|navigate)/.test(lines[hint] as string)) hint -= 1;
   if (hint === -1) return null;
   const question = lines.slice(0, hint).reverse().find((line) => /\?\s*$/.test(line));
   return question ? question.trim().slice(0, 120) : 'a choice';
