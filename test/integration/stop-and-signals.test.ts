@@ -86,7 +86,13 @@ describe('stopping', () => {
     // The first two generations crash, the third idles.
     await sup.waitForLog('agent started', (l) => l.restarts === 2);
     await waitFor(async () => (await sup.processes()).some((p) => p.cmdline === 'sleep 4202'), 'orphans of the latest agent');
-    const processes = await sup.processes();
+    // Nothing left behind: a process that has just ended may be a zombie for the moment before its parent (tini,
+    // or a tmux client's) reaps it, so the list is read until it settles; one that stays makes this fail.
+    let processes = await sup.processes();
+    await waitFor(async () => {
+      processes = await sup.processes();
+      return processes.every((p) => p.state !== 'Z') && processes.filter((p) => p.cmdline === 'sleep 4202').length === 1;
+    }, 'no zombie, and only the latest orphans', 10_000, () => JSON.stringify(processes));
     expect(processes.filter((p) => p.state === 'Z')).toEqual([]);
     // Only the running generation's orphans remain: the crashed ones' went with their agent.
     expect(processes.filter((p) => p.cmdline === 'sleep 4202')).toHaveLength(1);
