@@ -132,7 +132,8 @@ describe.skipIf(!reachable)('the image', () => {
     const ws = workspace(4242);
     const r = docker(['run', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, TEST_IMAGE]);
     expect(r.status).toBe(69);
-    expect(r.stdout).toContain('it belongs to uid 4242 but the agent runs as uid 1000: run as the owner with --user 4242:4242');
+    const failed = r.stdout.split('\n').filter((l) => l.includes('"start failed"')).map((l) => JSON.parse(l));
+    expect(failed).toMatchObject([{ error: expect.stringContaining('it belongs to uid 4242 but the agent runs as uid 1000'), hint: expect.stringContaining('run as the owner with --user 4242:4242') }]);
   });
 });
 

@@ -115,7 +115,8 @@ describe.skipIf(!reachable)('the image under attack and misuse', () => {
     const ws = made.workspace(0);
     const r = docker(['run', '--name', container, ...HARDENING, '-v', `${ws}:/workspace`, TEST_IMAGE]);
     expect(r.status).toBe(69);
-    expect(r.stdout).toContain('it belongs to root: Docker creates a bind-mount source that does not exist as an empty root-owned directory');
+    const failed = r.stdout.split('\n').filter((l) => l.includes('"start failed"')).map((l) => JSON.parse(l));
+    expect(failed).toMatchObject([{ error: expect.stringContaining('it belongs to root'), hint: expect.stringContaining('Docker creates a bind-mount source that does not exist as an empty root-owned directory') }]);
     expect(r.stdout).not.toMatch(/--user 0|user: "0/);
   });
 

@@ -128,6 +128,8 @@ describe('webhook action links', () => {
       expect(replay.text).toContain('already answered by webhook link (allow)');
     }
     expect((await follow(s, allow)).status).toBe(409);
+    // The log line is written as the answer goes out: read the log until it has all three.
+    await waitFor(() => s.logsOf('answer refused').filter((l) => l.status === 409).length >= 3, 'the three refusals in the log');
     expect(s.logsOf('answer refused').filter((l) => l.status === 409)).toHaveLength(3);
 
     // The next decision is untouched by all of that, and its own deny link takes a message from the page's form.
@@ -231,6 +233,8 @@ describe('webhook formats', () => {
     await report('event=Notification&type=permission_prompt');
     await waitFor(() => hook.received.length === 105, 'the next event', 10_000);
     expect(JSON.parse(hook.received.at(-1)!.body)).toMatchObject({ event: 'agent needs permission' });
+    // The delivery is logged once the receiver has answered it: wait for the last line.
+    await waitFor(() => s.logsOf('webhook delivered').length >= 105, 'the 105 deliveries in the log');
     expect(s.logsOf('webhook delivered')).toHaveLength(105);
   }, 90_000);
 });
