@@ -173,6 +173,36 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     }
   });
 
+  it('with git tokens, the proxy alone holds them (its git endpoint, 3130); agents get only the endpoint; asks are passed to the proxy', () => {
+    const gitSets = [...EVERYTHING, 'egress.gitCredentials=github.com ghp_not_a_token', 'egress.ask=true', 'egress.askWaitMs=30000', `egress.answerTokenSha256=${'a'.repeat(64)}`];
+    const manifests = renderChart('team', gitSets);
+    for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+    const secret = byKind(manifests, 'Secret').find((m) => m.metadata.name === 'team-agentgate-agent-git');
+    expect(Buffer.from(String((secret as Manifest | undefined)?.data?.git_credentials), 'base64').toString()).toBe('github.com ghp_not_a_token');
+    const proxyPod = nth(manifests, 'Deployment').spec.template.spec;
+    const proxy = proxyPod.containers[0];
+    expect(proxy.env).toEqual(expect.arrayContaining([
+      { name: 'AGENTGATE_GIT_PORT', value: '3130' },
+      { name: 'AGENTGATE_GIT_CREDENTIALS_FILE', value: '/run/secrets/agentgate-git/git_credentials' },
+      { name: 'AGENTGATE_EGRESS_ASK', value: 'on' },
+      { name: 'AGENTGATE_EGRESS_ASK_WAIT_MS', value: '30000' },
+      { name: 'AGENTGATE_ANSWER_TOKEN_SHA256', value: 'a'.repeat(64) },
+    ]));
+    expect(proxy.ports).toContainEqual({ name: 'git', containerPort: 3130, protocol: 'TCP' });
+    expect(proxyPod.volumes).toContainEqual({ name: 'git-credentials', secret: { secretName: 'team-agentgate-agent-git', defaultMode: 0o440, items: [{ key: 'git_credentials', path: 'git_credentials' }] } });
+    expect(proxyPod.securityContext.fsGroup).toBe(1000);
+    for (const { owner, spec } of podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'))) {
+      expect(JSON.stringify(spec), owner).not.toContain('team-agentgate-agent-git');
+      expect(JSON.stringify(spec), owner).not.toContain('ghp_not_a_token');
+      expect(spec.containers[0].env, owner).toContainEqual({ name: 'AGENTGATE_GIT_CREDENTIAL_URL', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3130' });
+    }
+    const agentsPolicy = byKind(manifests, 'NetworkPolicy').find((p) => p.metadata.name === 'team-agentgate-agent-agents');
+    expect(agentsPolicy?.spec.egress[0].ports).toContainEqual({ port: 3130, protocol: 'TCP' });
+    // Without git tokens, nothing of it: no endpoint in the agents, no port.
+    const plain = renderChart('team', EVERYTHING);
+    expect(JSON.stringify(plain)).not.toContain('3130');
+  });
+
   it('without the proxy or SSH, lets nothing in and leaves egress to the cluster', () => {
     const manifests = renderChart('team');
     const policy = nth(manifests, 'NetworkPolicy');

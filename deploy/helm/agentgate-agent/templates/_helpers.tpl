@@ -89,6 +89,14 @@ app.kubernetes.io/component: egress-proxy
 {{- if and .Values.egress.enabled .Values.egress.holdCredentials }}true{{ end -}}
 {{- end -}}
 
+{{- define "agentgate.proxyHoldsGit" -}}
+{{- if and .Values.egress.enabled (or .Values.egress.gitCredentials .Values.egress.gitCredentialsSecret) }}true{{ end -}}
+{{- end -}}
+
+{{- define "agentgate.gitSecret" -}}
+{{- .Values.egress.gitCredentialsSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "git" "max" 63)) -}}
+{{- end -}}
+
 {{- define "agentgate.sshSecret" -}}
 {{- .Values.ssh.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "ssh" "max" 63)) -}}
 {{- end -}}
@@ -180,6 +188,10 @@ containers:
       # requests to the proxy's credential endpoint, which attaches the real key for the API host only.
       - { name: ANTHROPIC_API_KEY, value: "sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key" }
       - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
+      {{- end }}
+      {{- if include "agentgate.proxyHoldsGit" $root }}
+      # The proxy holds the git tokens: the supervisor routes the agent's git for those hosts to its git endpoint.
+      - { name: AGENTGATE_GIT_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3130" }
       {{- end }}
       {{- else }}
       - name: ANTHROPIC_API_KEY
@@ -358,6 +370,9 @@ egress:
       - { port: 3128, protocol: TCP }
       {{- if include "agentgate.proxyHoldsKey" . }}
       - { port: 3129, protocol: TCP }
+      {{- end }}
+      {{- if include "agentgate.proxyHoldsGit" . }}
+      - { port: 3130, protocol: TCP }
       {{- end }}
 {{- end }}
 {{- end -}}
