@@ -1,6 +1,7 @@
-import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, Agent as HttpAgent, createServer, request as httpRequest } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../../log/logger.js';
+import { closeEndpoint, listenEndpoint } from './endpoint-server.js';
 import type { EgressAudit } from './egress-audit.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../agents/egress-defaults.js';
 
@@ -69,22 +70,14 @@ export class CredentialEndpoint {
   }
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer((req, res) => this.forward(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    const address = server.address();
-    return typeof address === 'object' && address ? address.port : port;
+    const listening = await listenEndpoint((req, res) => this.forward(req, res), host, port);
+    this.server = listening.server;
+    return listening.port;
   }
 
   async close(): Promise<void> {
     this.agent.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeEndpoint(this.server);
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {

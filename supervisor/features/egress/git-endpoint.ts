@@ -1,6 +1,7 @@
-import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Logger } from '../../log/logger.js';
+import { closeEndpoint, listenEndpoint } from './endpoint-server.js';
 import type { EgressAudit } from './egress-audit.js';
 import type { GitToken } from './git-tokens.js';
 
@@ -31,22 +32,14 @@ export class GitEndpoint {
   }
 
   async listen(host: string, port: number): Promise<number> {
-    const server = createServer((req, res) => this.forward(req, res));
-    this.server = server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => resolve());
-    });
-    const address = server.address();
-    return typeof address === 'object' && address ? address.port : port;
+    const listening = await listenEndpoint((req, res) => this.forward(req, res), host, port);
+    this.server = listening.server;
+    return listening.port;
   }
 
   async close(): Promise<void> {
     this.agent.destroy();
-    const server = this.server;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeEndpoint(this.server);
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
