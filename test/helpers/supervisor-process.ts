@@ -180,3 +180,18 @@ export class SupervisorProcess {
     rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/** The hook URL and token the supervisor gave its agent, read from the agent's environment as the agent has them. */
+export async function agentHookEnv(s: SupervisorProcess): Promise<{ url: string; token: string }> {
+  return waitFor(async () => {
+    for (const p of await s.processes()) {
+      try {
+        const env = Object.fromEntries(readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+        if (env.AGENTGATE_HOOK_TOKEN && env.AGENTGATE_HOOK_URL) return { url: env.AGENTGATE_HOOK_URL, token: env.AGENTGATE_HOOK_TOKEN };
+      } catch {
+        // gone, or not ours to read
+      }
+    }
+    return undefined;
+  }, "the agent's hook environment");
+}

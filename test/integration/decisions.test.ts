@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUNDLE, FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { BUNDLE, FIXTURES, SupervisorProcess, agentHookEnv } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 20: Claude's PermissionRequest hook held as a pending decision, answered from outside the agent.
@@ -56,20 +56,6 @@ function cli(s: SupervisorProcess, args: string[], token: string | null = TOKEN)
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** The agent's hook URL and token, read from its environment as the agent has them. */
-async function agentHookEnv(s: SupervisorProcess): Promise<{ url: string; token: string }> {
-  return waitFor(async () => {
-    for (const p of await s.processes()) {
-      try {
-        const env = Object.fromEntries(readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-        if (env.AGENTGATE_HOOK_TOKEN && env.AGENTGATE_HOOK_URL) return { url: env.AGENTGATE_HOOK_URL, token: env.AGENTGATE_HOOK_TOKEN };
-      } catch {
-        // gone
-      }
-    }
-    return undefined;
-  }, "the agent's hook environment");
-}
 
 /** Posts one PermissionRequest as the agent would, on its own connection; resolves with the status and body. */
 function askAsAgent(hook: { url: string; token: string }, command: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLines } from '../helpers/log-lines.js';
 import { BUNDLE } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
+import type { PendingEgressAsk } from '../../supervisor/contract/proxy-report.js';
 
 /** A public address (TEST-NET-3) that exists only on the loopback of this test's own network namespace. */
 const TARGET = '203.0.113.7';
@@ -14,14 +15,7 @@ const TOKEN = 'egress-ask-answer-token-0123456789';
 const WAIT_MS = 8000;
 const HEALTH = 'http://127.0.0.1:8099';
 
-interface Pending {
-  id: string;
-  host: string;
-  port: number;
-  method: string;
-  path: string | null;
-  agent: string | null;
-}
+type Pending = PendingEgressAsk;
 
 /**
  * AGENTGATE_EGRESS_ASK=on with the real bundle. The proxy, the target and every client run inside a network

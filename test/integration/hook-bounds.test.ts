@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { type Socket, connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
+import { FIXTURES, SupervisorProcess, agentHookEnv } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // Issue 17 #4: the agent holds the hook token; a hostile one must not grow the supervisor without end.
@@ -18,20 +18,6 @@ afterEach(async () => {
   await sup?.cleanup();
 });
 
-/** The hook URL and token the supervisor gave its agent, read from the agent's environment as the agent has them. */
-async function agentHookEnv(s: SupervisorProcess): Promise<{ url: string; token: string }> {
-  return waitFor(async () => {
-    for (const p of await s.processes()) {
-      try {
-        const env = Object.fromEntries(readFileSync(`/proc/${p.pid}/environ`, 'utf8').split('\0').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-        if (env.AGENTGATE_HOOK_TOKEN && env.AGENTGATE_HOOK_URL) return { url: env.AGENTGATE_HOOK_URL, token: env.AGENTGATE_HOOK_TOKEN };
-      } catch {
-        // gone, or not ours to read
-      }
-    }
-    return undefined;
-  }, "the agent's hook environment");
-}
 
 /** The supervisor's node process (under tini), as the host sees it. */
 async function supervisorPid(s: SupervisorProcess): Promise<number> {
