@@ -11,18 +11,20 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
 const made = new TestContainers();
-const projects: string[] = [];
-/** A compose project of this test's own; `down -v` after the suite. */
+const projects: NodeJS.ProcessEnv[] = [];
+/** A compose project of this test's own; `down -v` after the suite, with the same files (an override's networks
+ * are only removed by a `down` that reads it: left behind, they use up the engine's address pools). */
 function project(label: string, extra: Record<string, string> = {}, overrides: string[] = []): NodeJS.ProcessEnv {
-  const name = `agentgate-t${process.pid}-${label}`;
-  projects.push(name);
-  return composeEnv(name, extra, overrides);
+  const env = composeEnv(`agentgate-t${process.pid}-${label}`, extra, overrides);
+  projects.push(env);
+  return env;
 }
 const compose = (args: string[], env: NodeJS.ProcessEnv, timeoutMs = 300_000) => dockerAsync(['compose', ...args], { cwd: ROOT, env, timeoutMs });
 const containerOf = (env: NodeJS.ProcessEnv) => docker(['compose', 'ps', '-a', '-q', 'agent'], 30_000, env).stdout.trim();
 afterAll(async () => {
-  for (const name of projects) await compose(['down', '-v', '-t', '1', '--remove-orphans'], composeEnv(name), 120_000);
+  // The test's own containers first: one left on a project's network keeps `down` from removing it.
   made.cleanup();
+  for (const env of projects) await compose(['down', '-v', '-t', '1', '--remove-orphans'], env, 120_000);
 });
 
 /** The variable names in the configuration reference's tables for the agent's container (docs/configuration.md). */
