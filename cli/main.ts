@@ -21,7 +21,7 @@ const COMMANDS: Record<string, Command> = { up, ls, attach, logs, status, exec, 
 
 const USAGE = `usage: agentgate <command> [args]
 ${UP_USAGE}
-agentgate ls [--json]                  every agent on the engine, most urgent first
+agentgate ls [--json] [--live]         every agent on the engine, most urgent first
 agentgate attach NAME [--read-only]    the agent's session in this terminal (detach: Ctrl-b d)
 agentgate logs NAME [-f] [--json] [--tail N]  the supervisor's log
 agentgate status NAME                  its health report

@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
-import type { HealthReport } from '../../supervisor/contract/health-report.js';
+import type { ReportDigest } from '../../supervisor/contract/report-digest.js';
 import { parseCommandArgs } from '../args.js';
 import type { HostContext } from '../context.js';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
 import { sampleAgent } from '../engine/agent-sample.js';
+import { readHealthLog } from '../engine/health-log.js';
 import { memoryOf } from '../engine/memory.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
 import { shortDuration, table } from '../format/table.js';
@@ -27,39 +28,48 @@ export interface AgentRow {
   phase: string | null;
   /** Why, when the state has a reason: the failed start's message, the last exit's cause. */
   why: string | null;
+  /** When what the row says was read (ms since the epoch): the last health check's end, or now with --live. */
+  asOfMs: number | null;
 }
 
 /** `agentgate ls`: every agent on the engine, most urgent first. */
 export async function ls(context: HostContext, args: readonly string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('ls', args, { json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs('ls', args, { json: { type: 'boolean' }, live: { type: 'boolean' } });
   if (positionals.length > 0) throw new UsageError(`ls takes no arguments, got ${JSON.stringify(positionals[0])}`);
   const docker = await context.engine();
-  const rows = await agentRows(docker);
+  const rows = await agentRows(docker, { live: Boolean(values.live) });
   if (values.json) context.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
   else if (rows.length === 0) context.stdout.write('no agents on this engine (start one: agentgate up [DIR])\n');
   else context.stdout.write(`${table(['name', 'state', 'for', 'agent', 'restarts', 'memory', 'workspace', 'attach'], rows.map(display))}\n`);
   return CLI_EXIT.OK;
 }
 
-export async function agentRows(docker: Docker): Promise<AgentRow[]> {
+/**
+ * Each running agent as its last health check saw it (Docker's health log: one inspect, no process started in
+ * the container); as it answers now (one exec into it) with `live`, or when its health log has no digest.
+ */
+export async function agentRows(docker: Docker, options: { live?: boolean } = {}): Promise<AgentRow[]> {
   const agents = await listAgents(docker);
   const rows = await Promise.all(
     agents.map(async (a) => {
-      if (!a.running) return row(a, null, null);
+      if (!a.running) return row(a, null, null, null);
+      const logged = options.live ? null : await readHealthLog(docker, a.id, Date.now());
+      if (logged) return row(a, logged.digest, logged.memoryBytes ?? (await memoryOf(docker, a.id)), logged.atMs);
       const sample = await sampleAgent(docker, a.id);
-      return row(a, sample.report, sample.memoryBytes ?? (await memoryOf(docker, a.id)));
+      return row(a, sample.report, sample.memoryBytes ?? (await memoryOf(docker, a.id)), Date.now());
     }),
   );
   return rows.sort(byUrgency);
 }
 
-function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number | null): AgentRow {
+function row(a: AgentContainer, report: ReportDigest | null, memoryBytes: number | null, asOfMs: number | null): AgentRow {
   const state = urgencyOf(report, a.running);
   const why = reasonOf(report, state);
   return {
     name: a.name,
     state,
-    forMs: report?.agentState?.forMs ?? null,
+    // From when the state began, so a record from the last health check still says how long it has lasted.
+    forMs: report?.agentState ? Math.max(0, Date.now() - report.agentState.sinceMs) : null,
     agent: a.agent,
     restarts: report?.restarts ?? null,
     memoryBytes,
@@ -70,6 +80,7 @@ function row(a: AgentContainer, report: HealthReport | null, memoryBytes: number
     health: a.health,
     phase: report?.phase ?? null,
     why,
+    asOfMs,
   };
 }
 

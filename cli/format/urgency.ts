@@ -1,11 +1,11 @@
-import type { HealthReport } from '../../supervisor/contract/health-report.js';
+import type { ReportDigest } from '../../supervisor/contract/report-digest.js';
 
 /** What `ls` shows in its STATE column, most urgent first: what needs a person comes before what does not. */
 export const URGENCY = ['needs-permission', 'waiting', 'failed-start', 'crash-loop', 'restarting', 'needs-login', 'working', 'starting', 'idle', 'stopped', 'unknown'] as const;
 export type Urgency = (typeof URGENCY)[number];
 
-/** One word for an agent's condition, from the supervisor's report (null: it does not answer). */
-export function urgencyOf(report: HealthReport | null, running: boolean): Urgency {
+/** One word for an agent's condition, from the supervisor's report or its digest (null: it does not answer). */
+export function urgencyOf(report: ReportDigest | null, running: boolean): Urgency {
   if (!running) return 'stopped';
   if (!report) return 'unknown';
   if (report.phase === 'failed') return 'failed-start';
@@ -27,7 +27,7 @@ export function byUrgency<T extends { state: Urgency; name: string }>(a: T, b: T
 }
 
 /** Why, when the state has a reason the report gives: a failed start's message, a crash loop's or restart's cause. */
-export function reasonOf(report: HealthReport | null, state: Urgency): string | null {
+export function reasonOf(report: ReportDigest | null, state: Urgency): string | null {
   if (!report) return null;
   const cause = report.lastExit?.cause ?? null;
   if (state === 'failed-start') return report.checks.start.reason;

@@ -4,6 +4,7 @@ import type { HookEvent, HookReply } from '../agent/events.js';
 import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
 import { type HealthSnapshot, evaluateHealth, summarizeHealth } from '../contract/health-report.js';
+import { digestLine } from '../contract/report-digest.js';
 
 export interface HealthServer {
   server: Server;
@@ -74,7 +75,9 @@ export async function startHealthServer(options: {
       // agentgate-probe (sh and curl) asks for the one line `agentgate health` prints, formatted here once.
       if (req.headers.accept === 'text/plain') {
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-        return void res.end(`${summarizeHealth(report)}\n`);
+        // `--report` (Docker's HEALTHCHECK) also asks for the digest `agentgate ls` reads from the engine's health log.
+        const digest = /(^|&)report=1(&|$)/.test(query) ? `${digestLine(report)}\n` : '';
+        return void res.end(`${summarizeHealth(report)}\n${digest}`);
       }
       return send(status, report);
     }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseDigest } from '../../supervisor/contract/report-digest.js';
 import { BUNDLE, FIXTURES, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -38,6 +39,21 @@ describe('agentgate-probe answers as agentgate health does', () => {
   it('healthy: exit 0 and the same line', async () => {
     sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
     await expectSame(sup, /^0: healthy: agent running/);
+  });
+
+  it('--report: the same answer, then the digest agentgate ls reads from Docker\'s health log and the memory', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-exit.sh', AGENTGATE_BACKOFF_INITIAL_MS: '3600000', AGENTGATE_BACKOFF_MAX_MS: '3600000', AGENTGATE_BACKOFF_JITTER: '0' } });
+    const env = sup.env;
+    await waitFor(() => /^1: unhealthy: agent: /.test(answer([process.execPath, BUNDLE, 'health'], env)), 'the agent in its backoff', 15_000);
+    const health = answer([process.execPath, BUNDLE, 'health'], env);
+    const report = answer(['/bin/sh', PROBE, '--report'], env);
+    const [first, digestLine, memoryLine] = report.split('\n');
+    expect(`${first}\n`).toBe(health);
+    const digest = parseDigest(digestLine ?? '');
+    expect(digest).toMatchObject({ phase: 'backoff', restarts: 1, lastExit: { cause: null }, checks: { crashLoop: { ok: true } } });
+    // This machine's cgroup (v1 or v2) is readable, as a container's own is.
+    expect(memoryLine).toMatch(/^memory \d+ \d+$/);
+    expect(answer(['/bin/sh', PROBE, '--bogus'], env)).toBe('2: usage: agentgate-probe [--live | --report]\n');
   });
 
   it('unhealthy while the agent waits out its backoff: exit 1 and the same reason', async () => {
