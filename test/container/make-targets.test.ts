@@ -45,6 +45,27 @@ async function attachesInATerminal(command: string, container: string): Promise<
   }
 }
 
+/**
+ * `make shell` (`agentgate exec NAME --tty -- bash`) in a real terminal: bash in /workspace on a terminal of its
+ * own, and its exit code back through make (make says `Error 3` for a recipe that exits 3).
+ */
+async function shellInATerminal(command: string): Promise<void> {
+  const client = spawn('script', ['-qfec', command, '/dev/null'], { env: { ...process.env, PATH: path, AGENTGATE_HOME: cli.home, TERM: 'xterm', MAKEFLAGS: '' }, cwd: ROOT, stdio: 'pipe' });
+  let screen = '';
+  client.stdout.on('data', (d) => (screen += d));
+  const exited = new Promise<number | null>((resolve) => client.on('close', resolve));
+  try {
+    // The shell's prompt, then a line that proves where it runs; the sum is printed only by the shell.
+    await waitFor(() => /\$ ?$/m.test(screen), 'the shell prompt', 30_000, () => screen.slice(-500));
+    client.stdin.write('echo "in $(pwd) on $(tty | cut -c1-9) as $(id -u): $((6 * 7))"; exit 3\r');
+    await exited;
+    expect(screen).toMatch(/in \/workspace on \/dev\/pts\/ as \d+: 42/);
+    expect(screen).toContain('Error 3');
+  } finally {
+    client.kill('SIGKILL');
+  }
+}
+
 describe.skipIf(!engine)('make up, attach and down name the agent they mean (issue 18, first-week failures 2 and 3)', () => {
   beforeAll(() => {
     cli = new AgentgateCli(installCli());
@@ -62,6 +83,7 @@ describe.skipIf(!engine)('make up, attach and down name the agent they mean (iss
     await attachesInATerminal(printed as string, `agentgate-${name}`);
     await attachesInATerminal(`make -s -C ${ROOT} -o build attach NAME=${name}`, `agentgate-${name}`);
     expect(make(['status', `NAME=${name}`]).code).toBe(0);
+    await shellInATerminal(`make -s -C ${ROOT} -o build shell NAME=${name}`);
   });
 
   it('make down PROJECT= never removes the agent of another directory of the same name, and finds its own by its directory', () => {
