@@ -203,6 +203,28 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     expect(JSON.stringify(plain)).not.toContain('3130');
   });
 
+  it('sends webhooks when asked: the URL, format and public URL as values, the signing secret only by reference', () => {
+    const manifests = renderChart('team', [...EVERYTHING, 'notify.url=https://ntfy.example/agents', 'notify.format=ntfy', 'notify.publicUrl=https://agents.example', 'notify.secret=not-a-real-secret']);
+    for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+    const secret = byKind(manifests, 'Secret').find((m) => m.metadata.name === 'team-agentgate-agent-notify');
+    expect(Buffer.from(String((secret as Manifest | undefined)?.data?.AGENTGATE_NOTIFY_SECRET), 'base64').toString()).toBe('not-a-real-secret');
+    const agents = podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'));
+    expect(agents.length).toBe(4);
+    for (const { owner, spec } of agents) {
+      expect(JSON.stringify(spec), owner).not.toContain('not-a-real-secret');
+      expect(spec.containers[0].env, owner).toEqual(expect.arrayContaining([
+        { name: 'AGENTGATE_NOTIFY_URL', value: 'https://ntfy.example/agents' },
+        { name: 'AGENTGATE_NOTIFY_FORMAT', value: 'ntfy' },
+        { name: 'AGENTGATE_PUBLIC_URL', value: 'https://agents.example' },
+        { name: 'AGENTGATE_NOTIFY_SECRET', valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-notify', key: 'AGENTGATE_NOTIFY_SECRET' } } },
+      ]));
+    }
+    // Off by default: no webhook variable, no Secret for it.
+    const plain = JSON.stringify(renderChart('team', EVERYTHING));
+    expect(plain).not.toContain('AGENTGATE_NOTIFY');
+    expect(plain).not.toContain('agentgate-agent-notify');
+  });
+
   it('without the proxy or SSH, lets nothing in and leaves egress to the cluster', () => {
     const manifests = renderChart('team');
     const policy = nth(manifests, 'NetworkPolicy');

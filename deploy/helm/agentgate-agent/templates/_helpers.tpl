@@ -93,6 +93,10 @@ app.kubernetes.io/component: egress-proxy
 {{- if and .Values.egress.enabled (or .Values.egress.gitCredentials .Values.egress.gitCredentialsSecret) }}true{{ end -}}
 {{- end -}}
 
+{{- define "agentgate.notifySecret" -}}
+{{- .Values.notify.existingSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "notify" "max" 63)) -}}
+{{- end -}}
+
 {{- define "agentgate.gitSecret" -}}
 {{- .Values.egress.gitCredentialsSecret | default (include "agentgate.objectName" (dict "root" . "suffix" "git" "max" 63)) -}}
 {{- end -}}
@@ -211,6 +215,18 @@ containers:
       - { name: NO_PROXY, value: "localhost,127.0.0.1,::1" }
       - { name: no_proxy, value: "localhost,127.0.0.1,::1" }
       - { name: AGENTGATE_EGRESS_SELFTEST, value: "on" }
+      {{- end }}
+      {{- with $v.notify.url }}
+      - { name: AGENTGATE_NOTIFY_URL, value: {{ . | quote }} }
+      - { name: AGENTGATE_NOTIFY_FORMAT, value: {{ $v.notify.format | quote }} }
+      {{- with $v.notify.publicUrl }}
+      - { name: AGENTGATE_PUBLIC_URL, value: {{ . | quote }} }
+      {{- end }}
+      {{- if or $v.notify.secret $v.notify.existingSecret }}
+      - name: AGENTGATE_NOTIFY_SECRET
+        valueFrom:
+          secretKeyRef: { name: {{ include "agentgate.notifySecret" $root }}, key: AGENTGATE_NOTIFY_SECRET }
+      {{- end }}
       {{- end }}
       {{- range $name, $value := $a.env }}
       - { name: {{ $name }}, value: {{ $value | toString | quote }} }
