@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
-import { readReport } from '../engine/health.js';
+import { sampleAgent } from '../engine/agent-sample.js';
+import { readHealthLog } from '../engine/health-log.js';
 import { memoryOf } from '../engine/memory.js';
 import { LABEL } from '../labels.js';
 import { AgentRecord, type BoardAgent } from './board-agent.js';
@@ -192,7 +193,10 @@ export class Fleet extends EventEmitter {
   private async refresh(id: string): Promise<void> {
     const record = this.records.get(id);
     if (!record) return;
-    record.setReport(await readReport(this.docker, id));
+    // The report and the memory in one exec (as `ls --live`).
+    const sample = await sampleAgent(this.docker, id);
+    record.setReport(sample.report);
+    if (sample.memoryBytes !== null) record.memoryBytes = sample.memoryBytes;
     if (!record.report) record.unreachable = 'its supervisor does not answer /readyz';
     this.emit('change');
   }
@@ -200,7 +204,8 @@ export class Fleet extends EventEmitter {
   private async sampleMemory(): Promise<void> {
     await Promise.all(
       [...this.records.entries()].filter(([, r]) => r.container.running).map(async ([id, r]) => {
-        r.memoryBytes = await memoryOf(this.docker, id);
+        // What the last health check printed (one inspect, nothing started in the container), else the engine's stats.
+        r.memoryBytes = (await readHealthLog(this.docker, id, Date.now()))?.memoryBytes ?? (await memoryOf(this.docker, id));
       }),
     );
     this.emit('change');
