@@ -1,6 +1,6 @@
 import type { HostContext } from '../context.js';
 import { type AgentContainer, findAgent } from '../engine/agents.js';
-import { type EgressProxyContainer, agentAddresses, findEgressProxy, pendingAsksFrom } from '../engine/egress-asks.js';
+import { type EgressProxyContainer, NO_PROXY_TOKEN, agentAddresses, findEgressProxy, pendingAsksFrom, proxyAnswerToken } from '../engine/egress-asks.js';
 import { execIn } from '../engine/exec.js';
 import { readReport } from '../engine/health.js';
 import { CliError, UsageError } from '../errors.js';
@@ -75,19 +75,9 @@ function describeAsk(a: PendingEgressAsk): string {
   return `${a.method} ${a.host}:${a.port}${a.path ?? ''}`;
 }
 
-/**
- * The proxy's answer token: its label when agentgate made it, else the host's AGENTGATE_ANSWER_TOKEN (compose's
- * proxy holds only the hash, AGENTGATE_ANSWER_TOKEN_SHA256, of a token you keep).
- */
 function proxyToken(context: HostContext, proxy: EgressProxyContainer): string {
-  const token = proxy.labelToken ?? context.env.AGENTGATE_ANSWER_TOKEN;
-  if (!token) {
-    throw new CliError(
-      `the egress proxy ${proxy.name} holds only the hash of its answer token: give the token`,
-      1,
-      'set AGENTGATE_ANSWER_TOKEN to the token whose SHA-256 you gave the proxy (AGENTGATE_ANSWER_TOKEN_SHA256), then run it again',
-    );
-  }
+  const token = proxyAnswerToken(proxy, context.env);
+  if (!token) throw new CliError(NO_PROXY_TOKEN.message(proxy), 1, NO_PROXY_TOKEN.hint);
   return token;
 }
 

@@ -50,3 +50,20 @@ export async function pendingAsksFrom(docker: Docker, proxy: EgressProxyContaine
     return [];
   }
 }
+
+/** The flag of each approval's reach, as `agentgate approve ID` takes it in the proxy's container. */
+export const ASK_SCOPE_FLAGS = { once: '--once', agent: '--for-agent', always: '--always' } as const;
+
+/**
+ * The proxy's answer token: its `agentgate.answer-token` label when agentgate made it, else the host's
+ * AGENTGATE_ANSWER_TOKEN (compose's proxy holds only the hash, AGENTGATE_ANSWER_TOKEN_SHA256, of a token you keep).
+ */
+export function proxyAnswerToken(proxy: EgressProxyContainer, env: Readonly<Record<string, string | undefined>>): string | null {
+  return proxy.labelToken ?? (env.AGENTGATE_ANSWER_TOKEN || null);
+}
+
+/** Why an egress ask cannot be answered without the token, and what to do. */
+export const NO_PROXY_TOKEN = {
+  message: (proxy: EgressProxyContainer) => `the egress proxy ${proxy.name} holds only the hash of its answer token: give the token`,
+  hint: 'set AGENTGATE_ANSWER_TOKEN to the token whose SHA-256 you gave the proxy (AGENTGATE_ANSWER_TOKEN_SHA256), then run it again',
+};

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type RunningBoard, launchChromium, startBoard } from '../helpers/board.js';
 import { ROOT, TestContainers, readyz, requireEngine } from '../helpers/containers.js';
 import { composeEnv, docker, dockerAsync } from '../helpers/docker.js';
 import { freePort } from '../helpers/supervisor-process.js';
@@ -19,6 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'agentgate-egress-ask-'));
 const override = join(dir, 'public-outer.yaml');
 const CLI = join(ROOT, 'dist', 'agentgate.cjs');
 let server: Server | undefined;
+let board: RunningBoard | undefined;
+let browser: Browser | undefined;
 
 /**
  * The proxy only asks about public destinations: the outer network gets TEST-NET-2 (198.51.100.0/24), which it
@@ -38,6 +42,8 @@ const host = (args: string[]) => {
 };
 
 afterAll(async () => {
+  await browser?.close();
+  await board?.stop();
   server?.close();
   if (reachable) await dockerAsync(['compose', 'down', '-v', '-t', '1', '--remove-orphans'], { cwd: ROOT, env: env(), timeoutMs: 120_000 });
   made.cleanup();
@@ -45,7 +51,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!reachable)('compose/egress.yaml with AGENTGATE_EGRESS_ASK=on: the host answers the agent\'s egress asks', () => {
-  it("`agentgate approve NAME` allows a held request, which completes; the agent's health shows it until then", async () => {
+  it("`agentgate approve NAME` and the board allow a held request, which completes; the agent's health shows it until then", async () => {
     writeFileSync(override, ['networks:', '  agentgate-outer:', '    ipam:', '      config:', '        - subnet: 198.51.100.0/24', ''].join('\n'));
     const port = await freePort();
     server = createServer((req, res) => res.end(`reached ${req.url}\n`));
@@ -82,5 +88,28 @@ describe.skipIf(!reachable)('compose/egress.yaml with AGENTGATE_EGRESS_ASK=on: t
     const results = [await first, await second].map((r) => r.stdout);
     expect(results.filter((r) => r.endsWith('\n403')).length).toBe(1);
     expect(results.filter((r) => r.endsWith('\n200')).length).toBe(1);
+
+    // The board shows the ask beside the agent's decisions; a click on "Allow once" lets the request complete.
+    // compose's exited state-init container carries the same agent name, and the page keys its cards by name (the
+    // stopped one would hide the running one's card): it is removed here, its work done.
+    docker(['compose', 'rm', '-f', 'state-init'], 30_000, env());
+    const bin = join(dir, 'agentgate');
+    writeFileSync(bin, `#!/bin/sh\nexec ${process.execPath} ${CLI} "$@"\n`);
+    chmodSync(bin, 0o755);
+    board = await startBoard(bin, { AGENTGATE_ANSWER_TOKEN: TOKEN });
+    browser = await launchChromium();
+    const page = await browser.newPage();
+    await page.goto(board.url);
+    const card = page.locator(`section.agent[data-name="${project}"]`);
+    const viaBoard = request('/by-board');
+    const fleet = async () => JSON.stringify(await (await fetch(`${board?.base}/api/fleet`, { headers: { authorization: `Bearer ${board?.token}` } })).json());
+    await waitFor(async () => (await card.locator('li.egress-ask code').allTextContents()).includes(`GET 198.51.100.1:${port}/by-board`), 'the ask on the board', 30_000, () => `${board?.stderr()}`).catch(async (error) => {
+      throw new Error(`${(error as Error).message}\n${await fleet()}\n${await page.content()}`);
+    });
+    await card.locator('li.egress-ask button.allow-once').click();
+    await expect.poll(() => card.locator('p.result').textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^allowed \\(once\\) [0-9a-f]+ \\(198\\.51\\.100\\.1:${port}\\)$`));
+    expect((await viaBoard).stdout).toBe('reached /by-board\n\n200');
+    await expect.poll(() => card.locator('li.egress-ask').count(), { timeout: 15_000 }).toBe(0);
+    expect(docker(['logs', egress]).stdout).toContain('"by":"board"');
   });
 });
