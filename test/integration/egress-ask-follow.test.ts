@@ -125,6 +125,11 @@ describe.skipIf(process.getuid?.() !== 0)('the agent supervisor shows its egress
     expect(JSON.parse(notified)).toMatchObject({ event: 'egress ask pending', id: ask.id, host: TARGET, port: 8080 });
     expect(JSON.parse(notified).links).toBeUndefined();
 
+    // The feed itself: each caller gets its own asks only, and it answers nothing.
+    const feedOf = async (from: string) => JSON.parse(await run(['curl', '-sS', '--interface', from, 'http://127.0.0.1:3131/asks'])) as { pending: PendingEgressAsk[] };
+    expect((await feedOf('127.0.0.2')).pending.map((a) => a.id)).toEqual([theirs.id]);
+    expect((await feedOf('127.0.0.1')).pending.map((a) => a.id)).toEqual([ask.id]);
+    expect(await run(['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '-d', '{"answer":"once"}', `http://127.0.0.1:3131/asks`])).toBe('405');
     expect(await answer(ask.id, { answer: 'once', by: 'test' })).toBe('200');
     expect(await mine).toBe('reached /mine\n\n200');
     await waitFor(async () => (await readyz()).pendingEgressAsks?.length === 0, 'the ask cleared in /readyz');
