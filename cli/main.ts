@@ -25,7 +25,7 @@ agentgate ls [--json] [--live]         every agent on the engine, most urgent fi
 agentgate attach NAME [--read-only]    the agent's session in this terminal (detach: Ctrl-b d)
 agentgate logs NAME [-f] [--json] [--tail N]  the supervisor's log
 agentgate status NAME                  its health report
-agentgate approve NAME [ID]            allow its pending permission request (the only one without ID)
+agentgate approve NAME [ID]            allow its pending permission request or egress ask (the only one without ID)
 agentgate deny NAME [ID] [-m MESSAGE]  deny it; the message reaches the agent
 agentgate prompt NAME "TEXT" | -       its next prompt, typed while it waits (- reads stdin)
 agentgate board [--port N] [--host ADDR]  a live web page of every agent: answer, prompt, watch

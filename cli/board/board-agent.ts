@@ -1,5 +1,6 @@
 import type { PendingDecision } from '../../supervisor/contract/events.js';
 import type { HealthReport } from '../../supervisor/contract/health-report.js';
+import type { PendingEgressAsk } from '../../supervisor/contract/proxy-report.js';
 import type { AgentContainer } from '../engine/agents.js';
 import { type Urgency, reasonOf, urgencyOf } from '../format/urgency.js';
 
@@ -28,6 +29,8 @@ export interface BoardAgent {
   decisions: PendingDecision[];
   /** Pending decisions beyond BOARD_MAX_DECISIONS. */
   moreDecisions: number;
+  /** Its requests its egress proxy holds for an answer (as its supervisor follows them), at most BOARD_MAX_DECISIONS. */
+  egressAsks: PendingEgressAsk[];
   /** It has an answer token: the board can answer it, prompt it and show its screen. */
   answerable: boolean;
   /** Why the board cannot follow it now (its supervisor does not answer), else null. */
@@ -44,6 +47,7 @@ export class AgentRecord {
   memoryBytes: number | null = null;
   unreachable: string | null = null;
   private readonly pending = new Map<string, PendingDecision>();
+  private readonly asks = new Map<string, PendingEgressAsk>();
 
   constructor(
     public container: AgentContainer,
@@ -55,6 +59,8 @@ export class AgentRecord {
     this.report = report;
     this.pending.clear();
     for (const d of report?.decisions ?? []) this.pending.set(d.id, d);
+    this.asks.clear();
+    for (const a of report?.pendingEgressAsks ?? []) this.asks.set(a.id, a);
   }
 
   /** One /events event of its supervisor; true when it changed what the page shows. */
@@ -70,6 +76,13 @@ export class AgentRecord {
       return true;
     }
     if (name === 'decision closed' && typeof data.id === 'string') return this.pending.delete(data.id);
+    if (name === 'egress ask pending' && typeof data.id === 'string') {
+      if (this.asks.size >= KEPT_MAX_DECISIONS && !this.asks.has(data.id)) return false;
+      const { at: _at, ...ask } = data;
+      this.asks.set(data.id, ask as unknown as PendingEgressAsk);
+      return true;
+    }
+    if (name === 'egress ask closed' && typeof data.id === 'string') return this.asks.delete(data.id);
     if (name === 'oom kill' && typeof data.total === 'number') {
       this.oomKills = data.total;
       return true;
@@ -99,6 +112,7 @@ export class AgentRecord {
       memoryBytes: c.running ? this.memoryBytes : null,
       decisions: decisions.slice(0, BOARD_MAX_DECISIONS),
       moreDecisions: Math.max(0, decisions.length - BOARD_MAX_DECISIONS),
+      egressAsks: [...this.asks.values()].sort((a, b) => a.askedAtMs - b.askedAtMs).slice(0, BOARD_MAX_DECISIONS),
       answerable: this.answerable,
       unreachable: c.running ? this.unreachable : null,
     };

@@ -2,7 +2,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type Docker from 'dockerode';
 import { EventStream } from '../../supervisor/features/observation/event-stream.js';
 import { PROMPT_MAX_CHARS } from '../../supervisor/features/prompts/prompt-text.js';
-import { act } from './agent-actions.js';
+import { act, actOnEgressAsk } from './agent-actions.js';
 import type { BoardAuth } from './board-auth.js';
 import type { Fleet } from './fleet.js';
 import type { Asset } from './page-assets.js';
@@ -11,16 +11,25 @@ import type { ScreenRelay } from './screen-relay.js';
 /** A prompt's JSON body: the text's worst case in escapes (\u0000 is six characters), and some room. */
 const PROMPT_BODY_MAX_BYTES = PROMPT_MAX_CHARS * 6 + 1024;
 const ANSWER_BODY_MAX_BYTES = 16 * 1024;
+const EGRESS_ANSWERS: readonly string[] = ['once', 'agent', 'always', 'deny'];
 /** How long after a change the page's update goes out: changes that come together go together. */
 const FLEET_DEBOUNCE_MS = 25;
 
 /**
  * The board's HTTP side: the page and its assets, the fleet as server-sent events (`fleet`, the whole list
  * each time it changes: a page never polls), an agent's screen as server-sent events, and the actions (answer a
- * decision, type a prompt) that go to the agent's own container command.
+ * decision, type a prompt) that go to the agent's own container command; an egress ask's answer goes to its
+ * egress proxy's (with the proxy's token: its label, else AGENTGATE_ANSWER_TOKEN from `env`).
  */
-export function boardServer(options: { docker: Docker; fleet: Fleet; screens: ScreenRelay; auth: BoardAuth; assets: Record<string, Asset> }): Server {
-  const { docker, fleet, screens, auth, assets } = options;
+export function boardServer(options: {
+  docker: Docker;
+  fleet: Fleet;
+  screens: ScreenRelay;
+  auth: BoardAuth;
+  assets: Record<string, Asset>;
+  env?: Readonly<Record<string, string | undefined>>;
+}): Server {
+  const { docker, fleet, screens, auth, assets, env = {} } = options;
   const pages = new EventStream();
   let pending: NodeJS.Timeout | null = null;
   fleet.on('change', () => {
@@ -59,7 +68,7 @@ export function boardServer(options: { docker: Docker; fleet: Fleet; screens: Sc
       res.on('close', () => fleet.watching(pages.listeners));
       return;
     }
-    const route = /^\/api\/agents\/([^/]+)\/(screen|prompt|decisions\/([0-9a-f]{1,32}))$/.exec(url.pathname);
+    const route = /^\/api\/agents\/([^/]+)\/(screen|prompt|decisions\/([0-9a-f]{1,32})|egress-asks\/([0-9a-f]{1,32}))$/.exec(url.pathname);
     if (!route) return send(res, 404, { error: `unknown path ${url.pathname}` });
     const agent = fleet.find(decodeURIComponent(route[1] as string));
     if (!agent) return send(res, 404, { error: `no agent named ${JSON.stringify(decodeURIComponent(route[1] as string))} on this engine` });
@@ -75,6 +84,11 @@ export function boardServer(options: { docker: Docker; fleet: Fleet; screens: Sc
       if (isPrompt) {
         if (typeof body.text !== 'string' || body.text.trim() === '') return send(res, 400, { error: 'a prompt needs "text": a non-empty string' });
         const result = await act(docker, agent, { kind: 'prompt', text: body.text });
+        return send(res, result.status, result.status === 200 ? { message: result.message } : { error: result.message });
+      }
+      if (route[4]) {
+        if (typeof body.answer !== 'string' || !EGRESS_ANSWERS.includes(body.answer)) return send(res, 400, { error: 'an egress answer needs "answer": "once", "agent", "always" or "deny"' });
+        const result = await actOnEgressAsk(docker, agent, route[4], body.answer as 'once' | 'agent' | 'always' | 'deny', env);
         return send(res, result.status, result.status === 200 ? { message: result.message } : { error: result.message });
       }
       if (body.behavior !== 'allow' && body.behavior !== 'deny') return send(res, 400, { error: 'an answer needs "behavior": "allow" or "deny"' });

@@ -28,7 +28,7 @@ export async function board(context: HostContext, args: readonly string[]): Prom
   const auth = new BoardAuth(loopback);
   const fleet = new Fleet(docker, async (id) => (await docker.getContainer(id).inspect().catch(() => null))?.Config.Labels?.[LABEL.answerToken] ?? null);
   const screens = new ScreenRelay(docker);
-  const server = boardServer({ docker, fleet, screens, auth, assets });
+  const server = boardServer({ docker, fleet, screens, auth, assets, env: context.env });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(

@@ -237,6 +237,13 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     meaning:
       "The egress proxy's git endpoint (`http://egress:3130` in compose). The supervisor asks it which hosts it holds tokens for and points git's `https://<host>/` URLs there (`url.<endpoint>/<host>/.insteadOf`, in `GIT_CONFIG_COUNT`/`GIT_CONFIG_KEY_n`/`GIT_CONFIG_VALUE_n`, git's last-read scope, which a config file mapping the same URL does not override); the token stays in the proxy. See [Git tokens held by the proxy](features.md#git-tokens-held-by-the-proxy).",
   },
+  EGRESS_ASK_FEED_URL: {
+    section: 'agent',
+    topic: EGRESS,
+    defaultText: '(none; `compose/egress.yaml`: `http://egress:3131`)',
+    meaning:
+      "The egress proxy's ask feed. With it, the supervisor follows the agent's own egress asks (a long poll) and shows them in health (`pendingEgressAsks`), `status`, `/events` and the webhook; it cannot answer them. See [Asking instead of denying](features.md#asking-instead-of-denying).",
+  },
   EGRESS_PROBE: { section: 'agent', topic: EGRESS, meaning: 'An address outside the allowlist that the agent must not reach directly.' },
   PROJECT_DIR: {
     section: 'agent',
@@ -298,6 +305,12 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     section: 'proxy',
     topic: PROXY,
     meaning: 'How long a held request waits for an answer before it is denied (403) as an unlisted host is.',
+  },
+  EGRESS_ASK_FEED_PORT: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning:
+      'With `AGENTGATE_EGRESS_ASK=on`: the ask feed (plain HTTP, read only, for the internal network), `GET /asks?since=VERSION`: the caller\'s own asks, found by its address, as a long poll. Answering needs the answer token on the health port.',
   },
 };
 

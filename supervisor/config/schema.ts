@@ -73,6 +73,8 @@ export const envSchema = z.object({
   EGRESS_ALLOW_FILE: absolutePath('/etc/agentgate/egress-allow'),
   EGRESS_ASK: oneOf(['off', 'on'], 'off'),
   EGRESS_ASK_WAIT_MS: integer(1000, 3_600_000, 60_000),
+  EGRESS_ASK_FEED_PORT: integer(1, 65_535, 3131),
+  EGRESS_ASK_FEED_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3131'))),
   RECORD: z._default(z.stringbool(), false),
   TRANSCRIPT: z._default(z.stringbool(), false),
   RECORD_MAX_MB: integer(1, 1_000_000, 200),

@@ -3,6 +3,7 @@
  * `event` field. Host tools import these types; the names and fields are the documented contract.
  */
 import type { ExitRecord } from './health-report.js';
+import type { ClosedEgressAsk, PendingEgressAsk } from './proxy-report.js';
 
 export interface WireEventData {
   'agent started': { pid: number; restarts: number; width?: number; height?: number; at: string };
@@ -13,6 +14,10 @@ export interface WireEventData {
   state: { state: string; previous: string; cause: string; at: string };
   'decision pending': PendingDecision & { at: string };
   'decision closed': ClosedDecision & { at: string };
+  /** The agent's request to an unlisted host, held by the egress proxy (AGENTGATE_EGRESS_ASK_FEED_URL). */
+  'egress ask pending': PendingEgressAsk & { at: string };
+  /** It ended: answered in the proxy, expired, or gone (`outcome` `unknown` when the proxy no longer knew). */
+  'egress ask closed': (ClosedEgressAsk | (Omit<ClosedEgressAsk, 'outcome'> & { outcome: 'unknown' })) & { at: string };
 }
 
 /** A permission request of the agent's held for an answer (its PermissionRequest hook). */
@@ -41,7 +46,7 @@ export type WireEventName = keyof WireEventData;
 
 /** What the webhook posts: the event, its facts, and which container and session it came from. */
 export type WebhookPayload = {
-  event: 'crash loop' | 'agent waiting for input' | 'agent needs permission' | 'decision pending';
+  event: 'crash loop' | 'agent waiting for input' | 'agent needs permission' | 'decision pending' | 'egress ask pending';
   container: string;
   session: string;
   at: string;

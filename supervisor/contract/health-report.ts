@@ -1,5 +1,6 @@
 import { formatDuration } from './durations.js';
 import type { PendingDecision } from './events.js';
+import type { PendingEgressAsk } from './proxy-report.js';
 
 /** How the agent's last run ended: one shape wherever it is recorded. */
 export interface ExitRecord {
@@ -40,6 +41,8 @@ export interface HealthSnapshot {
   agentState?: { state: string; sinceMs: number } | null;
   /** Permission requests waiting for an answer, oldest first (absent when decisions are off). */
   decisions?: PendingDecision[];
+  /** The agent's requests held by the egress proxy for an answer (AGENTGATE_EGRESS_ASK_FEED_URL), oldest first. */
+  pendingEgressAsks?: PendingEgressAsk[];
   startedAtMs: number;
   version: string;
 }
@@ -64,6 +67,8 @@ export interface HealthReport {
   agentState: { state: string; sinceMs: number; forMs: number } | null;
   /** Permission requests waiting for an answer, oldest first (absent from supervisors before 0.3 and when off). */
   decisions?: PendingDecision[];
+  /** The agent's requests held by its egress proxy, oldest first (absent unless it follows the proxy's ask feed). */
+  pendingEgressAsks?: PendingEgressAsk[];
   uptimeMs: number;
   version: string;
 }
@@ -100,6 +105,7 @@ export function evaluateHealth(s: HealthSnapshot, nowMs: number): HealthReport {
     loginHint: s.needsLogin ? (s.loginHint ?? null) : null,
     agentState: s.agentState ? { ...s.agentState, forMs: Math.max(0, nowMs - s.agentState.sinceMs) } : null,
     ...(s.decisions ? { decisions: s.decisions } : {}),
+    ...(s.pendingEgressAsks ? { pendingEgressAsks: s.pendingEgressAsks } : {}),
     uptimeMs: nowMs - s.startedAtMs,
     version: s.version,
   };

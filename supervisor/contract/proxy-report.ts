@@ -26,8 +26,21 @@ export interface PendingEgressAsk {
   path: string | null;
   /** The proxy username the agent sent (`http://NAME@egress:3128`): a label the agent chooses, not a proof. */
   agent: string | null;
+  /** The address the request came from (the agent's container), as the proxy saw it; the ask feed matches on it. */
+  client?: string | null;
   askedAtMs: number;
   expiresAtMs: number;
+}
+
+/**
+ * The proxy's ask feed (`GET /asks` on AGENTGATE_EGRESS_ASK_FEED_PORT): the caller's own asks, found by the
+ * address it calls from. `version` changes with every ask held or closed (a new proxy starts a new series).
+ */
+export interface EgressAskFeed {
+  version: string;
+  pending: PendingEgressAsk[];
+  /** The caller's asks closed lately (the last 64 of the proxy's), oldest first. */
+  closed: ClosedEgressAsk[];
 }
 
 export type EgressAskOutcome = 'once' | 'agent' | 'always' | 'deny' | 'expired' | 'gone' | 'proxy stopped';

@@ -76,6 +76,9 @@ export function formatStatus(result: ProbeResult, nowMs: number): string {
   for (const d of r.decisions ?? []) {
     lines.push(`  decision ${d.id}: ${d.tool} ${d.summary} (asked ${formatMoment(d.askedAtMs, nowMs)}; agentgate approve|deny ${d.id})`);
   }
+  for (const a of r.pendingEgressAsks ?? []) {
+    lines.push(`  egress ask ${a.id}: ${a.method} ${a.host}:${a.port}${a.path ?? ''} (asked ${formatMoment(a.askedAtMs, nowMs)}; agentgate approve|deny NAME ${a.id} on the host)`);
+  }
   if (r.needsLogin) lines.push(`  needs login: ${r.loginHint ?? 'the agent has no credential; attach and follow its login (see the log)'}`);
   if (r.lastExit) lines.push(`  last exit: ${describeExit(r.lastExit)} after ${formatDuration(r.lastExit.runMs)}, at ${formatMoment(r.lastExit.atMs, nowMs)}`);
   if (r.lastExit && r.lastExit.lastLines.length > 0) {

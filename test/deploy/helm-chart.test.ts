@@ -173,6 +173,23 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     }
   });
 
+  it("with egress.ask, the agents' supervisors follow the proxy's ask feed (3131): port, Service, both policies", () => {
+    const manifests = renderChart('team', [...EVERYTHING, 'egress.ask=true']);
+    for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+    const proxy = nth(manifests, 'Deployment').spec.template.spec.containers[0];
+    expect(proxy.ports).toContainEqual({ name: 'ask-feed', containerPort: 3131, protocol: 'TCP' });
+    const service = byKind(manifests, 'Service').find((m) => m.metadata.name === 'team-agentgate-agent-egress');
+    expect(service?.spec.ports).toContainEqual({ name: 'ask-feed', port: 3131, targetPort: 'ask-feed', protocol: 'TCP' });
+    for (const { owner, spec } of podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'))) {
+      expect(spec.containers[0].env, owner).toContainEqual({ name: 'AGENTGATE_EGRESS_ASK_FEED_URL', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3131' });
+    }
+    const policies = byKind(manifests, 'NetworkPolicy');
+    expect(policies.find((p) => p.metadata.name === 'team-agentgate-agent-agents')?.spec.egress[0].ports).toContainEqual({ port: 3131, protocol: 'TCP' });
+    expect(policies.find((p) => p.metadata.name === 'team-agentgate-agent-egress')?.spec.ingress[0].ports).toContainEqual({ port: 3131, protocol: 'TCP' });
+    // Without asks, nothing of it.
+    expect(JSON.stringify(renderChart('team', EVERYTHING))).not.toContain('3131');
+  });
+
   it('with git tokens, the proxy alone holds them (its git endpoint, 3130); agents get only the endpoint; asks are passed to the proxy', () => {
     const gitSets = [...EVERYTHING, 'egress.gitCredentials=github.com ghp_not_a_token', 'egress.ask=true', 'egress.askWaitMs=30000', `egress.answerTokenSha256=${'a'.repeat(64)}`];
     const manifests = renderChart('team', gitSets);

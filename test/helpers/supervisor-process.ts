@@ -22,6 +22,8 @@ export interface StartOptions {
   workspace?: string;
   /** Files put into the fresh workspace before the supervisor starts. */
   files?: Record<string, string>;
+  /** Run it in the network namespace of this process (nsenter -n): then reach its health port from there too. */
+  netnsOf?: number;
 }
 
 /** A free loopback port: bound, read and released. */
@@ -80,7 +82,8 @@ export class SupervisorProcess {
     };
     const asUser = options.uid === undefined ? [] : ['/usr/bin/setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups'];
     const argv = ['--pid', '--fork', '--mount-proc', '--kill-child', '/usr/bin/tini', '--', ...asUser, process.execPath, BUNDLE, ...(options.args ?? [])];
-    this.child = spawn('/usr/bin/unshare', argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const inNetns = options.netnsOf === undefined ? [] : ['/usr/bin/nsenter', '-t', String(options.netnsOf), '-n'];
+    this.child = inNetns.length > 0 ? spawn(inNetns[0] as string, [...inNetns.slice(1), '/usr/bin/unshare', ...argv], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('/usr/bin/unshare', argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
       let pending = '';
       stream?.setEncoding('utf8');

@@ -63,6 +63,18 @@ describe('AgentRecord', () => {
     expect(record.apply('agent started', {})).toBe(false);
   });
 
+  it("shows the agent's egress asks from its report and its events, beside its decisions", () => {
+    const record = new AgentRecord(container, true);
+    const ask = { id: 'e1', host: 'example.org', port: 443, method: 'CONNECT', path: null, agent: null, client: '10.0.0.2', askedAtMs: 5, expiresAtMs: 6 };
+    record.setReport({ ...evaluateHealth(runningSnapshot(), Date.now()), pendingEgressAsks: [ask] });
+    expect(record.view().egressAsks).toEqual([ask]);
+    expect(record.apply('egress ask pending', { ...ask, id: 'e2', askedAtMs: 7, at: new Date().toISOString() })).toBe(true);
+    expect(record.view().egressAsks.map((a) => a.id)).toEqual(['e1', 'e2']);
+    expect(record.view().egressAsks[1]).not.toHaveProperty('at');
+    expect(record.apply('egress ask closed', { id: 'e1', outcome: 'once' })).toBe(true);
+    expect(record.view().egressAsks.map((a) => a.id)).toEqual(['e2']);
+  });
+
   it('a storm of pending decisions shows the oldest few and counts the rest', () => {
     const record = new AgentRecord(container, true);
     record.setReport(evaluateHealth(runningSnapshot(), Date.now()));

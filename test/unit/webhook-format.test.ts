@@ -25,6 +25,15 @@ describe('webhook formats', () => {
     expect(JSON.parse(body)).toEqual({ ...decision, summary: 'curl -H [redacted] <x> & “quotes”' });
   });
 
+  it('an egress ask: what waits and how to answer it, with no action links (the supervisor cannot answer it)', () => {
+    const ask: WebhookPayload = { event: 'egress ask pending', id: 'e1f2', host: 'pypi.org', port: 443, method: 'CONNECT', path: null, agent: null, askedAtMs: 0, expiresAtMs: 1, container: 'box-1', session: 'agent', at: 'now' };
+    const { body, headers } = renderWebhook('ntfy', ask, scrub);
+    expect(headers).toMatchObject({ title: 'agent in box-1: Allow pypi.org:443?', tags: 'globe_with_meridians,agentgate', priority: '4' });
+    expect(headers.actions).toBeUndefined();
+    expect(body).toBe('CONNECT pypi.org:443 waits in the egress proxy (ask e1f2): agentgate approve|deny NAME e1f2 on the host, or the board');
+    expect(JSON.parse(renderWebhook('slack', ask, scrub).body).blocks).toHaveLength(2);
+  });
+
   it('ntfy: the text as the body, Title, Tags, Priority headers, and the links as http actions', () => {
     const { body, headers } = renderWebhook('ntfy', decision, scrub);
     expect(body).toBe('Bash: curl -H [redacted] <x> & “quotes” (decision a1b2c3, until 2027-01-15T08:00:00.000Z)');

@@ -42,13 +42,14 @@ function agentPath(name) {
 }
 
 function makeCard(name) {
-  const card = { name, decisionsKey: '' };
+  const card = { name, decisionsKey: '', asksKey: '' };
   card.title = el('h2', {}, name);
   card.state = el('span', { class: 'state' });
   card.since = el('span', { class: 'for' });
   card.why = el('p', { class: 'why' });
   card.facts = el('p', { class: 'facts' });
   card.decisions = el('ul', { class: 'decisions' });
+  card.egressAsks = el('ul', { class: 'egress-asks' });
   card.denyMessage = el('input', { type: 'text', class: 'deny-message', placeholder: 'message with a deny (optional)', 'aria-label': `message for ${name}'s deny` });
   card.promptText = el('textarea', { class: 'prompt-text', placeholder: 'next prompt (while it waits)', 'aria-label': `prompt for ${name}` });
   card.promptButton = el('button', { type: 'submit', class: 'prompt-send' }, 'Send prompt');
@@ -63,7 +64,7 @@ function makeCard(name) {
   card.screenButton = el('button', { type: 'button', class: 'show-screen', onclick: () => showScreen(name) }, 'Screen');
   card.result = el('p', { class: 'result', role: 'status' });
   card.root = el('section', { class: 'agent', 'data-name': name },
-    el('header', {}, card.title, card.state, card.since, card.screenButton), card.why, card.facts, card.decisions, card.denyMessage, card.prompt, card.result);
+    el('header', {}, card.title, card.state, card.since, card.screenButton), card.why, card.facts, card.decisions, card.egressAsks, card.denyMessage, card.prompt, card.result);
   return card;
 }
 
@@ -79,6 +80,11 @@ function updateCard(card, a) {
     card.decisionsKey = key;
     card.decisions.replaceChildren(...a.decisions.map((d) => decisionItem(card, d)));
     if (a.moreDecisions > 0) card.decisions.append(el('li', {}, `and ${a.moreDecisions} more waiting`));
+  }
+  const asksKey = a.egressAsks.map((e) => e.id).join(',');
+  if (asksKey !== card.asksKey) {
+    card.asksKey = asksKey;
+    card.egressAsks.replaceChildren(...a.egressAsks.map((e) => egressAskItem(card, e)));
   }
   card.denyMessage.hidden = a.decisions.length === 0;
   const takes = a.running && a.answerable && TAKES_PROMPTS.has(a.state);
@@ -98,6 +104,17 @@ function decisionItem(card, d) {
   return el('li', { class: 'decision', 'data-id': d.id },
     el('span', {}, `${d.tool}: `), el('code', {}, d.summary),
     el('button', { type: 'button', class: 'approve', onclick: answer('allow') }, 'Approve'),
+    el('button', { type: 'button', class: 'deny', onclick: answer('deny') }, 'Deny'));
+}
+
+// An egress ask is answered in the agent's egress proxy: once, for this agent, always (the allow file), or deny.
+function egressAskItem(card, e) {
+  const answer = (value) => async () => say(card, await post(`${agentPath(card.name)}/egress-asks/${e.id}`, { answer: value }));
+  return el('li', { class: 'egress-ask', 'data-id': e.id },
+    el('span', {}, 'egress: '), el('code', {}, `${e.method} ${e.host}:${e.port}${e.path ?? ''}`),
+    el('button', { type: 'button', class: 'allow-once', onclick: answer('once') }, 'Allow once'),
+    el('button', { type: 'button', class: 'allow-agent', onclick: answer('agent') }, 'For this agent'),
+    el('button', { type: 'button', class: 'allow-always', onclick: answer('always') }, 'Always'),
     el('button', { type: 'button', class: 'deny', onclick: answer('deny') }, 'Deny'));
 }
 

@@ -11,7 +11,12 @@ export interface AskRequest {
   method: string;
   path: string | null;
   agent: string | null;
+  /** The client's address (IPv4 without the ::ffff: prefix): whose ask it is, for the ask feed. */
+  client: string | null;
 }
+
+/** How many closed asks the feed remembers (with their client), so a follower learns how its asks ended. */
+const RECENT_CLOSED = 64;
 
 /** Calls `cancel` when the client goes away; returns what stops listening (once the ask closed). */
 export type GoneHook = (cancel: () => void) => () => void;
@@ -25,6 +30,11 @@ export class EgressAsks {
   private readonly book = new AskBook();
   private seq = 0;
   private refusedFull = 0;
+  private changes = 0;
+  /** A new series per proxy: a follower's old version never matches a restarted proxy's. */
+  private readonly series = Math.floor(Math.random() * 0xffffffff).toString(16);
+  private readonly listeners = new Set<() => void>();
+  private readonly recent: Array<{ closed: ClosedEgressAsk; client: string | null }> = [];
 
   constructor(
     private readonly waitMs: number,
@@ -42,6 +52,27 @@ export class EgressAsks {
     return this.book.granted(agent, host, port);
   }
 
+  /** Changes with every ask held or closed. */
+  get version(): string {
+    return `${this.series}.${this.changes}`;
+  }
+
+  /** The asks of one client address, pending and lately closed: what the ask feed serves it. */
+  ofClient(client: string): { pending: PendingEgressAsk[]; closed: ClosedEgressAsk[] } {
+    return { pending: this.list().filter((a) => a.client === client), closed: this.recent.filter((r) => r.client === client).map((r) => r.closed) };
+  }
+
+  /** Calls `listener` after each change; returns what stops it. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.changes += 1;
+    for (const listener of [...this.listeners]) listener();
+  }
+
   /**
    * Holds the request until it is answered, expires, or `gone` fires (the client closed its connection).
    * Null when MAX_PENDING_ASKS already wait: the caller denies at once.
@@ -56,6 +87,9 @@ export class EgressAsks {
         clearTimeout(timer);
         stopWatching();
         this.log.info({ ...c }, 'egress closed');
+        this.recent.push({ closed: c, client: ask.client ?? null });
+        if (this.recent.length > RECENT_CLOSED) this.recent.shift();
+        this.changed();
         resolve(c);
       });
       if (!held) return;
@@ -67,7 +101,8 @@ export class EgressAsks {
       if (this.refusedFull % 100 === 1) this.log.warn({ pending: MAX_PENDING_ASKS, refused: this.refusedFull, host: request.host, port: request.port }, 'egress ask not held');
       return null;
     }
-    this.log.info({ id: ask.id, host: ask.host, port: ask.port, method: ask.method, path: ask.path, agent: ask.agent, waitMs: this.waitMs }, 'egress pending');
+    this.log.info({ id: ask.id, host: ask.host, port: ask.port, method: ask.method, path: ask.path, agent: ask.agent, client: ask.client, waitMs: this.waitMs }, 'egress pending');
+    this.changed();
     return closed;
   }
 

@@ -56,7 +56,7 @@ export class EgressProxy {
       verbose: false,
       prepareRequestFunction: async (opts) => {
         const method = opts.request.method ?? 'GET';
-        const ask = { host: opts.hostname, port: opts.port, method, path: opts.isHttp ? pathOf(opts.request.url) : null, agent: agentOf(opts.username) };
+        const ask = { host: opts.hostname, port: opts.port, method, path: opts.isHttp ? pathOf(opts.request.url) : null, agent: agentOf(opts.username), client: clientOf(opts.request.socket.remoteAddress) };
         const decision = await this.decide(ask, (cancel) => {
           opts.request.socket.once('close', cancel);
           return () => opts.request.socket.off('close', cancel);
@@ -149,6 +149,11 @@ function pathOf(url: string | undefined): string | null {
   } catch {
     return null;
   }
+}
+
+/** The client's address as the ask feed sees it too: IPv4 without the ::ffff: of a dual-stack socket. */
+export function clientOf(address: string | undefined): string | null {
+  return address ? address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '') : null;
 }
 
 /** The proxy username the agent sent, when it is a plain label. */

@@ -3,6 +3,7 @@ import { forComponent } from '../../log/component.js';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { EgressAsks } from './egress-asks.js';
 import { handleAskRoute } from './ask-route.js';
+import { startAskFeed } from './ask-feed.js';
 import { CredentialEndpoint } from './credential-endpoint.js';
 import { EgressProxy } from './egress-proxy.js';
 import { startGitEndpoint } from './git-endpoint-start.js';
@@ -39,6 +40,9 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
   const git = await startGitEndpoint(config, env, log, proxy.audit);
+  // Each agent's supervisor follows its own asks here (the health port, with the listing of all, stays on loopback).
+  const feed = asks ? await startAskFeed(asks, { host: config.proxy.host, port: config.proxy.ask.feedPort }) : null;
+  if (feed) log.info({ host: config.proxy.host, port: feed.port }, 'ask feed listening');
   const health = await serveProxyHealth(config.health, (): ProxyHealthReport => ({
     status: 'ok',
     mode: 'proxy',
@@ -72,6 +76,7 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
       await credentials.close();
       await git?.close();
       await proxy.close();
+      await feed?.close();
     },
   };
 }

@@ -10,6 +10,7 @@ export interface WebhookMessage {
 
 const NTFY: Record<WebhookPayload['event'], { tags: string; priority: string }> = {
   'decision pending': { tags: 'question', priority: '4' },
+  'egress ask pending': { tags: 'globe_with_meridians', priority: '4' },
   'agent needs permission': { tags: 'lock', priority: '4' },
   'agent waiting for input': { tags: 'hourglass', priority: '3' },
   'crash loop': { tags: 'rotating_light', priority: '4' },
@@ -56,6 +57,7 @@ export function renderWebhook(format: WebhookFormat, payload: WebhookPayload, sc
 /** The one-line headline: what happened. */
 function title(p: WebhookPayload): string {
   if (p.event === 'decision pending') return `Allow ${String(p.tool)}?`;
+  if (p.event === 'egress ask pending') return `Allow ${String(p.host)}:${String(p.port)}?`;
   return p.event;
 }
 
@@ -64,6 +66,10 @@ function text(p: WebhookPayload): string {
   if (p.event === 'decision pending') {
     const until = typeof p.expiresAtMs === 'number' ? `, until ${new Date(p.expiresAtMs).toISOString()}` : '';
     return `${String(p.tool)}: ${String(p.summary ?? '')} (decision ${String(p.id)}${until})`;
+  }
+  if (p.event === 'egress ask pending') {
+    // No links: the agent's supervisor cannot answer an egress ask; the proxy does, with the answer token.
+    return `${String(p.method)} ${String(p.host)}:${String(p.port)}${String(p.path ?? '')} waits in the egress proxy (ask ${String(p.id)}): agentgate approve|deny NAME ${String(p.id)} on the host, or the board`;
   }
   if (p.event === 'crash loop') return `${String(p.restartsSinceStableRun)} restarts since the last stable run; last exit: ${String(p.cause ?? 'unknown')}`;
   return `agent state ${String(p.state)} (was ${String(p.previous)})`;

@@ -89,6 +89,11 @@ app.kubernetes.io/component: egress-proxy
 {{- if and .Values.egress.enabled .Values.egress.holdCredentials }}true{{ end -}}
 {{- end -}}
 
+{{/* Non-empty when the proxy asks instead of denying (egress.ask): the agents' supervisors follow its ask feed. */}}
+{{- define "agentgate.proxyAsks" -}}
+{{- if and .Values.egress.enabled .Values.egress.ask }}true{{ end -}}
+{{- end -}}
+
 {{- define "agentgate.proxyHoldsGit" -}}
 {{- if and .Values.egress.enabled (or .Values.egress.gitCredentials .Values.egress.gitCredentialsSecret) }}true{{ end -}}
 {{- end -}}
@@ -215,6 +220,10 @@ containers:
       - { name: NO_PROXY, value: "localhost,127.0.0.1,::1" }
       - { name: no_proxy, value: "localhost,127.0.0.1,::1" }
       - { name: AGENTGATE_EGRESS_SELFTEST, value: "on" }
+      {{- if $v.egress.ask }}
+      # The supervisor shows the agent's egress asks (health, status, /events, webhook); answers go to the proxy.
+      - { name: AGENTGATE_EGRESS_ASK_FEED_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3131" }
+      {{- end }}
       {{- end }}
       {{- with $v.notify.url }}
       - { name: AGENTGATE_NOTIFY_URL, value: {{ . | quote }} }
@@ -389,6 +398,9 @@ egress:
       {{- end }}
       {{- if include "agentgate.proxyHoldsGit" . }}
       - { port: 3130, protocol: TCP }
+      {{- end }}
+      {{- if include "agentgate.proxyAsks" . }}
+      - { port: 3131, protocol: TCP }
       {{- end }}
 {{- end }}
 {{- end -}}
