@@ -35,7 +35,10 @@ export async function listAgents(docker: Docker): Promise<AgentContainer[]> {
     if (!imageLabels.has(imageId)) imageLabels.set(imageId, docker.getImage(imageId).inspect().then((i) => i.Config?.Labels ?? {}, () => ({})));
     return imageLabels.get(imageId) as Promise<Record<string, string>>;
   };
-  return Promise.all(listed.map(async (c) => describe(c, await labelsOf(c.ImageID))));
+  // compose's state-init (a one-off that prepares the volumes) carries the image's role label where it was
+  // created before compose.yaml labelled it `setup`: it is not an agent, and shares the agent's project name.
+  const agents = listed.filter((c) => c.Labels['com.docker.compose.service'] !== 'state-init');
+  return Promise.all(agents.map(async (c) => describe(c, await labelsOf(c.ImageID))));
 }
 
 function describe(c: Docker.ContainerInfo, fromImage: Record<string, string>): AgentContainer {

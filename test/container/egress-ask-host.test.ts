@@ -90,9 +90,12 @@ describe.skipIf(!reachable)('compose/egress.yaml with AGENTGATE_EGRESS_ASK=on: t
     expect(results.filter((r) => r.endsWith('\n200')).length).toBe(1);
 
     // The board shows the ask beside the agent's decisions; a click on "Allow once" lets the request complete.
-    // compose's exited state-init container carries the same agent name, and the page keys its cards by name (the
-    // stopped one would hide the running one's card): it is removed here, its work done.
-    docker(['compose', 'rm', '-f', 'state-init'], 30_000, env());
+    // compose's exited state-init container (the image's role label, the project's name) is not listed as an
+    // agent: it used to be, and its stopped card hid the running agent's.
+    expect(docker(['compose', 'ps', '-a', '-q', 'state-init'], 30_000, env()).stdout.trim()).not.toBe('');
+    const rows = JSON.parse(host(['ls', '--json']).stdout) as Array<{ name: string; state: string }>;
+    expect(rows.filter((r) => r.name === project).map((r) => r.state)).not.toContain('stopped');
+    expect(rows.filter((r) => r.name === project)).toHaveLength(1);
     const bin = join(dir, 'agentgate');
     writeFileSync(bin, `#!/bin/sh\nexec ${process.execPath} ${CLI} "$@"\n`);
     chmodSync(bin, 0o755);
