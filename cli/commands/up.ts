@@ -30,6 +30,7 @@ export const UP_USAGE = `agentgate up [DIR | GIT-URL] [options]   run an agent o
   --record           record the agent's terminal (AGENTGATE_RECORD)
   --gpu              every GPU of the host (NVIDIA container toolkit)
   --egress           behind the allowlist proxy: only the agent's API and login hosts (--allow HOST,... more)
+  --ask              with --egress: a request to another public host waits for your answer (agentgate approve NAME)
   --network NAME     a network to join (default: the engine's default)
   --image IMAGE      the agent image (default agentgate/agent:latest; built when missing)
   --timeout SECONDS  how long to wait until healthy (default 180)`;
@@ -49,6 +50,7 @@ const OPTIONS = {
   record: { type: 'boolean' },
   gpu: { type: 'boolean' },
   egress: { type: 'boolean' },
+  ask: { type: 'boolean' },
   allow: { type: 'string', multiple: true },
   network: { type: 'string' },
   image: { type: 'string' },
@@ -76,6 +78,7 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     AGENTGATE_GIT_EMAIL: git.email,
   });
   if (values.allow && !values.egress) throw new UsageError('up --allow needs --egress (the list is the egress proxy\'s)');
+  if (values.ask && !values.egress) throw new UsageError('up --ask needs --egress (the egress proxy asks)');
   if (values.egress && values.network) throw new UsageError('up --egress and --network: the agent behind the proxy joins the proxy\'s network only; give one of them');
   const docker = await context.engine();
   const image = values.image ?? 'agentgate/agent:latest';
@@ -107,9 +110,11 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     const upstream = context.env.AGENTGATE_CREDENTIAL_UPSTREAM || null;
     if (upstream !== null && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(upstream)) throw new UsageError(`AGENTGATE_CREDENTIAL_UPSTREAM ${JSON.stringify(upstream)}: expected an http:// or https:// URL`);
     const credentials = { held: moved.held, upstream };
-    const held = await ensureEgress(docker, { image, allow, credentials, agents: targets.map((t) => t.name), progress });
+    const proxy = await ensureEgress(docker, { image, allow, credentials, ask: Boolean(values.ask), agents: targets.map((t) => t.name), progress });
     // A proxy holding a git token serves git for its host: the supervisor routes the agent's git there.
-    if (holdsGitToken(held)) agentEnv = [...agentEnv, `AGENTGATE_GIT_CREDENTIAL_URL=http://${EGRESS.alias}:${EGRESS.gitPort}`];
+    if (holdsGitToken(proxy.credentials)) agentEnv = [...agentEnv, `AGENTGATE_GIT_CREDENTIAL_URL=http://${EGRESS.alias}:${EGRESS.gitPort}`];
+    // A proxy that asks tells each agent's supervisor its own asks (shown in status, /events, the webhook).
+    if (proxy.asks) agentEnv = [...agentEnv, `AGENTGATE_EGRESS_ASK_FEED_URL=http://${EGRESS.alias}:${EGRESS.askFeedPort}`];
   }
   let failures = 0;
   for (const t of targets) {

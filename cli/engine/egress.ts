@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import profile from '../../deploy/hardening.json' with { type: 'json' };
 import { DEFAULT_AGENT_EGRESS } from '../../supervisor/agents/egress-defaults.js';
@@ -21,6 +22,8 @@ export const EGRESS = {
   credentialPort: 3129,
   /** The proxy's git endpoint, when it holds a git token (AGENTGATE_GIT_PORT's default). */
   gitPort: 3130,
+  /** Where each agent reads its own asks, when the proxy asks (AGENTGATE_EGRESS_ASK_FEED_PORT's default). */
+  askFeedPort: 3131,
   /** The label on an agent that uses them. */
   label: 'agentgate.egress',
   allowLabel: 'agentgate.egress-allow',
@@ -48,15 +51,22 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
   };
 }
 
+/** What the proxy `ensureEgress` left running does: the credentials it holds, and whether it asks. */
+export interface EgressProxy {
+  credentials: ProxyCredentials;
+  asks: boolean;
+}
+
 /**
- * The networks and the proxy, made or kept; a proxy whose list lacks `allow`, or that holds other credentials
- * than the ones given, is made again (with the union of the lists; what is not given, it keeps). Other agents
- * behind a proxy that holds another key would be switched to this one: refused.
+ * The networks and the proxy, made or kept; a proxy whose list lacks `allow`, that holds other credentials
+ * than the ones given, or that does not ask when `ask` is wanted, is made again (with the union of the lists;
+ * what is not given, it keeps; once it asks, it keeps asking). Other agents behind a proxy that holds another key
+ * would be switched to this one: refused.
  */
 export async function ensureEgress(
   docker: Docker,
-  options: { image: string; allow: readonly string[]; credentials: ProxyCredentials; agents: readonly string[]; progress: (line: string) => void },
-): Promise<ProxyCredentials> {
+  options: { image: string; allow: readonly string[]; credentials: ProxyCredentials; ask?: boolean; agents: readonly string[]; progress: (line: string) => void },
+): Promise<EgressProxy> {
   for (const [name, internal] of [[EGRESS.inner, true], [EGRESS.outer, false]] as const) {
     const exists = await docker.getNetwork(name).inspect().then(() => true, () => false);
     if (exists) continue;
@@ -75,11 +85,18 @@ export async function ensureEgress(
   const hadCredentials = credentialsOfProxy(existing?.Config.Env);
   const credentials = keepUngiven(hadCredentials, options.credentials);
   const sameKeys = sameCredentials(hadCredentials, credentials);
-  if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys) return credentials;
+  // The token that answers its asks lives in its label (as an agent's does): the host's approve and the board read it.
+  const hadToken = existing?.Config.Labels?.[LABEL.answerToken] ?? null;
+  const asks = hadToken !== null || Boolean(options.ask);
+  if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys && asks === (hadToken !== null)) return { credentials, asks };
   if (existing && !sameKeys && Object.keys(hadCredentials.held).length > 0) await refuseIfOthersBehind(docker, options.agents);
   if (existing) await docker.getContainer(EGRESS.proxy).remove({ force: true });
   const holds = Object.keys(credentials.held);
-  options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}${holds.length > 0 ? `; it holds ${holds.join(' and ')} (the agent: a placeholder)` : ''}`);
+  options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}${holds.length > 0 ? `; it holds ${holds.join(' and ')} (the agent: a placeholder)` : ''}${asks ? '; it asks about other public hosts (agentgate approve NAME)' : ''}`);
+  const token = asks ? (hadToken ?? randomBytes(32).toString('hex')) : null;
+  const askEnv = token
+    ? ['AGENTGATE_EGRESS_ASK=on', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(token).digest('hex')}`, `AGENTGATE_EGRESS_ASK_FEED_PORT=${EGRESS.askFeedPort}`]
+    : [];
   const list = [DEFAULT_AGENT_EGRESS.hosts, ...allow].join(', ');
   const proxy = await docker.createContainer({
     name: EGRESS.proxy,
@@ -87,8 +104,8 @@ export async function ensureEgress(
     Cmd: ['proxy'],
     User: `${profile.user.uid}:${profile.user.gid}`,
     // The real credentials live here, never in the agent (`docker inspect` of the proxy shows them, as compose's).
-    Env: [`AGENTGATE_EGRESS_ALLOW=${list}`, ...proxyCredentialEnv(credentials)],
-    Labels: { [LABEL.role]: 'egress-proxy', [EGRESS.allowLabel]: allow.join(',') },
+    Env: [`AGENTGATE_EGRESS_ALLOW=${list}`, ...proxyCredentialEnv(credentials), ...askEnv],
+    Labels: { [LABEL.role]: 'egress-proxy', [EGRESS.allowLabel]: allow.join(','), ...(token ? { [LABEL.answerToken]: token } : {}) },
     HostConfig: {
       NetworkMode: EGRESS.outer,
       ReadonlyRootfs: profile.readOnlyRoot,
@@ -105,7 +122,7 @@ export async function ensureEgress(
   const until = Date.now() + 30_000;
   while (Date.now() < until) {
     const r = await execCapture(docker, proxy.id, ['curl', '-fsS', '-m', '2', '-o', '/dev/null', 'http://127.0.0.1:7433/readyz'], 5000).catch(() => null);
-    if (r?.code === 0) return credentials;
+    if (r?.code === 0) return { credentials, asks };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new CliError('the egress proxy did not become ready within 30 s', 1, `see its log: docker logs ${EGRESS.proxy}`);

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +80,37 @@ describe.skipIf(!engine)('agentgate up --egress', () => {
     expect(rm.stderr).toContain('the egress proxy and its networks were removed');
     expect(docker(['inspect', 'agentgate-egress']).status).not.toBe(0);
     expect(docker(['network', 'inspect', 'agentgate-egress-inner']).status).not.toBe(0);
+  });
+
+  it('--ask: a request to an unlisted public host waits until `agentgate approve NAME` allows it; the agent\'s status shows it meanwhile', async () => {
+    // The proxy asks only about public destinations: its outer network, made here before `up` (which keeps an
+    // existing one), is TEST-NET-2, so the host (its gateway) is a public-looking target no packet leaves for.
+    expect(docker(['network', 'create', '--subnet', '198.51.100.0/24', '--label', 'agentgate.role=egress-network', 'agentgate-egress-outer']).status).toBe(0);
+    const server = createServer((req, res) => res.end(`reached ${req.url}\n`));
+    const port = await new Promise<number>((r) => server.listen(0, '0.0.0.0', () => r((server.address() as AddressInfo).port)));
+    const name = agentName('ask');
+    try {
+      const up = cli.run(['up', projectDir('ask'), '--name', name, '--image', TEST_IMAGE, '--agent', 'sleep 1000000', '--memory', '512m', '--egress', '--ask']);
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stderr).toContain('it asks about other public hosts');
+      const container = `agentgate-${name}`;
+      const held = dockerAsync(['exec', container, 'curl', '-sS', '-m', '100', '-w', '\n%{http_code}', `http://198.51.100.1:${port}/held`], { timeoutMs: 120_000 });
+      await waitFor(() => docker(['exec', container, 'agentgate', 'status']).stdout.includes(`198.51.100.1:${port}/held`), "the ask in the agent's status", 30_000,
+        () => docker(['logs', '--tail', '10', 'agentgate-egress']).stdout);
+      // The proxy's token is in its label (agentgate made it): the host needs none of its own.
+      const approve = cli.run(['approve', name]);
+      expect(approve.code, approve.stderr).toBe(0);
+      expect((await held).stdout).toMatch(/^reached \/held\n+200$/);
+      await waitFor(() => !docker(['exec', container, 'agentgate', 'status']).stdout.includes('/held'), 'the ask gone from status', 30_000);
+      expect(cli.run(['up', projectDir('ask-x'), '--ask']).stderr).toContain('up --ask needs --egress');
+      expect(cli.run(['rm', name]).code).toBe(0);
+    } finally {
+      server.close();
+      // The proxy and the public-looking outer network go with the agent, also when an assertion failed above.
+      cli.run(['rm', name]);
+      docker(['rm', '-f', 'agentgate-egress']);
+      docker(['network', 'rm', 'agentgate-egress-inner', 'agentgate-egress-outer']);
+    }
   });
 
   it('keeps the API key out of the agent: the proxy holds it, Claude\'s requests reach the API with it', async () => {
