@@ -102,11 +102,11 @@ export class TmuxServer {
       this.running = false;
       this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
     });
-    // Wait for the socket file (a stat, no process) before asking a client; a stale socket left by a killed
-    // server also exists, so the client's answer is what counts.
+    // Wait for the socket file (a stat), then for it to accept a connection: a stale socket left by a killed
+    // server also exists but refuses. A connection, not a tmux client: one process less on the way to ready.
     const until = Date.now() + READY_DEADLINE_MS;
     while (this.running && Date.now() <= until) {
-      if (existsSync(this.socketPath()) && (await this.command(['start-server'])).ok) {
+      if (existsSync(this.socketPath()) && (await socketAnswers(this.socketPath()))) {
         this.log.debug({ pid: child.pid }, 'tmux server started');
         return;
       }
