@@ -25,7 +25,7 @@ export const AgentgatePlugin = async ({ client }) => {
     return { tool_name: typeof p.permission === 'string' ? p.permission : 'unknown', tool_input: input, session_id: p.sessionID };
   };
 
-  // The reply route of OpenCode's server (1.18), which takes a deny's message for the model, through the plugin's
+  // The reply route of OpenCode's server, which takes a deny's message for the model, through the plugin's
   // client (it reaches the in-process server); else the older per-session route, which takes none.
   const replyTo = async (p, reply, message) => {
     const headers = { 'Content-Type': 'application/json' };
@@ -58,7 +58,7 @@ export const AgentgatePlugin = async ({ client }) => {
   };
 
   // Up: OpenCode loads its plugins on its terminal UI's first request, and its input takes keys a few seconds
-  // later, about when its model catalogue is loaded (catalog.updated, in 1.18.33); 10 s at most.
+  // later, about when its model catalogue is loaded (catalog.updated, in the pinned version); 10 s at most.
   let up = false;
   const reportUp = (source) => {
     if (up) return;

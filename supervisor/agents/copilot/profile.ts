@@ -43,7 +43,7 @@ export function copilotProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_D
   const hooks = existsSync(join(hookFilesDir, COPILOT_HOOKS));
   return screenAgentProfile(config, {
     name: 'copilot',
-    // Its start comes from its screen, as Codex's: 1.0.102 fires SessionStart only with the first prompt.
+    // Its start comes from its screen, as Codex's: the pinned version fires SessionStart only with the first prompt.
     hooks: false,
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: copilotStateEnv,

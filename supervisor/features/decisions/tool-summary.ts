@@ -29,7 +29,7 @@ export function toolName(value: unknown): string {
 
 /**
  * A hook body's tool name and input: Claude's and Codex's `tool_name`/`tool_input`, or the camelCase
- * `toolName`/`toolInput` Copilot CLI's permissionRequest hook posts (1.0.102, whatever its configured event name's case).
+ * `toolName`/`toolInput` Copilot CLI's permissionRequest hook posts (the pinned version, whatever its configured event name's case).
  */
 export function toolOf(body: Record<string, unknown>): { name: unknown; input: unknown } {
   return { name: body.tool_name ?? body.toolName, input: body.tool_input ?? body.toolInput };
