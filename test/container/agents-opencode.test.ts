@@ -91,8 +91,11 @@ describe.skipIf(!reachable)('the real OpenCode in an image built with AGENTS=...
     expect(logEvents(container, 'first prompt given')).toHaveLength(1);
   });
 
-  it('holds a permission request as a pending decision, answered allow and deny through its server API', async () => {
+  it('holds a permission request as a pending decision, answered allow and deny through its server API, whatever the repository configures', async () => {
     const ws = made.workspace();
+    // The repository's own config lists no plugins: the one in its global plugin dir still loads.
+    writeFileSync(join(ws, 'opencode.json'), JSON.stringify({ plugin: [] }));
+    chownSync(join(ws, 'opencode.json'), 1000, 1000);
     const container = await runOpencode('opencode-decisions', opencodeState(), ws);
     await waitFor(() => readyz(container).agentState?.state === 'waiting' && screen(container).includes('Ask anything'), 'its input, and the state waiting', 90_000, () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`);
 
