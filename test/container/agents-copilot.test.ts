@@ -107,4 +107,18 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     await waitFor(() => mock.toolResults().some((result) => result.includes('not now: the build is running')), 'the deny message at the model', 30_000, () => screen(container));
     await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
   });
+
+  // A known limit, kept in sight: Copilot reads `disableAllHooks` from a repository's settings too, and no
+  // setting of the user's (COPILOT_HOME/settings.json) overrides it; its state then comes from its screen.
+  it("is switched to its screen by a repository's disableAllHooks", async () => {
+    const ws = made.workspace();
+    mkdirSync(join(ws, '.github', 'copilot'), { recursive: true });
+    writeFileSync(join(ws, '.github', 'copilot', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
+    for (const path of [join(ws, '.github'), join(ws, '.github', 'copilot'), join(ws, '.github', 'copilot', 'settings.json')]) chownSync(path, 1000, 1000);
+    const container = await runCopilot('copilot-no-hooks', ws);
+    await submit(container, 'the first message');
+    await waitFor(() => screen(container).includes('hello from the mock model'), 'the reply on screen', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).at(-1) === 'idle screen still', 'idle, from its still screen', 30_000, () => `${stateChanges(container)}`);
+    expect(stateChanges(container).filter((c) => !c.includes('screen') && c !== 'starting agent started')).toEqual([]);
+  });
 });
