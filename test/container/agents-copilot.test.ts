@@ -116,7 +116,8 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     writeFileSync(join(ws, '.github', 'copilot', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
     for (const path of [join(ws, '.github'), join(ws, '.github', 'copilot'), join(ws, '.github', 'copilot', 'settings.json')]) chownSync(path, 1000, 1000);
     const container = await runCopilot('copilot-no-hooks', ws);
-    await submit(container, 'the first message');
+    // Words of its own: the mock is shared with the tests above.
+    await submit(container, 'a message where hooks are off');
     await waitFor(() => screen(container).includes('hello from the mock model'), 'the reply on screen', 30_000, () => screen(container));
     await waitFor(() => stateChanges(container).at(-1) === 'idle screen still', 'idle, from its still screen', 30_000, () => `${stateChanges(container)}`);
     expect(stateChanges(container).filter((c) => !c.includes('screen') && c !== 'starting agent started')).toEqual([]);
