@@ -1,7 +1,9 @@
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
 import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
 import { HARDENING, docker } from '../helpers/docker.js';
@@ -11,7 +13,9 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
 const made = new TestContainers();
-const mock = new MockChatCompletions();
+// A turn whose prompt says "please run a command" gets a call of Copilot's bash tool, which it asks for first.
+const mock = new MockChatCompletions(undefined, { trigger: 'please run a command', command: 'touch /workspace/made-by-tool' });
+const ANSWER_TOKEN = 'answer-token-of-the-copilot-test-0123456789';
 afterAll(async () => {
   await mock.close();
   made.cleanup();
@@ -27,21 +31,27 @@ function copilotState(): string {
   return state;
 }
 
-const screen = (container: string) => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout;
-const stateChanges = (container: string) => logEvents(container, 'agent state').map((e) => `${e.state} ${e.cause}`);
 /** Copilot wraps the user's words in context of its own: a turn's texts are searched, not compared. */
 const carries = (texts: string[], words: string) => texts.some((text) => text.includes(words));
+const submit = (container: string, text: string) => submitLine(container, text, () => mock.turns().some((texts) => carries(texts, text)));
+const answer = (container: string, args: string[]) => docker(['exec', '-u', '0', '-e', `AGENTGATE_ANSWER_TOKEN=${ANSWER_TOKEN}`, container, 'agentgate', ...args]);
 
-/** Types a line once its input shows, and presses Enter until the line reaches the mock. */
-async function submit(container: string, text: string): Promise<void> {
-  const submitted = () => mock.turns().some((texts) => carries(texts, text));
-  exec(container, ['tmux', 'send-keys', '-t', 'agent', '-l', text]);
-  await waitFor(() => screen(container).includes(text), `"${text}" typed`, 10_000, () => screen(container));
-  for (let enters = 0; !submitted(); enters += 1) {
-    expect(enters, `"${text}" not submitted; the screen:\n${screen(container)}`).toBeLessThan(3);
-    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
-    await waitFor(submitted, `"${text}" at the mock`, 10_000).catch(() => undefined);
-  }
+async function runCopilot(name: string, ws: string): Promise<string> {
+  const container = made.name(name);
+  const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+  const r = docker([
+    'run', '-d', '--name', container, ...hostNet, '--network', 'host',
+    '-v', `${ws}:/workspace`, '-v', `${copilotState()}:/home/agentgate/.claude`,
+    // Its documented custom provider: an OpenAI-compatible API, its key, a model it does not know.
+    '-e', 'AGENTGATE_AGENT=copilot', '-e', `COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:${mock.port}/v1`,
+    '-e', 'COPILOT_PROVIDER_API_KEY=mock-key-not-secret-really', '-e', 'COPILOT_MODEL=mock-model',
+    '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(ANSWER_TOKEN).digest('hex')}`,
+    '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_IDLE_MS=3000',
+    AGENTS_IMAGE,
+  ]);
+  expect(r.status, r.stderr).toBe(0);
+  await waitFor(() => screen(container).includes('/ commands'), 'its input', 120_000, () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`);
+  return container;
 }
 
 describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=...copilot, against a mock of a Chat Completions API', () => {
@@ -50,26 +60,16 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     await ensureAgentsImage();
   }, 1_600_000);
 
-  it('starts on the hardened root (its unpacked package in the state volume), runs a turn through COPILOT_PROVIDER_BASE_URL, and continues the session after a kill', async () => {
-    const container = made.name('copilot-turn');
-    const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
-    const r = docker([
-      'run', '-d', '--name', container, ...hostNet, '--network', 'host',
-      '-v', `${made.workspace()}:/workspace`, '-v', `${copilotState()}:/home/agentgate/.claude`,
-      // Its documented custom provider: an OpenAI-compatible API, its key, a model it does not know.
-      '-e', 'AGENTGATE_AGENT=copilot', '-e', `COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:${mock.port}/v1`,
-      '-e', 'COPILOT_PROVIDER_API_KEY=mock-key-not-secret-really', '-e', 'COPILOT_MODEL=mock-model',
-      '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_IDLE_MS=3000',
-      AGENTS_IMAGE,
-    ]);
-    expect(r.status, r.stderr).toBe(0);
-    await waitFor(() => screen(container).includes('/ commands') && readyz(container).agentState?.state === 'idle', 'its input, and the state idle', 120_000, () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`);
+  it('starts on the hardened root (its unpacked package in the state volume), reports turns through its hooks, and continues the session after a kill', async () => {
+    const container = await runCopilot('copilot-turn', made.workspace());
     expect(readyz(container).needsLogin).toBe(false); // a provider of its own needs no GitHub login
     await submit(container, 'the first message');
     await waitFor(() => screen(container).includes('hello from the mock model'), 'the reply on screen', 30_000, () => screen(container));
-    // Its state from its screen alone: working while it draws, idle once still.
-    await waitFor(() => readyz(container).agentState?.state === 'idle', 'idle after the turn', 30_000, () => `${stateChanges(container)}`);
-    expect(stateChanges(container).slice(-2)).toEqual(['working screen active', 'idle screen still']);
+    // Its turn's end from the hooks the image installs in COPILOT_HOME/hooks (a still screen would say `idle screen
+    // still`); its start from its screen, as for Codex: its SessionStart comes only with the first prompt.
+    await waitFor(() => stateChanges(container).includes('waiting Stop'), 'waiting, caused by its Stop hook', 30_000, () => `${stateChanges(container)}`);
+    expect(stateChanges(container).at(-1)).toBe('waiting Stop');
+    expect(readyz(container).agentState.state).toBe('waiting');
     expect(logEvents(container, 'agent exited')).toHaveLength(0);
 
     // Killed (as by an OOM kill): the supervisor restarts it with --continue, its latest session.
@@ -77,9 +77,49 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     expect(exec(container, ['kill', '-KILL', String(pid)]).status).toBe(0);
     await waitFor(() => logEvents(container, 'resuming the conversation').some((e) => e.args === '--continue'), 'a resumed start', 30_000);
     await waitFor(() => readyz(container).agentPid !== pid && screen(container).includes('hello from the mock model'), 'the resumed session on screen', 60_000, () => screen(container));
-    await waitFor(() => readyz(container).agentState?.state === 'idle', 'the resumed CLI still', 30_000, () => `${stateChanges(container)}`);
     await submit(container, 'a second message');
     const continued = () => mock.turns().some((texts) => carries(texts, 'a second message') && carries(texts, 'the first message'));
     await waitFor(continued, 'the second turn at the mock, with the first', 60_000, () => `${JSON.stringify(mock.turns())}\n${screen(container)}`);
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the second turn ended', 60_000, () => `${stateChanges(container)}`);
+  });
+
+  it('holds its permissionRequest hook as a pending decision, answered allow and deny', async () => {
+    const ws = made.workspace();
+    const container = await runCopilot('copilot-decisions', ws);
+    await submit(container, 'please run a command');
+    await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a pending decision', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    const [decision] = readyz(container).decisions;
+    expect(decision).toMatchObject({ tool: 'bash', summary: 'touch /workspace/made-by-tool' });
+    expect(readyz(container).agentState.state).toBe('permission');
+    expect(existsSync(join(ws, 'made-by-tool'))).toBe(false);
+    const approved = answer(container, ['approve']);
+    expect(approved.stdout, approved.stderr).toBe(`allowed ${decision.id} (bash)\n`);
+    await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the approved command run', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 1, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    expect(logEvents(container, 'decision closed')).toMatchObject([{ id: decision.id, outcome: 'allow', by: 'container cli' }]);
+
+    // A deny: the command does not run, and its message reaches the model as the tool's result.
+    await submit(container, 'please run a command, again');
+    await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a second pending decision', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+    const [second] = readyz(container).decisions;
+    const denied = answer(container, ['deny', second.id, '--message', 'not now: the build is running']);
+    expect(denied.stdout, denied.stderr).toBe(`denied ${second.id} (bash)\n`);
+    await waitFor(() => mock.toolResults().some((result) => result.includes('not now: the build is running')), 'the deny message at the model', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+  });
+
+  // A known limit, kept in sight: Copilot reads `disableAllHooks` from a repository's settings too, and no
+  // setting of the user's (COPILOT_HOME/settings.json) overrides it; its state then comes from its screen.
+  it("is switched to its screen by a repository's disableAllHooks", async () => {
+    const ws = made.workspace();
+    mkdirSync(join(ws, '.github', 'copilot'), { recursive: true });
+    writeFileSync(join(ws, '.github', 'copilot', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
+    for (const path of [join(ws, '.github'), join(ws, '.github', 'copilot'), join(ws, '.github', 'copilot', 'settings.json')]) chownSync(path, 1000, 1000);
+    const container = await runCopilot('copilot-no-hooks', ws);
+    // Words of its own: the mock is shared with the tests above.
+    await submit(container, 'a message where hooks are off');
+    await waitFor(() => screen(container).includes('hello from the mock model'), 'the reply on screen', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).at(-1) === 'idle screen still', 'idle, from its still screen', 30_000, () => `${stateChanges(container)}`);
+    expect(stateChanges(container).filter((c) => !c.includes('screen') && c !== 'starting agent started')).toEqual([]);
   });
 });

@@ -1,12 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
 import { CODEX_KEY_VARIABLES, codexHasCredentials } from '../../supervisor/agents/codex/profile.js';
-import { COPILOT_KEY_VARIABLES, copilotNeedsLogin } from '../../supervisor/agents/copilot/profile.js';
+import { COPILOT_HOOKS, COPILOT_KEY_VARIABLES, copilotNeedsLogin, copilotProfile } from '../../supervisor/agents/copilot/profile.js';
 import { GEMINI_KEY_VARIABLES, geminiHasCredentials } from '../../supervisor/agents/gemini/profile.js';
-import { OPENCODE_KEY_VARIABLES, opencodeNeedsLogin } from '../../supervisor/agents/opencode/profile.js';
+import { OPENCODE_KEY_VARIABLES, OPENCODE_PLUGIN, opencodeNeedsLogin, opencodeProfile } from '../../supervisor/agents/opencode/profile.js';
 import { AGENT_PRESETS, agentStateEnv, installArgFor, profileFor, resumesByDefault } from '../../supervisor/agents/registry.js';
 import { stateSubdir } from '../../supervisor/agents/state-files.js';
 import { loadConfig } from '../../supervisor/config/load-config.js';
@@ -184,6 +184,45 @@ describe('hooks of the agents whose hooks report turns', () => {
     expect(gemini.hooks).toBe(true);
     expect(gemini.acceptsHook).toBeUndefined();
     expect(gemini.decisionReply).toBeUndefined();
+  });
+});
+
+describe("OpenCode's plugin and Copilot CLI's hooks, copied from the image into their config dirs", () => {
+  // Stand-ins for the image's files (/opt/agentgate/agent-hooks): the profiles copy whatever is there.
+  const imageDir = join(root, 'agent-hooks');
+  mkdirSync(imageDir, { recursive: true });
+  writeFileSync(join(imageDir, OPENCODE_PLUGIN), '// the plugin\n');
+  writeFileSync(join(imageDir, COPILOT_HOOKS), '{"version":1}\n');
+
+  it('opencode: its plugin in its global plugin dir at each start, its answers for the plugin to give through its server API', () => {
+    const stateDir = freshStateDir();
+    const config = loadConfig({ AGENTGATE_AGENT: 'opencode', AGENTGATE_STATE_DIR: stateDir });
+    const opencode = opencodeProfile(config, imageDir);
+    expect(opencode.hooks).toBe(true);
+    opencode.agentEnv(config, {});
+    expect(readFileSync(join(stateDir, 'opencode', 'config', 'opencode', 'plugin', 'agentgate.js'), 'utf8')).toBe('// the plugin\n');
+    expect(opencode.decisionReply?.({ behavior: 'allow', by: 'host cli' })).toEqual({ behavior: 'allow' });
+    expect(opencode.decisionReply?.({ behavior: 'deny', message: 'not now', by: 'host cli' })).toEqual({ behavior: 'deny', message: 'not now' });
+  });
+
+  it('copilot: its hooks in COPILOT_HOME/hooks at each start, a held request answered in its own form and in Claude\'s', () => {
+    const stateDir = freshStateDir();
+    const config = loadConfig({ AGENTGATE_AGENT: 'copilot', AGENTGATE_STATE_DIR: stateDir });
+    const copilot = copilotProfile(config, imageDir);
+    expect(copilot.hooks).toBe(false); // its start comes from the screen: SessionStart waits for the first prompt
+    copilot.agentEnv(config, {});
+    expect(readFileSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'), 'utf8')).toBe('{"version":1}\n');
+    const decision = { behavior: 'deny', message: 'denied by host cli' };
+    expect(copilot.decisionReply?.({ behavior: 'deny', by: 'host cli' })).toEqual({ ...decision, hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } });
+  });
+
+  it('without the image (its files absent) nothing is copied, and OpenCode is judged from its screen', () => {
+    const stateDir = freshStateDir();
+    const config = loadConfig({ AGENTGATE_AGENT: 'copilot', AGENTGATE_STATE_DIR: stateDir });
+    const copilot = copilotProfile(config, join(root, 'no-such-dir'));
+    copilot.agentEnv(config, {});
+    expect(existsSync(join(stateDir, 'copilot', 'hooks'))).toBe(false);
+    expect(opencodeProfile(loadConfig({ AGENTGATE_AGENT: 'opencode', AGENTGATE_STATE_DIR: freshStateDir() }), join(root, 'no-such-dir')).hooks).toBe(false);
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DecisionBook, MAX_PENDING_DECISIONS, describeClose } from '../../supervisor/features/decisions/decision-book.js';
 import { parseAnswer } from '../../supervisor/features/decisions/answer-route.js';
 import { claudeDecision } from '../../supervisor/agents/claude/decision-reply.js';
-import { summarizeToolInput, toolCallKey } from '../../supervisor/features/decisions/tool-summary.js';
+import { summarizeToolInput, toolCallKey, toolOf } from '../../supervisor/features/decisions/tool-summary.js';
 import { checkPrompt } from '../../supervisor/features/prompts/prompt-text.js';
 
 const pending = (id: string, askedAtMs = 0) => ({ id, tool: 'Bash', summary: 'ls', askedAtMs, expiresAtMs: askedAtMs + 1000 });
@@ -52,6 +52,11 @@ describe('tool summaries', () => {
   it('keys a tool call by name and input', () => {
     expect(toolCallKey({ tool_name: 'Bash', tool_input: { command: 'ls' } })).toBe(toolCallKey({ tool_name: 'Bash', tool_input: { command: 'ls' }, other: 1 }));
     expect(toolCallKey({ tool_name: 'Bash', tool_input: { command: 'ls' } })).not.toBe(toolCallKey({ tool_name: 'Bash', tool_input: { command: 'ls -a' } }));
+  });
+
+  it("reads Copilot CLI's camelCase permissionRequest body (toolName, toolInput) as the same call", () => {
+    expect(toolOf({ toolName: 'bash', toolInput: { command: 'ls' } })).toEqual({ name: 'bash', input: { command: 'ls' } });
+    expect(toolCallKey({ toolName: 'bash', toolInput: { command: 'ls' } })).toBe(toolCallKey({ tool_name: 'bash', tool_input: { command: 'ls' } }));
   });
 });
 

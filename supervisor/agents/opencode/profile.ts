@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { IMAGE_HOOK_FILES_DIR, installHookFile } from '../hook-files.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
@@ -31,10 +32,24 @@ export function opencodeNeedsLogin(env: Readonly<Record<string, string | undefin
   return anySet(env, OPENCODE_KEY_VARIABLES) || nonEmptyFile(join(dataHome, 'opencode', 'auth.json')) ? false : null;
 }
 
-/** OpenCode (a native binary): state from its screen, `--continue` after a restart, its XDG dirs in the state volume. */
-export function opencodeProfile(config: Config): AgentProfile {
+/** The image's OpenCode plugin (docker/opencode-plugin.js), put in OpenCode's global plugin dir at each start. */
+export const OPENCODE_PLUGIN = 'opencode-plugin.js';
+
+/** What the plugin reads from the supervisor's answer to a held permission request (it replies through OpenCode's server API). */
+export function opencodeDecision(answer: { behavior: 'allow' | 'deny'; message?: string; by: string }): Record<string, unknown> {
+  return answer.behavior === 'allow' ? { behavior: 'allow' } : { behavior: 'deny', message: answer.message ?? `denied by ${answer.by}` };
+}
+
+/**
+ * OpenCode (a native binary): its state from the image's plugin (its own events: SessionStart once it is up, a
+ * session busy or idle, permission.asked held as a pending decision), from its screen where the image has no
+ * plugin; `--continue` after a restart, its XDG dirs in the state volume.
+ */
+export function opencodeProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_DIR): AgentProfile {
+  const plugin = existsSync(join(hookFilesDir, OPENCODE_PLUGIN));
   return screenAgentProfile(config, {
     name: 'opencode',
+    hooks: plugin,
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: opencodeStateEnv,
     homeVariable: 'XDG_DATA_HOME',
@@ -43,6 +58,8 @@ export function opencodeProfile(config: Config): AgentProfile {
     prepareEnv: (vars) => {
       const tmp = join(vars.XDG_STATE_HOME as string, 'tmp');
       mkdirSync(tmp, { recursive: true, mode: 0o700 });
+      // Its global plugin dir: a repository's opencode.json adds plugins, it cannot remove this one.
+      if (plugin) installHookFile(OPENCODE_PLUGIN, join(vars.XDG_CONFIG_HOME as string, 'opencode', 'plugin', 'agentgate.js'), hookFilesDir);
       return { ...vars, TMPDIR: tmp };
     },
     continueArgs: ['--continue'],
@@ -50,5 +67,6 @@ export function opencodeProfile(config: Config): AgentProfile {
     needsLogin: opencodeNeedsLogin,
     loginSummary: 'OpenCode has no provider credential; attach and run /connect, or set the provider key (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /connect, or set the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...); the login is kept in the state volume`,
+    decisionReply: opencodeDecision,
   });
 }

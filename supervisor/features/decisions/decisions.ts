@@ -7,7 +7,7 @@ import type { FeatureFactory } from '../feature.js';
 import { answerRoute } from './answer-route.js';
 import type { HttpRoute } from '../../health/health-server.js';
 import { type Answer, DecisionBook, MAX_PENDING_DECISIONS } from './decision-book.js';
-import { summarizeToolInput, toolCallKey, toolName } from './tool-summary.js';
+import { summarizeToolInput, toolCallKey, toolName, toolOf } from './tool-summary.js';
 
 /** Hooks after which no permission dialog can still be open: the turn ended, or a new one began. */
 const TURN_ENDS = new Set(['Stop', 'StopFailure', 'UserPromptSubmit', 'SessionEnd', 'SessionStart']);
@@ -44,7 +44,8 @@ export const holdDecisions: FeatureFactory = async ({ config, runtime, log, scru
     const now = Date.now();
     let id = randomHex(3);
     while (book.has(id)) id = randomHex(3);
-    const decision: PendingDecision = { id, tool: toolName(body.tool_name), summary: summarizeToolInput(body.tool_input, scrub), askedAtMs: now, expiresAtMs: now + waitMs };
+    const tool = toolOf(body);
+    const decision: PendingDecision = { id, tool: toolName(tool.name), summary: summarizeToolInput(tool.input, scrub), askedAtMs: now, expiresAtMs: now + waitMs };
     let end: (output: Record<string, unknown> | null) => void = () => {};
     const accepted = book.ask(decision, toolCallKey(body), (c, answer) => {
       end(answer ? answerFor(answer) : null);

@@ -27,7 +27,16 @@ export function toolName(value: unknown): string {
   return typeof value === 'string' && value.length > 0 ? value.replace(/[^\w.:-]/g, '?').slice(0, 64) : 'unknown';
 }
 
+/**
+ * A hook body's tool name and input: Claude's and Codex's `tool_name`/`tool_input`, or the camelCase
+ * `toolName`/`toolInput` Copilot CLI's permissionRequest hook posts (the pinned version, whatever its configured event name's case).
+ */
+export function toolOf(body: Record<string, unknown>): { name: unknown; input: unknown } {
+  return { name: body.tool_name ?? body.toolName, input: body.tool_input ?? body.toolInput };
+}
+
 /** What identifies one tool call across hooks: its name and input (PermissionRequest has no tool_use_id). */
 export function toolCallKey(body: Record<string, unknown>): string {
-  return `${toolName(body.tool_name)}\0${(JSON.stringify(body.tool_input ?? null) ?? '').slice(0, 4096)}`;
+  const { name, input } = toolOf(body);
+  return `${toolName(name)}\0${(JSON.stringify(input ?? null) ?? '').slice(0, 4096)}`;
 }
