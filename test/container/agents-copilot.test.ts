@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
+import { approveTheToolCall, screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
 import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
 import { HARDENING, docker } from '../helpers/docker.js';
@@ -86,17 +86,7 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
   it('holds its permissionRequest hook as a pending decision, answered allow and deny', async () => {
     const ws = made.workspace();
     const container = await runCopilot('copilot-decisions', ws);
-    await submit(container, 'please run a command');
-    await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a pending decision', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
-    const [decision] = readyz(container).decisions;
-    expect(decision).toMatchObject({ tool: 'bash', summary: 'touch /workspace/made-by-tool' });
-    expect(readyz(container).agentState.state).toBe('permission');
-    expect(existsSync(join(ws, 'made-by-tool'))).toBe(false);
-    const approved = answer(container, ['approve']);
-    expect(approved.stdout, approved.stderr).toBe(`allowed ${decision.id} (bash)\n`);
-    await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the approved command run', 30_000, () => screen(container));
-    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 1, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
-    expect(logEvents(container, 'decision closed')).toMatchObject([{ id: decision.id, outcome: 'allow', by: 'container cli' }]);
+    await approveTheToolCall(container, ws, submit, answer);
 
     // A deny: the command does not run, and its message reaches the model as the tool's result.
     await submit(container, 'please run a command, again');

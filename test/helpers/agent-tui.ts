@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
-import { exec, logEvents } from './containers.js';
+import { exec, logEvents, readyz } from './containers.js';
 import { waitFor } from './wait-for.js';
 
 /** What the agent's pane shows now. */
@@ -20,4 +22,29 @@ export async function submitLine(container: string, text: string, submitted: () 
     exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
     await waitFor(submitted, `"${text}" at the mock`, 10_000).catch(() => undefined);
   }
+}
+
+/**
+ * The mock model asks to run `touch /workspace/made-by-tool` when prompted with `prompt`: the request waits as a
+ * pending decision (the agent in `permission`, nothing run), `answer(['approve'])` allows it, the command runs in
+ * `ws`, and the turn ends (its first `waiting Stop`). `answer` runs `agentgate` in the container with its token.
+ */
+export async function approveTheToolCall(
+  container: string,
+  ws: string,
+  submit: (container: string, text: string) => Promise<void>,
+  answer: (container: string, args: string[]) => { stdout: string; stderr: string },
+): Promise<void> {
+  const seen = () => `${stateChanges(container)}\n${screen(container)}`;
+  await submit(container, 'please run a command');
+  await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a pending decision', 60_000, seen);
+  const [decision] = readyz(container).decisions;
+  expect(decision).toMatchObject({ tool: 'bash', summary: 'touch /workspace/made-by-tool' });
+  expect(readyz(container).agentState.state).toBe('permission');
+  expect(existsSync(join(ws, 'made-by-tool'))).toBe(false);
+  const approved = answer(container, ['approve']);
+  expect(approved.stdout, approved.stderr).toBe(`allowed ${decision.id} (bash)\n`);
+  await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the approved command run', 30_000, () => screen(container));
+  await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 1, 'the turn ended', 60_000, seen);
+  expect(logEvents(container, 'decision closed')).toMatchObject([{ id: decision.id, outcome: 'allow', by: 'container cli' }]);
 }
