@@ -1,32 +1,38 @@
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
+import { HELD_API_KEYS } from '../../supervisor/agents/held-api-keys.js';
 
 /** What the proxy is given to hold: the real credentials (by variable name), and where it forwards them. */
 export interface ProxyCredentials {
-  /** ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN as given to `up` (shell or --env); empty when none. */
+  /** ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN as given to `up` (shell or --env), OPENAI_API_KEY and GEMINI_API_KEY (--env); empty when none. */
   held: Record<string, string>;
   /** AGENTGATE_CREDENTIAL_UPSTREAM from the shell (the API by default): the only host the values go to. */
   upstream: string | null;
 }
 
-/** Git tokens for the proxy's git endpoint (AGENTGATE_GIT_TOKEN_<HOST>, and the username it sends them with). */
-const GIT_HELD = /^AGENTGATE_GIT_(TOKEN_[A-Z0-9_]+|USERNAME)=/;
+/**
+ * Moved to the proxy whole: git tokens for its git endpoint (AGENTGATE_GIT_TOKEN_<HOST>, and the username it sends
+ * them with), and the upstreams of the other agents' keys (AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI and _GEMINI).
+ */
+const MOVED_WHOLE = /^AGENTGATE_(GIT_TOKEN_[A-Z0-9_]+|GIT_USERNAME|CREDENTIAL_UPSTREAM_OPENAI|CREDENTIAL_UPSTREAM_GEMINI)=/;
 
 const HELD = [
   { name: DEFAULT_AGENT_CREDENTIALS.apiKeyVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.apiKeyPlaceholder },
   { name: DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.oauthTokenPlaceholder },
-] as const;
+  // Codex's and Gemini CLI's keys: the supervisor points those agents at the endpoint's /openai and /gemini paths.
+  ...HELD_API_KEYS.map((key) => ({ name: key.variable, placeholder: key.placeholder })),
+];
 
 /**
- * `up --egress`, as compose/egress.yaml does it: the API key and the OAuth token go to the proxy only, and the
- * agent gets a placeholder for each one given (the supervisor then points Claude at the proxy's credential
+ * `up --egress`, as compose/egress.yaml does it: the API keys and the OAuth token go to the proxy only, and the
+ * agent gets a placeholder for each one given (the supervisor then points the agent at the proxy's credential
  * endpoint, which swaps the placeholder for the value on the way to the API host, and to that host only).
  */
 export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv: string[]; held: Record<string, string> } {
   const held: Record<string, string> = {};
-  // Git tokens go to the proxy whole: the agent needs no placeholder, its git is routed through the endpoint.
-  const gitLines = agentEnv.filter((line) => GIT_HELD.test(line));
+  // Git tokens (and the upstreams) go to the proxy whole: the agent needs no placeholder, its git is routed through the endpoint.
+  const gitLines = agentEnv.filter((line) => MOVED_WHOLE.test(line));
   for (const line of gitLines) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
-  const env = agentEnv.filter((line) => !GIT_HELD.test(line)).map((line) => {
+  const env = agentEnv.filter((line) => !MOVED_WHOLE.test(line)).map((line) => {
     const credential = HELD.find((c) => line.startsWith(`${c.name}=`));
     if (!credential) return line;
     const value = line.slice(credential.name.length + 1);
@@ -51,7 +57,7 @@ export function credentialsOfProxy(env: readonly string[] | undefined): ProxyCre
   let upstream: string | null = null;
   for (const line of env ?? []) {
     for (const c of HELD) if (line.startsWith(`${c.name}=`) && line.length > c.name.length + 1) held[c.name] = line.slice(c.name.length + 1);
-    if (GIT_HELD.test(line)) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    if (MOVED_WHOLE.test(line)) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
     if (line.startsWith('AGENTGATE_CREDENTIAL_UPSTREAM=')) upstream = line.slice('AGENTGATE_CREDENTIAL_UPSTREAM='.length);
   }
   return { held, upstream };

@@ -228,7 +228,7 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     topic: EGRESS,
     defaultText: '(none; `compose/egress.yaml`: `http://egress:3129`)',
     meaning:
-      "The egress proxy's credential endpoint. When the agent holds the placeholder instead of `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`, the supervisor points Claude's `ANTHROPIC_BASE_URL` here (and past `HTTP_PROXY`), and the proxy attaches the real credential. See [Egress proxy](features.md#egress-proxy).",
+      "The egress proxy's credential endpoint. When the agent holds the placeholder instead of `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`, the supervisor points Claude's `ANTHROPIC_BASE_URL` here (and past `HTTP_PROXY`), and the proxy attaches the real credential; likewise Codex CLI (`openai_base_url` in its `config.toml`, to `/openai`) for `OPENAI_API_KEY`, and Gemini CLI (`GOOGLE_GEMINI_BASE_URL`, to `/gemini`) for `GEMINI_API_KEY`. See [Egress proxy](features.md#egress-proxy).",
   },
   GIT_CREDENTIAL_URL: {
     section: 'agent',
@@ -270,7 +270,17 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   CREDENTIAL_UPSTREAM: {
     section: 'proxy',
     topic: PROXY,
-    meaning: 'The one host the credential endpoint forwards to, and so the only host that ever receives the real credential.',
+    meaning: "The one host the credential endpoint forwards Claude's requests to, and so the only host that ever receives the real `ANTHROPIC_API_KEY` or `CLAUDE_CODE_OAUTH_TOKEN`.",
+  },
+  CREDENTIAL_UPSTREAM_OPENAI: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: "Where the credential endpoint's `/openai/` path leads (Codex CLI's API address behind the proxy), and so the only place that ever receives the `OPENAI_API_KEY` the proxy holds (as `Authorization: Bearer`).",
+  },
+  CREDENTIAL_UPSTREAM_GEMINI: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: "Where the credential endpoint's `/gemini/` path leads (Gemini CLI's API address behind the proxy), and so the only place that ever receives the `GEMINI_API_KEY` the proxy holds (as `x-goog-api-key`).",
   },
   GIT_PORT: {
     section: 'proxy',

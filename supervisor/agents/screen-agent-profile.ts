@@ -15,8 +15,11 @@ export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloo
   stateEnv(stateDir: string, env: Env): Record<string, string>;
   /** The one of those naming the dir its login and history are read from. */
   readonly homeVariable: string;
-  /** Readies a start given those variables (a dir made, a setting added); returns what the process gets. */
-  prepareEnv?(vars: Record<string, string>): Record<string, string>;
+  /**
+   * Readies a start given those variables (a dir made, a setting added); returns what the process gets. `env` and
+   * `credentialUrl` (AGENTGATE_CREDENTIAL_URL) tell whether the egress proxy holds its API key.
+   */
+  prepareEnv?(vars: Record<string, string>, env: Env, credentialUrl: URL | null): Record<string, string>;
   /** Its words for "continue the latest conversation". */
   readonly continueArgs: readonly string[];
   /** Whether its home holds a conversation to continue. */
@@ -43,7 +46,7 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
     agentEnv: (_config, env) => {
       const vars = spec.stateEnv(stateDir, env);
       home = vars[spec.homeVariable] as string;
-      return spec.prepareEnv ? spec.prepareEnv(vars) : vars;
+      return spec.prepareEnv ? spec.prepareEnv(vars, env, config.credentialUrl) : vars;
     },
     ...latestResume(config.resume, spec.continueArgs, () => spec.hasHistory(home)),
     needsLogin: (env) => spec.needsLogin(env, home),

@@ -1,6 +1,7 @@
 // zod/mini: the same validation as zod with a tenth of the code to load, which matters at every container start.
 import * as z from 'zod/mini';
 import { DEFAULT_AGENT_CREDENTIALS } from '../agents/egress-defaults.js';
+import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../agents/held-api-keys.js';
 import { DEFAULT_AGENT, DEFAULT_CREDENTIALS_FILE, DEFAULT_STATE_DIR } from '../agents/registry.js';
 import { isSecretName } from './secret-names.js';
 
@@ -63,6 +64,8 @@ export const envSchema = z.object({
   EGRESS_ALLOW: z.optional(z.string()),
   CREDENTIAL_PORT: integer(1, 65_535, 3129),
   CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), DEFAULT_AGENT_CREDENTIALS.upstream),
+  CREDENTIAL_UPSTREAM_OPENAI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENAI_HELD_KEY.upstream),
+  CREDENTIAL_UPSTREAM_GEMINI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), GEMINI_HELD_KEY.upstream),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),
   CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3129'))),
   GIT_CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3130'))),

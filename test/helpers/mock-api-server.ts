@@ -10,6 +10,8 @@ export interface MockRequest {
   /** The credential headers it carried, to see what the egress proxy's credential endpoint attached. */
   apiKey: string | undefined;
   authorization: string | undefined;
+  /** Gemini's key header. */
+  googApiKey: string | undefined;
 }
 
 /**
@@ -43,6 +45,7 @@ export abstract class MockApiServer {
           from: req.socket.remoteAddress ?? '',
           apiKey: req.headers['x-api-key'] as string | undefined,
           authorization: req.headers.authorization,
+          googApiKey: req.headers['x-goog-api-key'] as string | undefined,
         };
         this.requests.push(request);
         this.respond(request, res);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
 import { egressAgentSettings } from '../../cli/engine/egress.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
+import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
 const { apiKeyPlaceholder, oauthTokenPlaceholder } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -43,6 +44,16 @@ describe('agentgate up --egress: the proxy holds the credentials, the agent plac
     expect(keepUngiven(had, { held: {}, upstream: null })).toEqual(had);
     expect(keepUngiven(had, { held: {}, upstream: 'http://mock:2' })).toEqual({ held: { ANTHROPIC_API_KEY: 'k1' }, upstream: 'http://mock:2' });
     expect(keepUngiven(had, { held: { ANTHROPIC_API_KEY: 'k2' }, upstream: null })).toEqual({ held: { ANTHROPIC_API_KEY: 'k2' }, upstream: 'http://mock:1' });
+  });
+});
+
+describe('agentgate up --egress: Codex\'s and Gemini CLI\'s keys', () => {
+  it('moves OPENAI_API_KEY and GEMINI_API_KEY to the proxy with a placeholder each, and their upstreams whole', () => {
+    const moved = moveCredentialsToProxy(['AGENTGATE_AGENT=codex', 'OPENAI_API_KEY=sk-openai-real', 'GEMINI_API_KEY=AIza-real', 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI=http://mock:1/v1']);
+    expect(moved.held).toEqual({ OPENAI_API_KEY: 'sk-openai-real', GEMINI_API_KEY: 'AIza-real', AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI: 'http://mock:1/v1' });
+    expect(moved.agentEnv).toEqual(['AGENTGATE_AGENT=codex', `OPENAI_API_KEY=${OPENAI_HELD_KEY.placeholder}`, `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`]);
+    const credentials = { held: moved.held, upstream: null };
+    expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
   });
 });
 

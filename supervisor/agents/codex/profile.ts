@@ -4,6 +4,7 @@ import type { Config } from '../../config/load-config.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+import { pointCodexAtHeldKey } from './held-key.js';
 import { codexAcceptsHook, codexDecision } from './hooks.js';
 
 /** Codex CLI's API key variables: scrubbed by name like Anthropic's (their names hold KEY). */
@@ -48,10 +49,11 @@ export function codexProfile(config: Config): AgentProfile {
     memoryFloorBytes: 256 * 2 ** 20,
     stateEnv: codexStateEnv,
     homeVariable: 'CODEX_HOME',
-    prepareEnv: (vars) => {
+    prepareEnv: (vars, env, credentialUrl) => {
       // Codex refuses to start when CODEX_HOME does not exist; a fresh state volume has none.
       mkdirSync(vars.CODEX_HOME as string, { recursive: true, mode: 0o700 });
-      return vars;
+      // The egress proxy holds the real key: Codex's API address leads through its credential endpoint.
+      return { ...vars, ...pointCodexAtHeldKey(vars.CODEX_HOME as string, env, credentialUrl) };
     },
     continueArgs: ['resume', '--last'],
     hasHistory: (home) => hasEntries(join(home, 'sessions')),

@@ -4,6 +4,7 @@ import type { Config } from '../../config/load-config.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+import { pointGeminiAtHeldKey } from './held-key.js';
 
 /** Gemini CLI's key variables: scrubbed by name like Anthropic's (their names hold KEY). */
 export const GEMINI_KEY_VARIABLES = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
@@ -64,6 +65,8 @@ export function geminiProfile(config: Config): AgentProfile {
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: geminiStateEnv,
     homeVariable: 'GEMINI_CLI_HOME',
+    // The egress proxy holds the real key: Gemini CLI's API address leads through its credential endpoint.
+    prepareEnv: (vars, env, credentialUrl) => ({ ...vars, ...pointGeminiAtHeldKey(vars.GEMINI_CLI_HOME as string, env, credentialUrl) }),
     // One word with its option, so a leading "-" stays text; the positional would do too, but not safely.
     continueArgs: ['--resume', 'latest'],
     hasHistory: hasChats,

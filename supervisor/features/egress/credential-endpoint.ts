@@ -4,6 +4,7 @@ import type { Logger } from '../../log/logger.js';
 import { closeEndpoint, listenEndpoint } from './endpoint-server.js';
 import type { EgressAudit } from './egress-audit.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../agents/egress-defaults.js';
+import { type HeldKeyRoute, carriesPlaceholder, routeOf, swapHeldKey } from './held-key-swap.js';
 
 const { apiKeyPlaceholder: API_KEY_PLACEHOLDER, oauthTokenPlaceholder: OAUTH_TOKEN_PLACEHOLDER } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -14,7 +15,8 @@ export interface HeldCredentials {
 }
 
 /** Which credential a request got, for the log and the audit (never its value). */
-export type AttachedCredential = 'api-key' | 'oauth-token' | 'none';
+/** Claude's, or another agent's key by its kind (`HeldApiKey.kind`). */
+export type AttachedCredential = 'api-key' | 'oauth-token' | 'none' | (string & {});
 
 // Hop-by-hop headers (RFC 9110 7.6.1) are the client's connection's own, never forwarded.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
@@ -45,14 +47,15 @@ export function swapCredential(headers: IncomingHttpHeaders, held: HeldCredentia
 
 /**
  * The proxy's credential endpoint: plain HTTP on the internal network (the agent's API base URL), every
- * request forwarded to the one configured upstream (the default agent's API; a test's mock) with the
- * placeholder swapped for the real credential. The upstream is fixed by the operator, so the real value goes
- * to that host only; a placeholder the agent sends anywhere else (through the allowlisting proxy) is just a
+ * request forwarded to the configured upstream (the default agent's API; a test's mock) with the placeholder
+ * swapped for the real credential. Another agent's key has a path of its own (`/openai/...`, `/gemini/...`),
+ * which leads to that key's upstream only, with that key's placeholder swapped. The upstreams are fixed by the
+ * operator, so each real value goes to its own host only; a placeholder the agent sends anywhere else (through the allowlisting proxy) is just a
  * string. Bodies stream both ways (the API's answers are server-sent events).
  */
 export class CredentialEndpoint {
   private server: Server | null = null;
-  private readonly agent: HttpAgent;
+  private readonly agents = { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) };
   readonly counts = { forwarded: 0, failed: 0 };
 
   constructor(
@@ -60,13 +63,12 @@ export class CredentialEndpoint {
     private readonly held: HeldCredentials,
     private readonly log: Logger,
     private readonly audit: EgressAudit | null = null,
-  ) {
-    this.agent = upstream.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
-  }
+    private readonly keys: readonly HeldKeyRoute[] = [],
+  ) {}
 
   /** The kinds held, for health and the start log line: names, never values. */
   get kinds(): string[] {
-    return [this.held.apiKey ? 'api-key' : '', this.held.oauthToken ? 'oauth-token' : ''].filter(Boolean);
+    return [this.held.apiKey ? 'api-key' : '', this.held.oauthToken ? 'oauth-token' : '', ...this.keys.map((k) => (k.value ? k.key.kind : ''))].filter(Boolean);
   }
 
   async listen(host: string, port: number): Promise<number> {
@@ -76,44 +78,66 @@ export class CredentialEndpoint {
   }
 
   async close(): Promise<void> {
-    this.agent.destroy();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
     await closeEndpoint(this.server);
+  }
+
+  /**
+   * The upstream, path and headers for a request: another agent's key by its path, Claude's otherwise; or, for a
+   * placeholder the proxy holds no value for, the variable it lacks.
+   */
+  private swapFor(req: IncomingMessage): { upstream: URL; path: string; headers: Record<string, string | string[]>; attached: AttachedCredential } | { upstream: URL; missing: string } {
+    const routed = routeOf(this.keys, req.url ?? '/');
+    if (!routed) {
+      const swapped = swapCredential(req.headers, this.held, this.upstream.host);
+      if (!swapped) return { upstream: this.upstream, missing: `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable}` };
+      return { upstream: this.upstream, path: req.url ?? '/', ...swapped };
+    }
+    const { route, rest } = routed;
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    headers.host = route.upstream.host;
+    const attached = carriesPlaceholder(req.headers, route.key) ? route.key.kind : 'none';
+    if (!swapHeldKey(headers, route)) return { upstream: route.upstream, missing: route.key.variable };
+    return { upstream: route.upstream, path: rest, headers, attached };
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
     const started = Date.now();
     const method = req.method ?? 'GET';
-    const swapped = swapCredential(req.headers, this.held, this.upstream.host);
-    if (!swapped) {
+    const swapped = this.swapFor(req);
+    if ('missing' in swapped) {
       this.counts.failed += 1;
-      this.log.warn({ upstream: this.upstream.host, method, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      this.log.warn({ upstream: swapped.upstream.host, method, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: 'agentgate egress proxy: it holds no credential for this placeholder (set ' + `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable} for the proxy)` } })}\n`);
+      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `agentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)` } })}\n`);
       return;
     }
-    this.audit?.countHost(this.upstream.hostname);
-    const base = this.upstream.pathname.replace(/\/$/, '');
-    const send = this.upstream.protocol === 'https:' ? httpsRequest : httpRequest;
+    const upstream = swapped.upstream;
+    this.audit?.countHost(upstream.hostname);
+    const base = upstream.pathname.replace(/\/$/, '');
+    const send = upstream.protocol === 'https:' ? httpsRequest : httpRequest;
     let bytesUp = 0;
     let bytesDown = 0;
     const outgoing = send(
-      { protocol: this.upstream.protocol, hostname: this.upstream.hostname, port: this.upstream.port || undefined, method, path: `${base}${req.url ?? '/'}`, headers: swapped.headers, agent: this.agent },
+      { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: `${base}${swapped.path}`, headers: swapped.headers, agent: upstream.protocol === 'https:' ? this.agents.https : this.agents.http },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, stripHopByHop(answer.headers));
         answer.on('data', (chunk: Buffer) => (bytesDown += chunk.length));
         answer.pipe(res);
         answer.on('end', () => {
           this.counts.forwarded += 1;
-          this.audit?.countBytes(this.upstream.hostname, bytesUp, bytesDown);
-          this.log.info({ upstream: this.upstream.host, method, status: answer.statusCode, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
+          this.audit?.countBytes(upstream.hostname, bytesUp, bytesDown);
+          this.log.info({ upstream: upstream.host, method, status: answer.statusCode, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
         });
       },
     );
     outgoing.on('error', (error: NodeJS.ErrnoException) => {
       this.counts.failed += 1;
-      this.log.warn({ upstream: this.upstream.host, method, reason: error.code ?? error.message }, 'egress upstream failed');
+      this.log.warn({ upstream: upstream.host, method, reason: error.code ?? error.message }, 'egress upstream failed');
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`agentgate egress proxy: ${this.upstream.host} failed upstream: ${error.code ?? error.message}\n`);
+      res.end(`agentgate egress proxy: ${upstream.host} failed upstream: ${error.code ?? error.message}\n`);
     });
     req.on('data', (chunk: Buffer) => (bytesUp += chunk.length));
     req.pipe(outgoing);

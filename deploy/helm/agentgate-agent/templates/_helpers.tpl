@@ -198,14 +198,27 @@ containers:
       - { name: ANTHROPIC_API_KEY, value: "sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key" }
       - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
       {{- end }}
+      {{- if or $v.credentials.openaiApiKey $v.credentials.existingSecret }}
+      # Codex's key, likewise: the supervisor points Codex at the endpoint's /openai path.
+      - { name: OPENAI_API_KEY, value: "sk-agentgate-placeholder-the-egress-proxy-holds-the-openai-key" }
+      {{- end }}
+      {{- if or $v.credentials.geminiApiKey $v.credentials.existingSecret }}
+      # Gemini CLI's key, likewise: the supervisor points Gemini CLI at the endpoint's /gemini path.
+      - { name: GEMINI_API_KEY, value: "agentgate-placeholder-the-egress-proxy-holds-the-gemini-key" }
+      {{- end }}
+      {{- if and (or $v.credentials.openaiApiKey $v.credentials.geminiApiKey) (not (or $v.credentials.apiKey $v.credentials.existingSecret)) }}
+      - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
+      {{- end }}
       {{- if include "agentgate.proxyHoldsGit" $root }}
       # The proxy holds the git tokens: the supervisor routes the agent's git for those hosts to its git endpoint.
       - { name: AGENTGATE_GIT_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3130" }
       {{- end }}
       {{- else }}
-      - name: ANTHROPIC_API_KEY
+      {{- range $name := list "ANTHROPIC_API_KEY" "OPENAI_API_KEY" "GEMINI_API_KEY" }}
+      - name: {{ $name }}
         valueFrom:
-          secretKeyRef: { name: {{ include "agentgate.credentialsSecret" $root }}, key: ANTHROPIC_API_KEY, optional: true }
+          secretKeyRef: { name: {{ include "agentgate.credentialsSecret" $root }}, key: {{ $name }}, optional: true }
+      {{- end }}
       {{- end }}
       {{- if $v.ssh.enabled }}
       - { name: AGENTGATE_SSH_PORT, value: "2222" }

@@ -1,0 +1,56 @@
+/**
+ * The API keys of agents other than Claude that the egress proxy can hold (Claude's are DEFAULT_AGENT_CREDENTIALS):
+ * each has its own path on the credential endpoint, its own upstream (the only host its real value goes to), the
+ * header it travels in, and the placeholder the agent holds instead. Plain data, so that the proxy's bundle loads
+ * no agent's code. The placeholders are not secrets, and say so to anyone who finds them.
+ */
+export interface HeldApiKey {
+  /** The kind, as health and the `credential request` log line name it (never the value). */
+  readonly kind: string;
+  /** The proxy's variable holding the real key, and the agent's holding the placeholder. */
+  readonly variable: string;
+  readonly placeholder: string;
+  /** The path on the credential endpoint that leads to this upstream (the rest of the path follows the upstream's). */
+  readonly prefix: string;
+  /** The variable that overrides the upstream, and its default. */
+  readonly upstreamVariable: string;
+  readonly upstream: string;
+  /** Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key. */
+  readonly header: 'bearer' | 'x-goog-api-key';
+}
+
+export const OPENAI_HELD_KEY: HeldApiKey = {
+  kind: 'openai-api-key',
+  variable: 'OPENAI_API_KEY',
+  placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-openai-key',
+  prefix: '/openai',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI',
+  upstream: 'https://api.openai.com/v1',
+  header: 'bearer',
+};
+
+export const GEMINI_HELD_KEY: HeldApiKey = {
+  kind: 'gemini-api-key',
+  variable: 'GEMINI_API_KEY',
+  placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-gemini-key',
+  prefix: '/gemini',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI',
+  upstream: 'https://generativelanguage.googleapis.com',
+  header: 'x-goog-api-key',
+};
+
+export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY];
+
+/**
+ * The agent's API address on the credential endpoint when it holds `key`'s placeholder and the proxy's endpoint is
+ * known (AGENTGATE_CREDENTIAL_URL); null otherwise (a key of its own, or no proxy): nothing changes then.
+ */
+export function heldKeyBaseUrl(key: HeldApiKey, credentialUrl: URL | null, env: Readonly<Record<string, string | undefined>>): string | null {
+  return credentialUrl !== null && env[key.variable] === key.placeholder ? `${credentialUrl.origin}${key.prefix}` : null;
+}
+
+/** NO_PROXY and no_proxy with the endpoint's host added: the agent reaches it straight, not through HTTP_PROXY. */
+export function bypassProxyFor(credentialUrl: URL, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const bypass = (list: string | undefined) => [...(list ?? '').split(','), credentialUrl.hostname].map((h) => h.trim()).filter((h, i, all) => h !== '' && all.indexOf(h) === i).join(',');
+  return { NO_PROXY: bypass(env.NO_PROXY), no_proxy: bypass(env.no_proxy) };
+}

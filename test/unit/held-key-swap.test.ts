@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { routeOf, swapHeldKey } from '../../supervisor/features/egress/held-key-swap.js';
+
+const openai = { key: OPENAI_HELD_KEY, upstream: new URL('https://api.openai.com/v1'), value: 'sk-real' };
+const gemini = { key: GEMINI_HELD_KEY, upstream: new URL('https://generativelanguage.googleapis.com'), value: null };
+
+describe('the credential endpoint’s paths for other agents’ keys', () => {
+  it('routes a path by its whole first segment, keeping the rest and the query', () => {
+    expect(routeOf([openai, gemini], '/openai/responses')).toEqual({ route: openai, rest: '/responses' });
+    expect(routeOf([openai, gemini], '/gemini?x=1')).toEqual({ route: gemini, rest: '?x=1' });
+    expect(routeOf([openai, gemini], '/openai')).toEqual({ route: openai, rest: '/' });
+    expect(routeOf([openai, gemini], '/openaix/responses')).toBeNull();
+    expect(routeOf([openai, gemini], '/v1/messages')).toBeNull();
+  });
+
+  it('swaps its own placeholder only, and refuses a placeholder it holds no key for', () => {
+    const headers: Record<string, string> = { authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}` };
+    expect(swapHeldKey(headers, openai)).toBe(true);
+    expect(headers.authorization).toBe('Bearer sk-real');
+    const own: Record<string, string> = { authorization: 'Bearer sk-the-agents-own' };
+    expect(swapHeldKey(own, openai)).toBe(true);
+    expect(own.authorization).toBe('Bearer sk-the-agents-own');
+    expect(swapHeldKey({ 'x-goog-api-key': GEMINI_HELD_KEY.placeholder }, gemini)).toBe(false);
+    expect(swapHeldKey({ authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}` }, gemini)).toBe(true);
+  });
+});
