@@ -1,10 +1,9 @@
 import { loadConfig } from '../supervisor/config/load-config.js';
 import { unknownVariables } from '../supervisor/config/unknown-names.js';
+import { keyVariablesOf } from '../supervisor/agents/key-variables.js';
 import { ConfigError } from '../supervisor/errors.js';
 import { UsageError } from './errors.js';
 
-/** Variables passed through from the host's shell when set there (never printed). */
-const PASSED_THROUGH = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
 
 /**
  * The container's environment from --env NAME=VALUE (and the options that are variables), checked by the
@@ -30,6 +29,7 @@ export function agentEnvironment(given: readonly string[], host: Readonly<Record
     if (error instanceof ConfigError) throw new UsageError(error.problems.join('; '), 'docs/configuration.md says what each variable takes');
     throw error;
   }
-  for (const name of PASSED_THROUGH) if (host[name] && env[name] === undefined) env[name] = host[name] as string;
+  // The selected agent's key variables from your shell when set there (never printed), and no other agent's.
+  for (const name of keyVariablesOf(env.AGENTGATE_AGENT)) if (host[name] && env[name] === undefined) env[name] = host[name] as string;
   return Object.entries(env).map(([name, value]) => `${name}=${value}`);
 }

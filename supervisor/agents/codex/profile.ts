@@ -7,8 +7,7 @@ import { hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 import { pointCodexAtHeldKey } from './held-key.js';
 import { codexAcceptsHook, codexDecision } from './hooks.js';
 
-/** Codex CLI's API key variables: scrubbed by name like Anthropic's (their names hold KEY). */
-export const CODEX_KEY_VARIABLES = ['OPENAI_API_KEY', 'CODEX_API_KEY'] as const;
+export { CODEX_KEY_VARIABLES } from '../key-variables.js';
 
 /** Codex keeps its login (auth.json), config.toml and sessions in CODEX_HOME, which must exist before it starts. */
 export function codexStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {

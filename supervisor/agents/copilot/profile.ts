@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { COPILOT_KEY_VARIABLES } from '../key-variables.js';
 import { IMAGE_HOOK_FILES_DIR, installHookFile } from '../hook-files.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, stateSubdir } from '../state-files.js';
 
-/** The tokens Copilot CLI takes, in its order of precedence; scrubbed by name (they hold TOKEN or KEY). */
-export const COPILOT_KEY_VARIABLES = ['COPILOT_GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'COPILOT_PROVIDER_API_KEY'] as const;
+export { COPILOT_KEY_VARIABLES } from '../key-variables.js';
 
 /** Copilot CLI keeps its config, login (without a keychain) and sessions in COPILOT_HOME. */
 export function copilotStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {

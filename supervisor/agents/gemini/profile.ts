@@ -1,13 +1,13 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { GEMINI_KEY_VARIABLES } from '../key-variables.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 import { pointGeminiAtHeldKey } from './held-key.js';
 
-/** Gemini CLI's key variables: scrubbed by name like Anthropic's (their names hold KEY). */
-export const GEMINI_KEY_VARIABLES = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
+export { GEMINI_KEY_VARIABLES } from '../key-variables.js';
 
 /** GEMINI_CLI_HOME stands for the home dir: Gemini CLI keeps its login, settings and chats in `$GEMINI_CLI_HOME/.gemini`. */
 export function geminiStateEnv(stateDir: string, env: Readonly<Record<string, string | undefined>>, configuredStateDir = stateDir): Record<string, string> {

@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { OPENCODE_KEY_VARIABLES } from '../key-variables.js';
 import { IMAGE_HOOK_FILES_DIR, installHookFile } from '../hook-files.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 
-/** Provider keys OpenCode reads from its environment (the common ones); scrubbed by name (they hold KEY). */
-export const OPENCODE_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY'] as const;
+export { OPENCODE_KEY_VARIABLES } from '../key-variables.js';
 
 /**
  * OpenCode has no variable of its own for its state: it follows the XDG base dirs (login in
