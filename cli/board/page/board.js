@@ -41,8 +41,17 @@ function agentPath(name) {
   return `/api/agents/${encodeURIComponent(name)}`;
 }
 
+// What a person typed (a deny's message, a prompt), by agent: a card made again (the agent left the list for a
+// moment while the engine was listed again) keeps it instead of answering with an empty field.
+const drafts = new Map();
+function draftOf(name) {
+  if (!drafts.has(name)) drafts.set(name, { deny: '', prompt: '' });
+  return drafts.get(name);
+}
+
 function makeCard(name) {
   const card = { name, decisionsKey: '', asksKey: '' };
+  const draft = draftOf(name);
   card.title = el('h2', {}, name);
   card.state = el('span', { class: 'state' });
   card.since = el('span', { class: 'for' });
@@ -52,12 +61,16 @@ function makeCard(name) {
   card.egressAsks = el('ul', { class: 'egress-asks' });
   card.denyMessage = el('input', { type: 'text', class: 'deny-message', placeholder: 'message with a deny (optional)', 'aria-label': `message for ${name}'s deny` });
   card.promptText = el('textarea', { class: 'prompt-text', placeholder: 'next prompt (while it waits)', 'aria-label': `prompt for ${name}` });
+  card.denyMessage.value = draft.deny;
+  card.promptText.value = draft.prompt;
+  card.denyMessage.addEventListener('input', () => (draft.deny = card.denyMessage.value));
+  card.promptText.addEventListener('input', () => (draft.prompt = card.promptText.value));
   card.promptButton = el('button', { type: 'submit', class: 'prompt-send' }, 'Send prompt');
   card.prompt = el('form', { class: 'prompt', onsubmit: async (event) => {
     event.preventDefault();
     card.promptButton.disabled = true;
     const result = await post(`${agentPath(name)}/prompt`, { text: card.promptText.value });
-    if (result.ok) card.promptText.value = '';
+    if (result.ok) card.promptText.value = draft.prompt = '';
     say(card, result);
     card.promptButton.disabled = false;
   } }, card.promptText, card.promptButton);
@@ -98,7 +111,7 @@ function decisionItem(card, d) {
   const answer = (behavior) => async () => {
     const body = behavior === 'deny' && card.denyMessage.value.trim() ? { behavior, message: card.denyMessage.value } : { behavior };
     const result = await post(`${agentPath(card.name)}/decisions/${d.id}`, body);
-    if (result.ok && behavior === 'deny') card.denyMessage.value = '';
+    if (result.ok && behavior === 'deny') card.denyMessage.value = draftOf(card.name).deny = '';
     say(card, result);
   };
   return el('li', { class: 'decision', 'data-id': d.id },
