@@ -1,4 +1,5 @@
-import { type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 /** One request a mock model API received, as a test reads it back. */
 export interface MockRequest {
@@ -12,6 +13,18 @@ export interface MockRequest {
   authorization: string | undefined;
   /** Gemini's key header. */
   googApiKey: string | undefined;
+  /** Set for a message that came over a WebSocket (the connection's upgrade request gave the headers above). */
+  transport?: 'websocket';
+}
+
+/** The request fields a mock records from an HTTP request's headers (a WebSocket message takes its upgrade's). */
+export function recordedHeaders(req: IncomingMessage): Pick<MockRequest, 'from' | 'apiKey' | 'authorization' | 'googApiKey'> {
+  return {
+    from: req.socket.remoteAddress ?? '',
+    apiKey: req.headers['x-api-key'] as string | undefined,
+    authorization: req.headers.authorization,
+    googApiKey: req.headers['x-goog-api-key'] as string | undefined,
+  };
 }
 
 /**
@@ -26,6 +39,11 @@ export abstract class MockApiServer {
   /** Answers one recorded request; `this.requests` already holds it. */
   protected abstract respond(request: MockRequest, res: ServerResponse): void;
 
+  /** Takes an upgrade (a WebSocket); a mock without one refuses it, as Node does with no listener. */
+  protected upgrade(_req: IncomingMessage, socket: Duplex, _head: Buffer): void {
+    socket.destroy();
+  }
+
   /** Listens on `host` (loopback by default; 0.0.0.0 for containers that reach the host through a bridge). */
   async start(host = '127.0.0.1'): Promise<void> {
     this.server = createServer((req, res) => {
@@ -38,19 +56,12 @@ export abstract class MockApiServer {
         } catch {
           // not JSON: recorded as empty
         }
-        const request: MockRequest = {
-          path: req.url ?? '',
-          method: req.method ?? '',
-          body,
-          from: req.socket.remoteAddress ?? '',
-          apiKey: req.headers['x-api-key'] as string | undefined,
-          authorization: req.headers.authorization,
-          googApiKey: req.headers['x-goog-api-key'] as string | undefined,
-        };
+        const request: MockRequest = { path: req.url ?? '', method: req.method ?? '', body, ...recordedHeaders(req) };
         this.requests.push(request);
         this.respond(request, res);
       });
     });
+    this.server.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
     await new Promise<void>((resolve) => this.server?.listen(0, host, () => resolve()));
     const address = this.server.address();
     this.port = typeof address === 'object' && address ? address.port : 0;

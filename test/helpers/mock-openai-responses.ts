@@ -1,5 +1,7 @@
-import type { ServerResponse } from 'node:http';
-import { MockApiServer, type MockRequest, writeEventStream } from './mock-api-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { MockApiServer, type MockRequest, recordedHeaders, writeEventStream } from './mock-api-server.js';
 
 /** A shell command the mock asks Codex to run when a turn's prompt contains `trigger`. */
 export interface MockCommand {
@@ -15,8 +17,13 @@ export interface MockCommand {
  * item, response.completed). It records each request's input texts so a test sees what reached the model.
  * Given a `MockCommand`, a turn whose prompt starts with its trigger first gets a call of Codex's exec_command tool that
  * asks to run outside the sandbox (so Codex asks for permission), and the message once the tool's output is back.
+ * With `acceptWebSocket`, .../responses also takes Codex's WebSocket: each JSON text message (`response.create`) is
+ * recorded as a request (`transport: 'websocket'`) and answered with the same events, one text message each.
  */
 export class MockOpenAIResponses extends MockApiServer {
+  acceptWebSocket = false;
+  private readonly sockets = new WebSocketServer({ noServer: true });
+
   constructor(
     private readonly reply = 'hello from the mock model',
     private readonly toolCall: MockCommand | null = null,
@@ -29,7 +36,36 @@ export class MockOpenAIResponses extends MockApiServer {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not mocked"}}');
       return;
     }
-    this.stream(res, String(body.model ?? 'mock'), this.wantsCommand(body) ? this.commandItem() : this.messageItem());
+    writeEventStream(res, this.turn(body));
+  }
+
+  protected override upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (!this.acceptWebSocket || !(req.url ?? '').includes('/responses')) return super.upgrade(req, socket, head);
+    this.sockets.handleUpgrade(req, socket, head, (ws) => {
+      ws.on('message', (data, isBinary) => {
+        let message: any = {};
+        try {
+          message = JSON.parse(String(data));
+        } catch {
+          // not JSON: recorded as empty
+        }
+        if (isBinary || message?.type !== 'response.create') return;
+        const { type: _type, ...body } = message;
+        this.requests.push({ path: req.url ?? '', method: 'GET', body, ...recordedHeaders(req), transport: 'websocket' });
+        for (const [, event] of this.turn(body)) ws.send(JSON.stringify(event));
+      });
+    });
+  }
+
+  /** An open WebSocket holds the server's close: end them first. */
+  override close(): Promise<void> {
+    for (const ws of this.sockets.clients) ws.terminate();
+    return super.close();
+  }
+
+  /** The answer to one request: a call of the command when the turn asks for it, the message otherwise. */
+  private turn(body: any): Array<[string, unknown]> {
+    return this.events(String(body.model ?? 'mock'), this.wantsCommand(body) ? this.commandItem() : this.messageItem());
   }
 
   /** Every user text the requests carried, in order. */
@@ -64,7 +100,7 @@ export class MockOpenAIResponses extends MockApiServer {
     return { type: 'message', id: `msg_${this.requests.length}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: this.reply, annotations: [] }] };
   }
 
-  private stream(res: ServerResponse, model: string, item: Record<string, unknown>): void {
+  private events(model: string, item: Record<string, unknown>): Array<[string, unknown]> {
     const id = `resp_${this.requests.length}`;
     const response = { id, object: 'response', model, status: 'in_progress', output: [] as unknown[] };
     const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
@@ -75,7 +111,7 @@ export class MockOpenAIResponses extends MockApiServer {
       ['response.output_item.done', { type: 'response.output_item.done', output_index: 0, item }],
       ['response.completed', { type: 'response.completed', response: { ...response, status: 'completed', output: [item], usage } }],
     ];
-    writeEventStream(res, events);
+    return events;
   }
 }
 

@@ -5,6 +5,8 @@ import { closeEndpoint, listenEndpoint } from './endpoint-server.js';
 import type { EgressAudit } from './egress-audit.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../agents/egress-defaults.js';
 import { type HeldKeyRoute, carriesPlaceholder, routeOf, swapHeldKey } from './held-key-swap.js';
+import { forwardUpgrade } from './upgrade-forward.js';
+import type { Duplex } from 'node:stream';
 
 const { apiKeyPlaceholder: API_KEY_PLACEHOLDER, oauthTokenPlaceholder: OAUTH_TOKEN_PLACEHOLDER } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -74,6 +76,7 @@ export class CredentialEndpoint {
   async listen(host: string, port: number): Promise<number> {
     const listening = await listenEndpoint((req, res) => this.forward(req, res), host, port);
     this.server = listening.server;
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.forwardUpgrade(req, socket, head));
     return listening.port;
   }
 
@@ -101,6 +104,32 @@ export class CredentialEndpoint {
     const attached = carriesPlaceholder(req.headers, route.key) ? route.key.kind : 'none';
     if (!swapHeldKey(headers, route)) return { upstream: route.upstream, missing: route.key.variable };
     return { upstream: route.upstream, path: rest, headers, attached };
+  }
+
+  /** A WebSocket (Codex's Responses API): the same swap and upstream as a request, then the tunnel. */
+  private forwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const started = Date.now();
+    const method = req.method ?? 'GET';
+    const swapped = this.swapFor(req);
+    if ('missing' in swapped) {
+      this.counts.failed += 1;
+      this.log.warn({ upstream: swapped.upstream.host, method, upgrade: true, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      socket.on('error', () => socket.destroy());
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nagentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)\n`);
+      return;
+    }
+    const upstream = swapped.upstream;
+    this.audit?.countHost(upstream.hostname);
+    forwardUpgrade(req, socket, head, swapped, ({ status, bytesUp, bytesDown, reason }) => {
+      this.audit?.countBytes(upstream.hostname, bytesUp, bytesDown);
+      if (status === null) {
+        this.counts.failed += 1;
+        this.log.warn({ upstream: upstream.host, method, upgrade: true, reason }, 'egress upstream failed');
+        return;
+      }
+      this.counts.forwarded += 1;
+      this.log.info({ upstream: upstream.host, method, upgrade: true, status, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
+    });
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {
