@@ -6,7 +6,7 @@ import { type AgentSpec, containerOptions } from '../agent-spec.js';
 import { numberOption, parseCommandArgs } from '../args.js';
 import { type HostContext, say } from '../context.js';
 import { listAgents } from '../engine/agents.js';
-import { EGRESS, egressAgentSettings, ensureEgress } from '../engine/egress.js';
+import { EGRESS, agentEgressHosts, egressAgentSettings, ensureEgress } from '../engine/egress.js';
 import { holdsGitToken, moveCredentialsToProxy } from '../engine/egress-credentials.js';
 import { ensureImage } from '../engine/image.js';
 import { prepareStateVolume } from '../engine/state-volume.js';
@@ -110,7 +110,8 @@ export async function up(context: HostContext, args: readonly string[]): Promise
     const upstream = context.env.AGENTGATE_CREDENTIAL_UPSTREAM || null;
     if (upstream !== null && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(upstream)) throw new UsageError(`AGENTGATE_CREDENTIAL_UPSTREAM ${JSON.stringify(upstream)}: expected an http:// or https:// URL`);
     const credentials = { held: moved.held, upstream };
-    const proxy = await ensureEgress(docker, { image, allow, credentials, ask: Boolean(values.ask), agents: targets.map((t) => t.name), progress });
+    // The proxy's default list is Claude's: another agent's own API and login hosts are added, as --allow adds.
+    const proxy = await ensureEgress(docker, { image, allow: [...agentEgressHosts(env), ...allow], credentials, ask: Boolean(values.ask), agents: targets.map((t) => t.name), progress });
     // A proxy holding a git token serves git for its host: the supervisor routes the agent's git there.
     if (holdsGitToken(proxy.credentials)) agentEnv = [...agentEnv, `AGENTGATE_GIT_CREDENTIAL_URL=http://${EGRESS.alias}:${EGRESS.gitPort}`];
     // A proxy that asks tells each agent's supervisor its own asks (shown in status, /events, the webhook).

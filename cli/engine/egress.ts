@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type Docker from 'dockerode';
 import profile from '../../deploy/hardening.json' with { type: 'json' };
-import { DEFAULT_AGENT_EGRESS } from '../../supervisor/agents/egress-defaults.js';
+import { DEFAULT_AGENT_EGRESS, agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
 import { CliError } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { parseMemory } from '../hardening.js';
@@ -51,6 +51,18 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
   };
 }
 
+/**
+ * The hosts the agent needs beyond the default agent's (its own API and login hosts, `AGENTGATE_AGENT` in its
+ * environment): added to the proxy's list as `--allow` is, since one proxy serves every agent behind it and its
+ * default list is Claude's. None for Claude or a command line of your own.
+ */
+export function agentEgressHosts(agentEnv: readonly string[]): string[] {
+  const agent = agentEnv.find((line) => line.startsWith('AGENTGATE_AGENT='))?.slice('AGENTGATE_AGENT='.length).trim() ?? '';
+  const hosts = (list: string) => list.split(/[\s,]+/).filter(Boolean);
+  const defaults = hosts(DEFAULT_AGENT_EGRESS.hosts);
+  return hosts(agentEgressDefaults(agent.split(/\s+/)[0] ?? '').hosts).filter((h) => !defaults.includes(h));
+}
+
 /** What the proxy `ensureEgress` left running does: the credentials it holds, and whether it asks. */
 export interface EgressProxy {
   credentials: ProxyCredentials;
@@ -91,7 +103,8 @@ export async function ensureEgress(
   if (existing && existing.State.Running && allow.every((h) => had.includes(h)) && sameKeys && asks === (hadToken !== null)) return { credentials, asks };
   if (existing && !sameKeys && Object.keys(hadCredentials.held).length > 0) await refuseIfOthersBehind(docker, options.agents);
   if (existing) await docker.getContainer(EGRESS.proxy).remove({ force: true });
-  const holds = Object.keys(credentials.held);
+  // The secrets it holds; the upstreams and the git username it is given whole are none (and the agent gets no placeholder for them).
+  const holds = Object.keys(credentials.held).filter((name) => !/^AGENTGATE_(CREDENTIAL_UPSTREAM_|GIT_USERNAME$)/.test(name));
   options.progress(`egress proxy: ${allow.length > 0 ? `the default agent's hosts and ${allow.join(', ')}` : 'the default agent\'s hosts'}${holds.length > 0 ? `; it holds ${holds.join(' and ')} (the agent: a placeholder)` : ''}${asks ? '; it asks about other public hosts (agentgate approve NAME)' : ''}`);
   const token = asks ? (hadToken ?? randomBytes(32).toString('hex')) : null;
   const askEnv = token

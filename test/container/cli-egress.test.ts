@@ -1,25 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentgateCli, installCli } from '../helpers/agentgate-cli.js';
+import { AgentgateCli, installCli, projectDir } from '../helpers/agentgate-cli.js';
 import { requireEngine } from '../helpers/containers.js';
 import { TEST_IMAGE, docker, dockerAsync, inspect } from '../helpers/docker.js';
+import { FIRST_RUN_STATE, TEST_KEYS, lockHostEgressProxy, stateInitScript } from '../helpers/egress-stack.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
 import { waitFor } from '../helpers/wait-for.js';
 
-// One file for every test of `up --egress`: they share the one proxy `agentgate-egress`, so they run in turn.
+// The tests of `up --egress` share the one proxy `agentgate-egress`, so they run in turn (and this file and
+// cli-egress-agents.test.ts hold a lock for it).
 const engine = requireEngine();
 const tag = `e${process.pid}`;
-const REAL_KEY = `sk-ant-real-key-${process.pid}-only-the-proxy-holds-it`;
-const PLACEHOLDER = 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key';
-// Claude's first-run answers a person gives once (theme, trusting /workspace), as the compose egress test gives them.
-const FIRST_RUN = JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', projects: { '/workspace': { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true } } });
+const { value: REAL_KEY, placeholder: PLACEHOLDER } = TEST_KEYS.anthropic;
 
 let cli: AgentgateCli;
+let release = () => {};
 const names: string[] = [];
 const api = new MockAnthropic();
 const agentName = (label: string) => {
@@ -27,14 +25,6 @@ const agentName = (label: string) => {
   names.push(n);
   return n;
 };
-
-function projectDir(label: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `agentgate-cli-${label}-`));
-  writeFileSync(join(dir, 'README.md'), `# ${label}\n`);
-  chownSync(dir, 1000, 1000);
-  chownSync(join(dir, 'README.md'), 1000, 1000);
-  return dir;
-}
 
 /** This host's address that the proxy (on its outer bridge) reaches: the source of the default route. */
 function hostAddress(): string {
@@ -51,15 +41,17 @@ function hostAddress(): string {
 
 describe.skipIf(!engine)('agentgate up --egress', () => {
   beforeAll(async () => {
+    release = await lockHostEgressProxy();
     cli = new AgentgateCli(installCli());
     await api.start('0.0.0.0');
-  }, 180_000);
+  }, 900_000);
   afterAll(() => {
     api.stop();
     cli?.cleanup(names);
-    // The proxy and its networks, left by a test that failed before its rm (no other file runs up --egress).
+    // The proxy and its networks, left by a test that failed before its rm (the lock keeps the other file out).
     docker(['rm', '-f', 'agentgate-egress']);
     docker(['network', 'rm', 'agentgate-egress-inner', 'agentgate-egress-outer']);
+    release();
   });
 
   it('puts an agent behind the allowlist proxy with --egress, and removes the proxy with the last such agent', async () => {
@@ -115,9 +107,10 @@ describe.skipIf(!engine)('agentgate up --egress', () => {
 
   it('keeps the API key out of the agent: the proxy holds it, Claude\'s requests reach the API with it', async () => {
     const name = agentName('key');
-    // The state volume with Claude's first-run answers (no key is approved in it: the supervisor approves the placeholder).
+    // The state volume with Claude's first-run answers, as the compose egress test gives them (no key is approved in
+    // it: the supervisor approves the placeholder).
     const init = docker(['run', '--rm', '--network', 'none', '--user', '0:0', '--entrypoint', 'sh', '-v', `agentgate-${name}-state:/state`, TEST_IMAGE, '-c',
-      `printf '%s' '${FIRST_RUN}' > /state/.claude.json && echo '{}' > /state/settings.json && chown -R 1000:1000 /state`]);
+      stateInitScript(FIRST_RUN_STATE.claude)]);
     expect(init.status, init.stderr).toBe(0);
     const upstream = `http://${hostAddress()}:${api.port}`;
     // Asynchronous: the mock API lives in this process, and a blocking spawn would keep it from answering.

@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { chownSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { docker } from './docker.js';
@@ -15,6 +15,15 @@ export function installCli(): string {
   const install = spawnSync('npm', ['install', '-g', '--prefix', prefix, '--no-fund', '--no-audit', ROOT], { encoding: 'utf8', timeout: 120_000 });
   if (install.status !== 0) throw new Error(`npm install -g . failed:\n${install.stderr}`);
   return join(prefix, 'bin', 'agentgate');
+}
+
+/** A project directory with a README, owned by `uid` (the agent runs as the directory's owner). */
+export function projectDir(label: string, uid = 1000): string {
+  const dir = mkdtempSync(join(tmpdir(), `agentgate-cli-${label}-`));
+  writeFileSync(join(dir, 'README.md'), `# ${label}\n`);
+  chownSync(dir, uid, uid);
+  chownSync(join(dir, 'README.md'), uid, uid);
+  return dir;
 }
 
 export interface CliRun {

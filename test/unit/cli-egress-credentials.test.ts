@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
-import { egressAgentSettings } from '../../cli/engine/egress.js';
+import { agentEgressHosts, egressAgentSettings } from '../../cli/engine/egress.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
 import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
@@ -66,5 +66,15 @@ describe('agentgate up --egress: git tokens go to the proxy whole', () => {
     expect(holdsGitToken(credentials)).toBe(true);
     expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
     expect(holdsGitToken({ held: { AGENTGATE_GIT_USERNAME: 'bot', ANTHROPIC_API_KEY: 'k' }, upstream: null })).toBe(false);
+  });
+});
+
+describe('agentgate up --egress: each agent\'s own hosts', () => {
+  it('adds the selected agent\'s API and login hosts to the proxy\'s list (its default is Claude\'s), and none for Claude or a command line', () => {
+    expect(agentEgressHosts(['AGENTGATE_AGENT=codex'])).toEqual(['api.openai.com:443', 'auth.openai.com:443', 'chatgpt.com:443']);
+    expect(agentEgressHosts(['AGENTGATE_AGENT=gemini --yolo'])).toContain('generativelanguage.googleapis.com:443');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=claude'])).toEqual([]);
+    expect(agentEgressHosts(['AGENTGATE_AGENT=sleep 1000000'])).toEqual([]);
+    expect(agentEgressHosts([])).toEqual([]);
   });
 });
