@@ -8,6 +8,8 @@ import { waitFor } from '../helpers/wait-for.js';
 
 const reachable = requireEngine();
 const api = new MockOpenAIResponses();
+// Codex opens the Responses API as a WebSocket first: the proxy's credential endpoint carries it.
+api.acceptWebSocket = true;
 const stack = new EgressComposeStack('egress-codex', reachable, AGENTS_IMAGE);
 const KEY = TEST_KEYS.openai;
 
@@ -30,9 +32,9 @@ describe.skipIf(!reachable)('compose/egress.yaml with Codex CLI: OPENAI_API_KEY 
     const screen = () => screenOf(agent);
     await waitFor(() => api.userTexts().includes('hello with a borrowed openai key'), 'the prompt at the mock API', 120_000, screen);
     await waitFor(() => screen().includes('hello from the mock model'), 'the reply on screen', 60_000, screen);
-    const posts = api.requests.filter((r) => r.method === 'POST');
-    expect(posts.length).toBeGreaterThan(0);
-    expect(posts.map((r) => r.authorization).filter((a) => a !== `Bearer ${KEY.value}`)).toEqual([]);
+    // The turn came over the WebSocket through the proxy (not the HTTPS fallback), with the real key like every request.
+    expect(api.requests.filter((r) => r.transport === 'websocket').flatMap((r) => api.userTextsOf(r))).toContain('hello with a borrowed openai key');
+    expect(api.requests.map((r) => r.authorization).filter((a) => a !== `Bearer ${KEY.value}`)).toEqual([]);
     expectProxyLogsKindNotValue(started.egress, KEY);
   });
 

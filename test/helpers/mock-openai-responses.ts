@@ -52,7 +52,9 @@ export class MockOpenAIResponses extends MockApiServer {
         if (isBinary || message?.type !== 'response.create') return;
         const { type: _type, ...body } = message;
         this.requests.push({ path: req.url ?? '', method: 'GET', body, ...recordedHeaders(req), transport: 'websocket' });
-        for (const [, event] of this.turn(body)) ws.send(JSON.stringify(event));
+        // `generate: false` warms the connection up (Codex sends one before the turn): an empty response, no turn.
+        const events = body.generate === false ? this.events(String(body.model ?? 'mock'), null) : this.turn(body);
+        for (const [, event] of events) ws.send(JSON.stringify(event));
       });
     });
   }
@@ -71,6 +73,11 @@ export class MockOpenAIResponses extends MockApiServer {
   /** Every user text the requests carried, in order. */
   userTexts(): string[] {
     return this.requests.flatMap((r) => userTextsOf(r.body));
+  }
+
+  /** The user texts one request carried. */
+  userTextsOf(request: MockRequest): string[] {
+    return userTextsOf(request.body);
   }
 
   /** The outputs of tool calls the requests carried (what the model got back: the command's result, or a refusal). */
@@ -100,10 +107,16 @@ export class MockOpenAIResponses extends MockApiServer {
     return { type: 'message', id: `msg_${this.requests.length}`, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: this.reply, annotations: [] }] };
   }
 
-  private events(model: string, item: Record<string, unknown>): Array<[string, unknown]> {
+  private events(model: string, item: Record<string, unknown> | null): Array<[string, unknown]> {
     const id = `resp_${this.requests.length}`;
     const response = { id, object: 'response', model, status: 'in_progress', output: [] as unknown[] };
     const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 5, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 15 };
+    if (item === null) {
+      return [
+        ['response.created', { type: 'response.created', response }],
+        ['response.completed', { type: 'response.completed', response: { ...response, status: 'completed', output: [], usage } }],
+      ];
+    }
     const events: Array<[string, unknown]> = [
       ['response.created', { type: 'response.created', response }],
       ['response.output_item.added', { type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress', ...(item.type === 'message' ? { content: [] } : {}) } }],

@@ -78,8 +78,11 @@ describe('agentgate proxy: a WebSocket through the credential endpoint', () => {
     expect('messages' in turn && turn.messages.map((m) => m.type)).toEqual(['response.created', 'response.output_item.added', 'response.output_text.delta', 'response.output_item.done', 'response.completed']);
     expect(openai.requests.at(-1)).toMatchObject({ transport: 'websocket', path: '/v1/responses', authorization: `Bearer ${OPENAI_KEY}` });
     expect(openai.userTexts()).toContain('hello over a websocket');
-    await waitFor(() => events('credential request').some((e) => e.upgrade === true), 'the tunnel in the log once it closed', 5000, () => output);
+    await waitFor(() => events('credential request').some((e) => e.upgrade === true), 'the tunnel in the log', 5000, () => output);
     expect(events('credential request').find((e) => e.upgrade === true)).toMatchObject({ status: 101, credential: 'openai-api-key', upstream: `127.0.0.1:${openai.port}` });
+    // The client closed it: the tunnel's end is logged with the bytes that went through.
+    await waitFor(() => events('credential tunnel closed').length > 0, 'the tunnel closed in the log', 5000, () => output);
+    expect(events('credential tunnel closed')[0]?.bytesDown).toBeGreaterThan(0);
     expect(output).not.toContain(OPENAI_KEY);
   });
 

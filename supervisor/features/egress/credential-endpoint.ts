@@ -120,16 +120,30 @@ export class CredentialEndpoint {
     }
     const upstream = swapped.upstream;
     this.audit?.countHost(upstream.hostname);
-    forwardUpgrade(req, socket, head, swapped, ({ status, bytesUp, bytesDown, reason }) => {
-      this.audit?.countBytes(upstream.hostname, bytesUp, bytesDown);
-      if (status === null) {
-        this.counts.failed += 1;
-        this.log.warn({ upstream: upstream.host, method, upgrade: true, reason }, 'egress upstream failed');
-        return;
-      }
-      this.counts.forwarded += 1;
-      this.log.info({ upstream: upstream.host, method, upgrade: true, status, credential: swapped.attached, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential request');
-    });
+    let opened = false;
+    const request = (status: number) => this.log.info({ upstream: upstream.host, method, upgrade: true, status, credential: swapped.attached, durationMs: Date.now() - started }, 'credential request');
+    forwardUpgrade(
+      req,
+      socket,
+      head,
+      swapped,
+      ({ status, bytesUp, bytesDown, reason }) => {
+        this.audit?.countBytes(upstream.hostname, bytesUp, bytesDown);
+        if (status === null) {
+          this.counts.failed += 1;
+          this.log.warn({ upstream: upstream.host, method, upgrade: true, reason }, 'egress upstream failed');
+          return;
+        }
+        this.counts.forwarded += 1;
+        if (!opened) request(status); // refused by the upstream: its answer is the request's outcome
+        else this.log.info({ upstream: upstream.host, bytesUp, bytesDown, durationMs: Date.now() - started }, 'credential tunnel closed');
+      },
+      // When the tunnel opens, not when it closes: an agent keeps its WebSocket for the whole session.
+      (status) => {
+        opened = true;
+        request(status);
+      },
+    );
   }
 
   private forward(req: IncomingMessage, res: ServerResponse): void {

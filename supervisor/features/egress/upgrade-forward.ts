@@ -15,8 +15,8 @@ export interface UpgradeOutcome {
  * Carries one HTTP upgrade (Codex opens the Responses API as a WebSocket before it falls back to HTTPS) to the
  * upstream with the headers already swapped: the upstream's 101 and its handshake headers go back to the agent as
  * they came, then bytes flow both ways until either side closes. An upstream that answers without upgrading has
- * its answer passed back whole; one that cannot be reached gets a 502, as a plain request would. `done` is called
- * once.
+ * its answer passed back whole; one that cannot be reached gets a 502, as a plain request would. `upgraded` is
+ * called when the tunnel opens (an agent keeps it open for its whole session), `done` once when it all ends.
  */
 export function forwardUpgrade(
   req: IncomingMessage,
@@ -24,6 +24,7 @@ export function forwardUpgrade(
   head: Buffer,
   target: { upstream: URL; path: string; headers: Record<string, string | string[]> },
   done: (outcome: UpgradeOutcome) => void,
+  upgraded: (status: number) => void = () => undefined,
 ): void {
   const { upstream } = target;
   let bytesUp = head.length;
@@ -50,6 +51,7 @@ export function forwardUpgrade(
       return;
     }
     socket.write(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage ?? ''}\r\n${rawHeaderLines(answer.rawHeaders)}\r\n`);
+    upgraded(answer.statusCode ?? 101);
     if (upstreamHead.length > 0) socket.write(upstreamHead);
     if (head.length > 0) upstreamSocket.write(head);
     upstreamSocket.on('data', (chunk: Buffer) => (bytesDown += chunk.length));
