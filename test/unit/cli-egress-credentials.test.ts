@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy, proxyCredentialEnv, sameCredentials } from '../../cli/engine/egress-credentials.js';
 import { agentEgressHosts, egressAgentSettings } from '../../cli/engine/egress.js';
+import { agentEnvironment } from '../../cli/env-options.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
 import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
@@ -12,6 +13,15 @@ describe('agentgate up --egress: the proxy holds the credentials, the agent plac
     expect(moved.held).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-real', CLAUDE_CODE_OAUTH_TOKEN: 'sk-ant-oat-real' });
     expect(moved.agentEnv).toEqual(['AGENTGATE_AGENT=claude', `ANTHROPIC_API_KEY=${apiKeyPlaceholder}`, `CLAUDE_CODE_OAUTH_TOKEN=${oauthTokenPlaceholder}`]);
     expect(moved.agentEnv.join('\n')).not.toContain('real');
+  });
+
+  it('up --egress --agent opencode: its Anthropic, OpenAI and Gemini keys from the shell go to the proxy, its other keys stay', () => {
+    const shell = { ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real', OPENROUTER_API_KEY: 'sk-or-own', HOME: '/root' };
+    const moved = moveCredentialsToProxy(agentEnvironment([], shell, { AGENTGATE_AGENT: 'opencode' }));
+    expect(moved.held).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real' });
+    expect(moved.agentEnv.sort()).toEqual(
+      ['AGENTGATE_AGENT=opencode', `ANTHROPIC_API_KEY=${apiKeyPlaceholder}`, `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`, `OPENAI_API_KEY=${OPENAI_HELD_KEY.placeholder}`, 'OPENROUTER_API_KEY=sk-or-own'].sort(),
+    );
   });
 
   it('gives no placeholder for a credential not given (the agent may log in itself), and keeps other variables', () => {

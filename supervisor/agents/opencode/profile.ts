@@ -6,6 +6,7 @@ import { IMAGE_HOOK_FILES_DIR, installHookFile } from '../hook-files.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
+import { pointOpencodeAtHeldKeys } from './held-keys.js';
 
 export { OPENCODE_KEY_VARIABLES } from '../key-variables.js';
 
@@ -55,12 +56,14 @@ export function opencodeProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_
     homeVariable: 'XDG_DATA_HOME',
     // OpenCode's terminal UI writes a native library into TMPDIR and maps it: on the image's /tmp, a tmpfs
     // mounted noexec, that fails ("failed to map segment from shared object") and OpenCode exits at once.
-    prepareEnv: (vars) => {
+    prepareEnv: (vars, env, credentialUrl) => {
       const tmp = join(vars.XDG_STATE_HOME as string, 'tmp');
       mkdirSync(tmp, { recursive: true, mode: 0o700 });
       // Its global plugin dir: a repository's opencode.json adds plugins, it cannot remove this one.
       if (plugin) installHookFile(OPENCODE_PLUGIN, join(vars.XDG_CONFIG_HOME as string, 'opencode', 'plugin', 'agentgate.js'), hookFilesDir);
-      return { ...vars, TMPDIR: tmp };
+      // The egress proxy holds the real keys: the matching providers' API address leads through its credential endpoint.
+      const held = pointOpencodeAtHeldKeys(vars.XDG_CONFIG_HOME as string, vars.XDG_STATE_HOME as string, env, credentialUrl);
+      return { ...vars, TMPDIR: tmp, ...held };
     },
     continueArgs: ['--continue'],
     hasHistory: (dataHome) => nonEmptyFile(join(dataHome, 'opencode', 'opencode.db')) || hasEntries(join(dataHome, 'opencode', 'storage', 'session')),
