@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type Docker from 'dockerode';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
-import { sampleAgent } from '../engine/agent-sample.js';
+import { sampleReport } from '../engine/agent-sample.js';
 import { readHealthLog } from '../engine/health-log.js';
 import { memoryOf } from '../engine/memory.js';
 import { LABEL } from '../labels.js';
@@ -193,8 +193,8 @@ export class Fleet extends EventEmitter {
   private async refresh(id: string): Promise<void> {
     const record = this.records.get(id);
     if (!record) return;
-    // The report and the memory in one exec (as `ls --live`).
-    const sample = await sampleAgent(this.docker, id);
+    // The whole report and the memory in one exec (the probe's --sample).
+    const sample = await sampleReport(this.docker, id);
     record.setReport(sample.report);
     if (sample.memoryBytes !== null) record.memoryBytes = sample.memoryBytes;
     if (!record.report) record.unreachable = 'its supervisor does not answer /readyz';

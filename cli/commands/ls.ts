@@ -3,7 +3,7 @@ import type { ReportDigest } from '../../supervisor/contract/report-digest.js';
 import { parseCommandArgs } from '../args.js';
 import type { HostContext } from '../context.js';
 import { type AgentContainer, listAgents } from '../engine/agents.js';
-import { sampleAgent } from '../engine/agent-sample.js';
+import { sampleDigest } from '../engine/agent-sample.js';
 import { readHealthLog } from '../engine/health-log.js';
 import { memoryOf } from '../engine/memory.js';
 import { CLI_EXIT, UsageError } from '../errors.js';
@@ -55,7 +55,7 @@ export async function agentRows(docker: Docker, options: { live?: boolean } = {}
       if (!a.running) return row(a, null, null, null);
       const logged = options.live ? null : await readHealthLog(docker, a.id, Date.now());
       if (logged) return row(a, logged.digest, logged.memoryBytes ?? (await memoryOf(docker, a.id)), logged.atMs);
-      const sample = await sampleAgent(docker, a.id);
+      const sample = await sampleDigest(docker, a.id);
       return row(a, sample.report, sample.memoryBytes ?? (await memoryOf(docker, a.id)), Date.now());
     }),
   );

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { type ReportDigest, parseDigest } from '../../supervisor/contract/report-digest.js';
-import { parseMemoryLine } from './agent-sample.js';
+import { memoryIn } from './agent-sample.js';
 
 /** An agent as its last health check saw it: Docker keeps each probe's output in the container's health log. */
 export interface HealthLogSample {
@@ -29,6 +29,5 @@ export async function readHealthLog(docker: Docker, containerId: string, nowMs: 
   if (!Number.isFinite(atMs) || nowMs - atMs > MAX_AGE_MS) return null;
   const digest = parseDigest(last.Output);
   if (!digest) return null;
-  const memoryLine = last.Output.split('\n').find((l) => l.startsWith('memory '));
-  return { digest, memoryBytes: parseMemoryLine(memoryLine), atMs };
+  return { digest, memoryBytes: memoryIn(last.Output), atMs };
 }

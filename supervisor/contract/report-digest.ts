@@ -18,10 +18,32 @@ export interface ReportDigest {
 
 /** The prefix of the digest's line in the probe's output. */
 export const DIGEST_PREFIX = 'report ';
-/** Docker keeps the first 4096 bytes of a probe's output: reasons are cut well below that. */
-const MAX_REASON = 400;
+/**
+ * Docker keeps the first 4096 bytes of a probe's output (and adds "..."): the answer line, the digest and the
+ * memory line must fit whole, whatever the reasons say. A reason takes at most this many bytes in the digest's
+ * JSON (escapes and UTF-8 counted: a character can take six), so the digest stays under 1.5 KB...
+ */
+const MAX_REASON_BYTES = 400;
+/** ...and the answer line ahead of it at most this many (UTF-8), leaving the memory line room. */
+export const MAX_ANSWER_BYTES = 2048;
 
-const cut = (text: string): string => (text.length > MAX_REASON ? `${text.slice(0, MAX_REASON - 3)}...` : text);
+const utf8Bytes = (text: string): number => new TextEncoder().encode(text).length;
+const jsonBytes = (text: string): number => utf8Bytes(JSON.stringify(text)) - 2;
+
+/** The text, or its longest start (whole characters) that with "..." measures at most maxBytes. */
+export function cutToBytes(text: string, maxBytes: number, measure: (text: string) => number = utf8Bytes): string {
+  if (measure(text) <= maxBytes) return text;
+  const chars = Array.from(text);
+  let [fits, over] = [0, chars.length];
+  while (over - fits > 1) {
+    const mid = (fits + over) >> 1;
+    if (measure(`${chars.slice(0, mid).join('')}...`) <= maxBytes) fits = mid;
+    else over = mid;
+  }
+  return `${chars.slice(0, fits).join('')}...`;
+}
+
+const cut = (text: string): string => cutToBytes(text, MAX_REASON_BYTES, jsonBytes);
 const checkOf = (c: Check): Check => ({ ok: c.ok, reason: cut(c.reason) });
 
 export function digestOf(report: HealthReport): ReportDigest {
@@ -37,6 +59,14 @@ export function digestOf(report: HealthReport): ReportDigest {
 
 export function digestLine(report: HealthReport): string {
   return `${DIGEST_PREFIX}${JSON.stringify(digestOf(report))}`;
+}
+
+/**
+ * What `agentgate-probe --report` prints ahead of its memory line: the answer `agentgate health` gives (cut past
+ * MAX_ANSWER_BYTES) and the digest, each on its line, so that Docker's health log keeps both whole.
+ */
+export function reportAnswer(summary: string, report: HealthReport): string {
+  return `${cutToBytes(summary, MAX_ANSWER_BYTES)}\n${digestLine(report)}\n`;
 }
 
 /** The digest in a probe's output, or null when it has none or it is not one (another probe, a cut line). */

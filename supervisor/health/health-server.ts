@@ -4,7 +4,7 @@ import type { HookEvent, HookReply } from '../agent/events.js';
 import type { EventStream } from '../features/observation/event-stream.js';
 import { healthBaseUrl } from './health-probe.js';
 import { type HealthSnapshot, evaluateHealth, summarizeHealth } from '../contract/health-report.js';
-import { digestLine } from '../contract/report-digest.js';
+import { reportAnswer } from '../contract/report-digest.js';
 
 export interface HealthServer {
   server: Server;
@@ -76,8 +76,8 @@ export async function startHealthServer(options: {
       if (req.headers.accept === 'text/plain') {
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
         // `--report` (Docker's HEALTHCHECK) also asks for the digest `agentgate ls` reads from the engine's health log.
-        const digest = /(^|&)report=1(&|$)/.test(query) ? `${digestLine(report)}\n` : '';
-        return void res.end(`${summarizeHealth(report)}\n${digest}`);
+        const summary = summarizeHealth(report);
+        return void res.end(/(^|&)report=1(&|$)/.test(query) ? reportAnswer(summary, report) : `${summary}\n`);
       }
       return send(status, report);
     }

@@ -38,6 +38,8 @@ const read = (file: string) => {
   }
 };
 const card = (agent: string) => page.locator(`section.agent[data-name="${agent}"]`);
+/** A card's node marked by the test: the mark survives only while the page keeps the same node. */
+type Marked = Element & { marked?: boolean };
 
 function fixtureDir(script: string): string {
   const d = mkdtempSync(join(tmpdir(), 'agentgate-board-'));
@@ -139,6 +141,7 @@ describe.skipIf(!engine)('agentgate board in a real browser', () => {
       await view.goto(second.url);
       const cardOf = (agent: string) => view.locator(`section.agent[data-name="${agent}"]`);
       await expect.poll(() => cardOf(name).count(), { timeout: 30_000 }).toBe(1);
+      await cardOf(name).evaluate((node) => ((node as Marked).marked = true));
       await relay.down();
       await expect.poll(() => view.locator('#engine-error').textContent(), { timeout: 30_000 }).toMatch(/engine/);
       const other = fixtureDir('echo made while the board was cut off; while :; do sleep 60; done\n');
@@ -148,12 +151,42 @@ describe.skipIf(!engine)('agentgate board in a real browser', () => {
       await expect.poll(() => view.locator('#engine-error').isHidden(), { timeout: 30_000 }).toBe(true);
       await expect.poll(() => cardOf(meanwhile).count(), { timeout: 30_000 }).toBe(1);
       await expect.poll(() => cardOf(name).getAttribute('data-state'), { timeout: 30_000 }).toMatch(/^(waiting|idle)$/);
+      // Listed again after the engine came back, the agent kept its card: the same node, not one made again.
+      expect(await cardOf(name).evaluate((node) => (node as Marked).marked)).toBe(true);
     } finally {
       await view.close();
       await second.stop();
       await relay.down();
       cli.run(['rm', meanwhile]);
     }
+  });
+
+  it('a card stays in place while fleet updates arrive: the field a person types in keeps its focus and its text', async () => {
+    const agent = card(name);
+    const field = agent.locator('textarea.prompt-text');
+    const updates = () => page.evaluate(() => (globalThis as unknown as { agentgateBoard: { fleetUpdates(): number } }).agentgateBoard.fleetUpdates());
+    await agent.evaluate((node) => ((node as Marked).marked = true));
+    await field.fill('');
+    await field.focus();
+    const words = ['typed', 'while', 'agents', 'come', 'and', 'go'];
+    const extras = words.map((_, i) => `board-x${process.pid}-${i}`);
+    try {
+      for (const [i, word] of words.entries()) {
+        await page.keyboard.type(i === 0 ? word : ` ${word}`);
+        // Another agent's container appears: the engine's event makes the board list again and update the page.
+        const before = await updates();
+        const made = docker(['create', '--name', extras[i] as string, '--label', 'agentgate.role=agent', TEST_IMAGE]);
+        expect(made.status, made.stderr).toBe(0);
+        await waitFor(async () => (await updates()) > before, 'a fleet update', 30_000);
+      }
+      await expect.poll(() => page.locator('section.agent').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1 + words.length);
+    } finally {
+      docker(['rm', '-f', ...extras]);
+    }
+    expect(await field.evaluate((f) => f === document.activeElement)).toBe(true);
+    expect(await field.inputValue()).toBe(words.join(' '));
+    expect(await agent.evaluate((node) => (node as Marked).marked)).toBe(true);
+    await field.fill('');
   });
 
   it('agents that come and go appear and leave without a reload', async () => {

@@ -1,6 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, TestContainers, readyz, requireEngine } from '../helpers/containers.js';
+import { ROOT, TestContainers, logEvents, readyz, requireEngine } from '../helpers/containers.js';
 import { docker, waitForHealth } from '../helpers/docker.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -46,11 +49,31 @@ describe.skipIf(!reachable)('agentgate ls (make ls)', () => {
     expect(row).toMatchObject({ restarts: 0, phase: 'running' });
     expect(row?.memoryBytes).toBeGreaterThan(2 ** 20);
     expect(Date.now() - Number(row?.asOfMs)).toBeLessThan(30_000);
-    // Only the engine's own health checks ran in it; `ls` started nothing.
-    const byLs = (since: number) => execsSince(container, since).filter((a) => !a.includes('agentgate-probe'));
+    // Only the engine's own health checks ran in it (the HEALTHCHECK names the probe by its path); `ls` started nothing.
+    const byLs = (since: number) => execsSince(container, since).filter((a) => !a.startsWith('exec_create: /usr/local/bin/agentgate-probe'));
     expect(byLs(since)).toEqual([]);
     const liveSince = Math.floor(Date.now() / 1000);
     expect(ls('--live').find((r) => r.container === container)).toMatchObject({ state: 'idle', phase: 'running' });
-    expect(byLs(liveSince)).toEqual([expect.stringMatching(/^exec_create: sh -c /)]);
+    // One exec, the image's own probe (no second copy of its shell in the host command).
+    expect(byLs(liveSince)).toEqual(['exec_create: agentgate-probe --report']);
+  });
+
+  it('an older image (a probe without --report, or none): ls --live asks through its own script instead', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'agentgate-old-probe-'));
+    made.track(dir);
+    const oldProbe = join(dir, 'agentgate-probe');
+    writeFileSync(oldProbe, '#!/bin/sh\necho "usage: agentgate-probe [--live]" >&2\nexit 2\n');
+    chmodSync(oldProbe, 0o755);
+    const containers = ([['ls-old-probe', oldProbe], ['ls-no-probe', '/dev/null']] as const).map(([label, probe]) => made.runAgent(label, 'agent-idle.sh', ['-v', `${probe}:/usr/local/bin/agentgate-probe:ro`]).container);
+    for (const container of containers) {
+      // Watched in its log, not by an exec: the engine's exec events below are ls's own.
+      await waitFor(() => logEvents(container, 'agent state').some((e) => e.state === 'idle'), 'the agent idle', 30_000);
+      const since = Math.floor(Date.now() / 1000);
+      const row = ls('--live').find((r) => r.container === container);
+      expect(row).toMatchObject({ state: 'idle', phase: 'running', restarts: 0 });
+      expect(row?.memoryBytes).toBeGreaterThan(2 ** 20);
+      const byLs = execsSince(container, since).filter((a) => !a.startsWith('exec_create: /usr/local/bin/agentgate-probe'));
+      expect(byLs).toEqual(['exec_create: agentgate-probe --report', expect.stringMatching(/^exec_create: sh -c /)]);
+    }
   });
 });

@@ -60,6 +60,6 @@ describe.skipIf(!reachable)('agentgate-probe: the probes\' command, answering as
     const noFile = exec(container, ['sh', '-c', 'TMUX_TMPDIR=/nowhere agentgate-probe --live']);
     expect(noFile.stdout).toBe('alive: supervisor answers on 127.0.0.1:7500\n');
     const bad = exec(container, ['agentgate-probe', '--json']);
-    expect([bad.status, bad.stderr]).toEqual([2, 'usage: agentgate-probe [--live | --report]\n']);
+    expect([bad.status, bad.stderr]).toEqual([2, 'usage: agentgate-probe [--live | --report | --sample]\n']);
   });
 });

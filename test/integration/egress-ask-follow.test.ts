@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLogLines } from '../helpers/log-lines.js';
+import { askingProxyEnv, startProxy as startProxy_ } from '../helpers/proxy-process.js';
 import { BUNDLE, SupervisorProcess } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { PendingEgressAsk } from '../../supervisor/contract/proxy-report.js';
@@ -51,30 +50,10 @@ describe.skipIf(process.getuid?.() !== 0)('the agent supervisor shows its egress
     run(['curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '-H', `authorization: Bearer ${TOKEN}`, '-d', JSON.stringify(body), `${PROXY_HEALTH}/egress/decisions/${id}`]);
   const readyz = async () => JSON.parse(await run(['curl', '-sS', `http://127.0.0.1:${sup.healthPort}/readyz`])) as { pendingEgressAsks?: PendingEgressAsk[] };
   const status = () => run(['env', `AGENTGATE_HEALTH_PORT=${sup.healthPort}`, process.execPath, BUNDLE, 'status']);
-  const proxyEvents = (msg: string) => parseLogLines(proxyOutput.split('\n')).filter((e) => e.msg === msg);
 
   const startProxy = async () => {
-    const before = proxyEvents('ask feed listening').length;
-    const [cmd, ...args] = inNs([process.execPath, BUNDLE, 'proxy']) as [string, ...string[]];
-    proxy = spawn(cmd, args, {
-      env: {
-        PATH: process.env.PATH,
-        AGENTGATE_PROXY_HOST: '127.0.0.1',
-        AGENTGATE_PROXY_PORT: '3128',
-        AGENTGATE_HEALTH_HOST: '127.0.0.1',
-        AGENTGATE_HEALTH_PORT: '8099',
-        AGENTGATE_EGRESS_ALLOW: `${TARGET}:9090`,
-        AGENTGATE_EGRESS_ALLOW_FILE: join(dir, 'egress-allow'),
-        AGENTGATE_EGRESS_ASK: 'on',
-        AGENTGATE_EGRESS_ASK_WAIT_MS: '20000',
-        AGENTGATE_EGRESS_ASK_FEED_PORT: '3131',
-        AGENTGATE_ANSWER_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proxy.stdout?.on('data', (d) => (proxyOutput += d));
-    proxy.stderr?.on('data', (d) => (proxyOutput += d));
-    await waitFor(() => proxyEvents('ask feed listening').length > before, 'the ask feed listening', 10_000, () => proxyOutput);
+    const env = askingProxyEnv({ allow: `${TARGET}:9090`, allowFile: join(dir, 'egress-allow'), waitMs: 20_000, answerToken: TOKEN });
+    proxy = await startProxy_({ ...env, AGENTGATE_EGRESS_ASK_FEED_PORT: '3131' }, { ready: 'ask feed listening', onOutput: (d) => (proxyOutput += d), netnsOf: holder.pid as number });
   };
 
   beforeAll(async () => {

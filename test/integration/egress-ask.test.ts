@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLines } from '../helpers/log-lines.js';
+import { askingProxyEnv, startProxy as startProxy_ } from '../helpers/proxy-process.js';
 import { BUNDLE } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import type { PendingEgressAsk } from '../../supervisor/contract/proxy-report.js';
@@ -55,26 +55,8 @@ describe.skipIf(process.getuid?.() !== 0)('agentgate proxy: ask instead of deny'
   const rssKiB = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
   const startProxy = async (allowFilePath = allowFile) => {
-    const before = events('proxy listening').length;
-    const [cmd, ...args] = inNs([process.execPath, BUNDLE, 'proxy']) as [string, ...string[]];
-    proxy = spawn(cmd, args, {
-      env: {
-        PATH: process.env.PATH,
-        AGENTGATE_PROXY_HOST: '127.0.0.1',
-        AGENTGATE_PROXY_PORT: '3128',
-        AGENTGATE_HEALTH_HOST: '127.0.0.1',
-        AGENTGATE_HEALTH_PORT: '8099',
-        AGENTGATE_EGRESS_ALLOW: `${TARGET}:9090`,
-        AGENTGATE_EGRESS_ALLOW_FILE: allowFilePath,
-        AGENTGATE_EGRESS_ASK: 'on',
-        AGENTGATE_EGRESS_ASK_WAIT_MS: String(WAIT_MS),
-        AGENTGATE_ANSWER_TOKEN_SHA256: createHash('sha256').update(TOKEN).digest('hex'),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proxy.stdout?.on('data', (d) => (output += d));
-    proxy.stderr?.on('data', (d) => (output += d));
-    await waitFor(() => events('proxy listening').length > before, 'proxy listening', 10_000, () => output);
+    const env = askingProxyEnv({ allow: `${TARGET}:9090`, allowFile: allowFilePath, waitMs: WAIT_MS, answerToken: TOKEN });
+    proxy = await startProxy_(env, { ready: 'proxy listening', onOutput: (d) => (output += d), netnsOf: holder.pid as number });
   };
   const stopProxy = async () => {
     const exited = new Promise((r) => proxy.once('exit', r));

@@ -1,11 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLines } from '../helpers/log-lines.js';
 import { MockAnthropic } from '../helpers/mock-anthropic.js';
-import { BUNDLE, freePort } from '../helpers/supervisor-process.js';
+import { type CredentialProxy, startCredentialProxy } from '../helpers/proxy-process.js';
+import { BUNDLE } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // The values the agent holds (copied here, not imported: the test checks the bundle, not the source's constant).
@@ -21,14 +22,11 @@ const REAL_KEY = `sk-ant-real-key-only-the-proxy-holds-${process.pid}`;
 describe('agentgate proxy: credentials the agent never holds', () => {
   const api = new MockAnthropic();
   const other = new MockAnthropic('hello from another host');
-  let proxy: ChildProcess;
+  let proxy: CredentialProxy;
   let output = '';
-  let proxyPort = 0;
-  let credentialPort = 0;
-  let healthPort = 0;
   const events = (msg: string) => parseLogLines(output.split('\n')).filter((entry) => entry.msg === msg);
   const ask = (headers: Record<string, string>) =>
-    fetch(`http://127.0.0.1:${credentialPort}/v1/messages`, {
+    fetch(`http://127.0.0.1:${proxy.credentialPort}/v1/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ model: 'claude-mock', stream: true, messages: [{ role: 'user', content: 'hello through the credential endpoint' }] }),
@@ -37,30 +35,13 @@ describe('agentgate proxy: credentials the agent never holds', () => {
   beforeAll(async () => {
     await api.start();
     await other.start();
-    proxyPort = await freePort();
-    credentialPort = await freePort();
-    healthPort = await freePort();
-    proxy = spawn(process.execPath, [BUNDLE, 'proxy'], {
-      env: {
-        PATH: process.env.PATH,
-        AGENTGATE_PROXY_HOST: '127.0.0.1',
-        AGENTGATE_PROXY_PORT: String(proxyPort),
-        AGENTGATE_CREDENTIAL_PORT: String(credentialPort),
-        AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${api.port}`,
-        AGENTGATE_HEALTH_PORT: String(healthPort),
-        AGENTGATE_EGRESS_ALLOW: `127.0.0.1:${other.port}`,
-        AGENTGATE_EGRESS_ALLOW_FILE: '/nonexistent/agentgate-egress-allow',
-        AGENTGATE_LOG_LEVEL: 'debug',
-        ANTHROPIC_API_KEY: REAL_KEY,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proxy.stdout?.on('data', (d) => (output += d));
-    proxy.stderr?.on('data', (d) => (output += d));
-    await waitFor(() => events('credential endpoint listening').length > 0, 'credential endpoint listening', 10_000, () => output);
+    proxy = await startCredentialProxy(
+      { AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${api.port}`, AGENTGATE_EGRESS_ALLOW: `127.0.0.1:${other.port}`, ANTHROPIC_API_KEY: REAL_KEY },
+      (d) => (output += d),
+    );
   });
   afterAll(() => {
-    proxy?.kill('SIGKILL');
+    proxy?.child.kill('SIGKILL');
     api.stop();
     other.stop();
   });
@@ -93,7 +74,7 @@ describe('agentgate proxy: credentials the agent never holds', () => {
 
   it('sends the placeholder to another listed host as itself: the real key goes to the upstream only', async () => {
     const r = await new Promise<{ stdout: string }>((resolve) => {
-      const child = spawn('curl', ['-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-x', `http://127.0.0.1:${proxyPort}`, '-H', `x-api-key: ${API_KEY_PLACEHOLDER}`,
+      const child = spawn('curl', ['-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-x', `http://127.0.0.1:${proxy.proxyPort}`, '-H', `x-api-key: ${API_KEY_PLACEHOLDER}`,
         '-H', 'content-type: application/json', '-d', '{"model":"m","messages":[{"role":"user","content":"hi"}]}', `http://127.0.0.1:${other.port}/v1/messages`], { env: { PATH: process.env.PATH } });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -110,7 +91,7 @@ describe('agentgate proxy: credentials the agent never holds', () => {
     expect(line?.bytesIn).toBeGreaterThan(0);
     expect(line?.bytesOut).toBeGreaterThan(0);
     expect(line?.durationMs).toBeGreaterThanOrEqual(0);
-    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number; bytesOut: number; bytesIn: number }> };
+    const body = (await (await fetch(`http://127.0.0.1:${proxy.healthPort}/readyz`)).json()) as { topHostsLastHour: Array<{ host: string; connections: number; bytesOut: number; bytesIn: number }> };
     // The credential endpoint's two forwarded requests (the refused one is not a connection), the other host's one.
     expect(body.topHostsLastHour).toMatchObject([{ host: '127.0.0.1', connections: 3 }]);
     // Bytes each way: the connection's as logged, plus the credential endpoint's requests and answers.
@@ -123,7 +104,7 @@ describe('agentgate proxy: credentials the agent never holds', () => {
     const tmuxTmpDir = mkdtempSync(join(tmpdir(), 'agentgate-proxy-status-'));
     const client = (command: string) =>
       new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [BUNDLE, command], { env: { PATH: process.env.PATH, TMUX_TMPDIR: tmuxTmpDir, AGENTGATE_HEALTH_PORT: String(healthPort) } });
+        const child = spawn(process.execPath, [BUNDLE, command], { env: { PATH: process.env.PATH, TMUX_TMPDIR: tmuxTmpDir, AGENTGATE_HEALTH_PORT: String(proxy.healthPort) } });
         let stdout = '';
         child.stdout.on('data', (d) => (stdout += d));
         child.on('close', (code) => resolve({ code, stdout }));
@@ -139,7 +120,7 @@ describe('agentgate proxy: credentials the agent never holds', () => {
   });
 
   it('names the credential it holds in its health and never writes its value', async () => {
-    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { credentials: { held: string[]; forwarded: number } };
+    const body = (await (await fetch(`http://127.0.0.1:${proxy.healthPort}/readyz`)).json()) as { credentials: { held: string[]; forwarded: number } };
     expect(body.credentials.held).toEqual(['api-key']);
     expect(body.credentials.forwarded).toBeGreaterThanOrEqual(2);
     expect(output).not.toContain(REAL_KEY);

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLogLines } from '../helpers/log-lines.js';
 import { MockGemini } from '../helpers/mock-gemini.js';
 import { MockOpenAIResponses } from '../helpers/mock-openai-responses.js';
-import { BUNDLE, freePort } from '../helpers/supervisor-process.js';
+import { type CredentialProxy, startCredentialProxy } from '../helpers/proxy-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // The values the agent holds (copied here, not imported: the test checks the bundle, not the source's constants).
@@ -21,44 +21,28 @@ describe('agentgate proxy: the OpenAI and Gemini keys the agent never holds', ()
   const gemini = new MockGemini();
   const claude = new MockOpenAIResponses('hello from the default upstream');
   const other = new MockOpenAIResponses('hello from another host');
-  let proxy: ChildProcess;
+  let proxy: CredentialProxy;
   let output = '';
-  let proxyPort = 0;
-  let credentialPort = 0;
-  let healthPort = 0;
   const events = (msg: string) => parseLogLines(output.split('\n')).filter((entry) => entry.msg === msg);
   const post = (path: string, headers: Record<string, string>) =>
-    fetch(`http://127.0.0.1:${credentialPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'mock', input: 'hello', contents: [{ role: 'user', parts: [{ text: 'hello' }] }] }) });
+    fetch(`http://127.0.0.1:${proxy.credentialPort}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ model: 'mock', input: 'hello', contents: [{ role: 'user', parts: [{ text: 'hello' }] }] }) });
 
   beforeAll(async () => {
     for (const mock of [openai, gemini, claude, other]) await mock.start();
-    proxyPort = await freePort();
-    credentialPort = await freePort();
-    healthPort = await freePort();
-    proxy = spawn(process.execPath, [BUNDLE, 'proxy'], {
-      env: {
-        PATH: process.env.PATH,
-        AGENTGATE_PROXY_HOST: '127.0.0.1',
-        AGENTGATE_PROXY_PORT: String(proxyPort),
-        AGENTGATE_CREDENTIAL_PORT: String(credentialPort),
+    proxy = await startCredentialProxy(
+      {
         AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${claude.port}`,
         AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI: `http://127.0.0.1:${openai.port}/v1`,
         AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI: `http://127.0.0.1:${gemini.port}`,
-        AGENTGATE_HEALTH_PORT: String(healthPort),
         AGENTGATE_EGRESS_ALLOW: `127.0.0.1:${other.port}`,
-        AGENTGATE_EGRESS_ALLOW_FILE: '/nonexistent/agentgate-egress-allow',
-        AGENTGATE_LOG_LEVEL: 'debug',
         OPENAI_API_KEY: OPENAI_KEY,
         GEMINI_API_KEY: GEMINI_KEY,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proxy.stdout?.on('data', (d) => (output += d));
-    proxy.stderr?.on('data', (d) => (output += d));
-    await waitFor(() => events('credential endpoint listening').length > 0, 'credential endpoint listening', 10_000, () => output);
+      (d) => (output += d),
+    );
   });
   afterAll(async () => {
-    proxy?.kill('SIGKILL');
+    proxy?.child.kill('SIGKILL');
     for (const mock of [openai, gemini, claude, other]) await mock.close();
   });
 
@@ -92,7 +76,7 @@ describe('agentgate proxy: the OpenAI and Gemini keys the agent never holds', ()
 
   it('sends the placeholders through the allowlisting proxy to another listed host as themselves', async () => {
     const r = await new Promise<{ stdout: string }>((resolve) => {
-      const child = spawn('curl', ['-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-x', `http://127.0.0.1:${proxyPort}`, '-H', `authorization: Bearer ${OPENAI_PLACEHOLDER}`,
+      const child = spawn('curl', ['-sS', '-m', '5', '-o', '-', '-w', '\n%{http_code}', '-x', `http://127.0.0.1:${proxy.proxyPort}`, '-H', `authorization: Bearer ${OPENAI_PLACEHOLDER}`,
         '-H', `x-goog-api-key: ${GEMINI_PLACEHOLDER}`, '-H', 'content-type: application/json', '-d', '{"model":"m","input":"hi"}', `http://127.0.0.1:${other.port}/v1/responses`], { env: { PATH: process.env.PATH } });
       let stdout = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -103,7 +87,7 @@ describe('agentgate proxy: the OpenAI and Gemini keys the agent never holds', ()
   });
 
   it('names the keys it holds in its health and never writes their values', async () => {
-    const body = (await (await fetch(`http://127.0.0.1:${healthPort}/readyz`)).json()) as { credentials: { held: string[] } };
+    const body = (await (await fetch(`http://127.0.0.1:${proxy.healthPort}/readyz`)).json()) as { credentials: { held: string[] } };
     expect(body.credentials.held).toEqual(['openai-api-key', 'gemini-api-key']);
     expect(output).not.toContain(OPENAI_KEY);
     expect(output).not.toContain(GEMINI_KEY);

@@ -53,7 +53,17 @@ describe('agentgate-probe answers as agentgate health does', () => {
     expect(digest).toMatchObject({ phase: 'backoff', restarts: 1, lastExit: { cause: null }, checks: { crashLoop: { ok: true } } });
     // This machine's cgroup (v1 or v2) is readable, as a container's own is.
     expect(memoryLine).toMatch(/^memory \d+ \d+$/);
-    expect(answer(['/bin/sh', PROBE, '--bogus'], env)).toBe('2: usage: agentgate-probe [--live | --report]\n');
+    expect(answer(['/bin/sh', PROBE, '--bogus'], env)).toBe('2: usage: agentgate-probe [--live | --report | --sample]\n');
+  });
+
+  it('--sample: the whole health report and the memory, in one process (the board reads an agent so)', async () => {
+    sup = await SupervisorProcess.start({ env: { AGENTGATE_AGENT: 'agent-idle.sh' } });
+    const env = sup.env;
+    await expectSame(sup, /^0: healthy: agent running/);
+    const out = answer(['/bin/sh', PROBE, '--sample'], env);
+    expect(out).toMatch(/^0: \{.*\}\nmemory \d+ \d+\n$/);
+    const report = JSON.parse(out.slice(3).split('\n')[0] as string);
+    expect(report).toMatchObject({ status: 'ok', phase: 'running', restarts: 0, checks: { agent: { ok: true } } });
   });
 
   it('unhealthy while the agent waits out its backoff: exit 1 and the same reason', async () => {

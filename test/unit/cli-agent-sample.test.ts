@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMemoryLine } from '../../cli/engine/agent-sample.js';
+import { memoryIn, parseMemoryLine } from '../../cli/engine/agent-sample.js';
 
 describe('the memory line of an agent sample (ls reads memory in the same exec as the health report)', () => {
   it('is the usage without the inactive page cache, as docker stats shows it', () => {
@@ -15,5 +15,11 @@ describe('the memory line of an agent sample (ls reads memory in the same exec a
     expect(parseMemoryLine('memory  0')).toBeNull();
     expect(parseMemoryLine(undefined)).toBeNull();
     expect(parseMemoryLine('memory max 0')).toBeNull();
+  });
+
+  it('is null for a line cut at the health log limit (Docker adds "..."), not a usage with no cache taken off', () => {
+    expect(parseMemoryLine('memory 20426752 1048...')).toBeNull();
+    expect(memoryIn('unhealthy: start: start failed: x\nreport {}\nmemory 20426752 10...')).toBeNull();
+    expect(memoryIn('healthy: x\nreport {}\nmemory 20426752 1048576\n')).toBe(20426752 - 1048576);
   });
 });

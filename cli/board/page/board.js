@@ -131,24 +131,42 @@ function egressAskItem(card, e) {
     el('button', { type: 'button', class: 'deny', onclick: answer('deny') }, 'Deny'));
 }
 
+let fleetUpdates = 0;
+
 function render(fleet) {
+  fleetUpdates++;
   $('engine-error').hidden = !fleet.engineError;
   $('engine-error').textContent = fleet.engineError || '';
   $('empty').hidden = fleet.agents.length > 0;
   const seen = new Set();
+  // Cards stay where they are: moving a node (even to where it already is) blurs the field a person types in,
+  // and a click aimed at a card that moves lands elsewhere. Only a new card, or one whose place in the list's
+  // order (most urgent first) changed, is inserted; the cards after it shift without being touched.
+  const list = $('agents');
+  const focused = document.activeElement;
+  let place = list.firstElementChild;
   for (const a of fleet.agents) {
     seen.add(a.name);
     let card = cards.get(a.name);
     if (!card) cards.set(a.name, (card = makeCard(a.name)));
     updateCard(card, a);
-    $('agents').append(card.root); // in the list's order: most urgent first
+    if (card.root === place) place = place.nextElementSibling;
+    else list.insertBefore(card.root, place);
   }
   for (const [name, card] of cards) {
     if (seen.has(name)) continue;
     card.root.remove();
     cards.delete(name);
   }
+  // A card that did move keeps its field's focus and caret.
+  if (focused && focused !== document.activeElement && focused.isConnected && list.contains(focused)) keepFocus(focused);
   tick();
+}
+
+function keepFocus(field) {
+  const [start, end] = [field.selectionStart, field.selectionEnd];
+  field.focus({ preventScroll: true });
+  if (typeof start === 'number') field.setSelectionRange(start, end);
 }
 
 function tick() {
@@ -205,6 +223,8 @@ globalThis.agentgateBoard = {
     return lines;
   },
   screenUpdates: () => (screen ? screen.updates || 0 : 0),
+  /** How many fleet updates the page has rendered. */
+  fleetUpdates: () => fleetUpdates,
   /** The foreground palette colour of a cell of the watched screen (-1: the default colour). */
   cellColour(x, y) {
     const cell = screen?.term.buffer.active.getLine(y)?.getCell(x);
