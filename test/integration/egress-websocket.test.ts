@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseLogLines } from '../helpers/log-lines.js';
 import { MockOpenAIResponses } from '../helpers/mock-openai-responses.js';
-import { BUNDLE, freePort } from '../helpers/supervisor-process.js';
+import { startCredentialProxy } from '../helpers/proxy-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 // The value the agent holds (copied here, not imported: the test checks the bundle, not the source's constants).
@@ -48,25 +48,16 @@ describe('agentgate proxy: a WebSocket through the credential endpoint', () => {
   beforeAll(async () => {
     openai.acceptWebSocket = true;
     for (const mock of [openai, claude]) await mock.start();
-    credentialPort = await freePort();
-    proxy = spawn(process.execPath, [BUNDLE, 'proxy'], {
-      env: {
-        PATH: process.env.PATH,
-        AGENTGATE_PROXY_HOST: '127.0.0.1',
-        AGENTGATE_PROXY_PORT: String(await freePort()),
-        AGENTGATE_CREDENTIAL_PORT: String(credentialPort),
+    const started = await startCredentialProxy(
+      {
         AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${claude.port}`,
         AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI: `http://127.0.0.1:${openai.port}/v1`,
-        AGENTGATE_HEALTH_PORT: String(await freePort()),
-        AGENTGATE_EGRESS_ALLOW_FILE: '/nonexistent/agentgate-egress-allow',
-        AGENTGATE_LOG_LEVEL: 'debug',
         OPENAI_API_KEY: OPENAI_KEY,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    proxy.stdout?.on('data', (d) => (output += d));
-    proxy.stderr?.on('data', (d) => (output += d));
-    await waitFor(() => events('credential endpoint listening').length > 0, 'credential endpoint listening', 10_000, () => output);
+      (text) => (output += text),
+    );
+    proxy = started.child;
+    credentialPort = started.credentialPort;
   });
   afterAll(async () => {
     proxy?.kill('SIGKILL');
