@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveTheToolCall, screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
 import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
-import { HARDENING, docker } from '../helpers/docker.js';
+import { HARDENING, docker, dockerAsync } from '../helpers/docker.js';
 import { MockChatCompletions } from '../helpers/mock-chat-completions.js';
 import { MockGitHubLogin } from '../helpers/mock-github-login.js';
 import { freePort } from '../helpers/supervisor-process.js';
@@ -114,8 +114,9 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
 
     // The real CLI signs in against a GitHub host of the test's own (on loopback) and stores its login as it does
     // with no keychain: the supervisor then sees one, as the CLI itself would at its next start.
-    const login = docker(['exec', '-u', 'agentgate', '-e', 'COPILOT_HOME=/home/agentgate/.claude/copilot', '-e', 'XDG_CACHE_HOME=/home/agentgate/.claude/copilot/cache',
-      '-e', 'COPILOT_AUTO_UPDATE=false', container, 'sh', '-c', `echo gho_mock_token_of_the_test | copilot login --with-token --host ${github.host}`], 120_000);
+    // Asynchronously: the mock answers from this process, which a synchronous docker exec would block.
+    const login = await dockerAsync(['exec', '-u', 'agentgate', '-e', 'COPILOT_HOME=/home/agentgate/.claude/copilot', '-e', 'XDG_CACHE_HOME=/home/agentgate/.claude/copilot/cache',
+      '-e', 'COPILOT_AUTO_UPDATE=false', container, 'sh', '-c', `echo gho_mock_token_of_the_test | copilot login --with-token --host ${github.host}`], { timeoutMs: 120_000 });
     expect(login.stdout + login.stderr).toContain(`Signed in successfully as mock-user (${github.host})`);
     expect(github.requests).toContain('/copilot_internal/user');
     expect(readyz(container)).toMatchObject({ needsLogin: false, loginHint: null });
