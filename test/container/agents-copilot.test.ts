@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveTheToolCall, screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
 import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
-import { HARDENING, docker } from '../helpers/docker.js';
+import { HARDENING, docker, dockerAsync } from '../helpers/docker.js';
 import { MockChatCompletions } from '../helpers/mock-chat-completions.js';
+import { MockGitHubLogin } from '../helpers/mock-github-login.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -15,9 +16,11 @@ const reachable = requireEngine();
 const made = new TestContainers();
 // A turn whose prompt says "please run a command" gets a call of Copilot's bash tool, which it asks for first.
 const mock = new MockChatCompletions(undefined, { trigger: 'please run a command', command: 'touch /workspace/made-by-tool' });
+const github = new MockGitHubLogin();
 const ANSWER_TOKEN = 'answer-token-of-the-copilot-test-0123456789';
 afterAll(async () => {
   await mock.close();
+  await github.close();
   made.cleanup();
 });
 
@@ -27,24 +30,28 @@ function copilotState(): string {
   made.track(state);
   mkdirSync(join(state, 'copilot'));
   writeFileSync(join(state, 'copilot', 'config.json'), JSON.stringify({ trustedFolders: ['/workspace'] }));
-  for (const path of [state, join(state, 'copilot'), join(state, 'copilot', 'config.json')]) chownSync(path, 1000, 1000);
+  // With no keychain (none in the container), a login is stored in config.json only with this setting, or after
+  // /login asks; `copilot login --with-token` does not ask.
+  writeFileSync(join(state, 'copilot', 'settings.json'), JSON.stringify({ storeTokenPlaintext: true }));
+  for (const path of [state, join(state, 'copilot'), join(state, 'copilot', 'config.json'), join(state, 'copilot', 'settings.json')]) chownSync(path, 1000, 1000);
   return state;
 }
+
+/** Its documented custom provider: an OpenAI-compatible API, its key, a model it does not know. */
+const PROVIDER = () => ['-e', `COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:${mock.port}/v1`, '-e', 'COPILOT_PROVIDER_API_KEY=mock-key-not-secret-really', '-e', 'COPILOT_MODEL=mock-model'];
 
 /** Copilot wraps the user's words in context of its own: a turn's texts are searched, not compared. */
 const carries = (texts: string[], words: string) => texts.some((text) => text.includes(words));
 const submit = (container: string, text: string) => submitLine(container, text, () => mock.turns().some((texts) => carries(texts, text)));
 const answer = (container: string, args: string[]) => docker(['exec', '-u', '0', '-e', `AGENTGATE_ANSWER_TOKEN=${ANSWER_TOKEN}`, container, 'agentgate', ...args]);
 
-async function runCopilot(name: string, ws: string): Promise<string> {
+async function runCopilot(name: string, ws: string, credential = PROVIDER()): Promise<string> {
   const container = made.name(name);
   const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
   const r = docker([
     'run', '-d', '--name', container, ...hostNet, '--network', 'host',
     '-v', `${ws}:/workspace`, '-v', `${copilotState()}:/home/agentgate/.claude`,
-    // Its documented custom provider: an OpenAI-compatible API, its key, a model it does not know.
-    '-e', 'AGENTGATE_AGENT=copilot', '-e', `COPILOT_PROVIDER_BASE_URL=http://127.0.0.1:${mock.port}/v1`,
-    '-e', 'COPILOT_PROVIDER_API_KEY=mock-key-not-secret-really', '-e', 'COPILOT_MODEL=mock-model',
+    '-e', 'AGENTGATE_AGENT=copilot', ...credential,
     '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(ANSWER_TOKEN).digest('hex')}`,
     '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_IDLE_MS=3000',
     AGENTS_IMAGE,
@@ -57,6 +64,7 @@ async function runCopilot(name: string, ws: string): Promise<string> {
 describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=...copilot, against a mock of a Chat Completions API', () => {
   beforeAll(async () => {
     await mock.start();
+    await github.start();
     await ensureAgentsImage();
   }, 1_600_000);
 
@@ -98,18 +106,40 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
   });
 
-  // A known limit, kept in sight: Copilot reads `disableAllHooks` from a repository's settings too, and no
-  // setting of the user's (COPILOT_HOME/settings.json) overrides it; its state then comes from its screen.
-  it("is switched to its screen by a repository's disableAllHooks", async () => {
+  it('needs a login with no token, provider or stored login (the hint in /readyz and the log), and not once the real CLI stored one', async () => {
+    const container = await runCopilot('copilot-login', made.workspace(), []);
+    await waitFor(() => screen(container).includes('Please use /login'), 'its own word that it needs a login', 30_000, () => screen(container));
+    expect(readyz(container)).toMatchObject({ needsLogin: true, loginHint: expect.stringContaining('/login') });
+    expect(logEvents(container, 'needs login')).toMatchObject([{ hint: expect.stringContaining('run /login') }]);
+
+    // The real CLI signs in against a GitHub host of the test's own (on loopback) and stores its login as it does
+    // with no keychain: the supervisor then sees one, as the CLI itself would at its next start.
+    // Asynchronously: the mock answers from this process, which a synchronous docker exec would block.
+    const login = await dockerAsync(['exec', '-u', 'agentgate', '-e', 'COPILOT_HOME=/home/agentgate/.claude/copilot', '-e', 'XDG_CACHE_HOME=/home/agentgate/.claude/copilot/cache',
+      '-e', 'COPILOT_AUTO_UPDATE=false', container, 'sh', '-c', `echo gho_mock_token_of_the_test | copilot login --with-token --host ${github.host}`], { timeoutMs: 120_000 });
+    expect(login.stdout + login.stderr).toContain(`Signed in successfully as mock-user (${github.host})`);
+    expect(github.requests).toContain('/copilot_internal/user');
+    expect(readyz(container)).toMatchObject({ needsLogin: false, loginHint: null });
+  });
+
+  // Copilot reads `disableAllHooks` from a repository's settings too, and it switches off user-level hooks; the
+  // image's hooks are a policy file (/etc/github-copilot/policy.d), which it does not switch off.
+  it("keeps its hooks on in a repository whose settings say disableAllHooks: turns and permission requests still reported", async () => {
     const ws = made.workspace();
     mkdirSync(join(ws, '.github', 'copilot'), { recursive: true });
     writeFileSync(join(ws, '.github', 'copilot', 'settings.json'), JSON.stringify({ disableAllHooks: true }));
     for (const path of [join(ws, '.github'), join(ws, '.github', 'copilot'), join(ws, '.github', 'copilot', 'settings.json')]) chownSync(path, 1000, 1000);
     const container = await runCopilot('copilot-no-hooks', ws);
+    const seen = () => `${stateChanges(container)}\n${screen(container)}`;
     // Words of its own: the mock is shared with the tests above.
     await submit(container, 'a message where hooks are off');
-    await waitFor(() => screen(container).includes('hello from the mock model'), 'the reply on screen', 30_000, () => screen(container));
-    await waitFor(() => stateChanges(container).at(-1) === 'idle screen still', 'idle, from its still screen', 30_000, () => `${stateChanges(container)}`);
-    expect(stateChanges(container).filter((c) => !c.includes('screen') && c !== 'starting agent started')).toEqual([]);
+    await waitFor(() => stateChanges(container).includes('waiting Stop'), 'waiting, caused by its Stop hook', 60_000, seen);
+    await submit(container, 'please run a command where hooks are off');
+    await waitFor(() => (readyz(container).decisions ?? []).length === 1, 'a pending decision', 60_000, seen);
+    expect(readyz(container).agentState.state).toBe('permission');
+    const approved = answer(container, ['approve']);
+    expect(approved.stderr).toBe('');
+    await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the approved command run', 30_000, () => screen(container));
+    await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, seen);
   });
 });

@@ -102,11 +102,16 @@ describe('login detection', () => {
     expect(s.output).not.toContain('AIza-test-key');
   });
 
-  it('copilot: a token counts; without one the supervisor does not claim to know (null)', async () => {
+  it('copilot: a token counts; without one or a stored login it needs one, and a login stored later is seen', async () => {
     const s = await SupervisorProcess.start({ env: { ...withFakes, AGENTGATE_AGENT: 'copilot' } });
     sup = s;
     await s.waitForLog('agent started');
-    expect((await s.health()).body.needsLogin).toBeNull();
+    expect((await s.health()).body.needsLogin).toBe(true);
+    // As `/login` stores it with no keychain (test/unit/copilot-stored-login.test.ts has the file's other cases).
+    const user = { host: 'https://github.com', login: 'someone' };
+    mkdirSync(join(stateDir(s), 'copilot'), { recursive: true });
+    writeFileSync(join(stateDir(s), 'copilot', 'config.json'), JSON.stringify({ authTokens: { 'https://github.com:someone': { token: 'gho_test' } }, loggedInUsers: [user], lastLoggedInUser: user }));
+    expect((await s.health()).body.needsLogin).toBe(false);
     const token = await SupervisorProcess.start({ env: { ...withFakes, AGENTGATE_AGENT: 'copilot', COPILOT_GITHUB_TOKEN: 'github_pat_test' } });
     try {
       await token.waitForLog('agent started');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
 import { CODEX_KEY_VARIABLES, codexHasCredentials } from '../../supervisor/agents/codex/profile.js';
-import { COPILOT_HOOKS, COPILOT_KEY_VARIABLES, copilotNeedsLogin, copilotProfile } from '../../supervisor/agents/copilot/profile.js';
+import { COPILOT_KEY_VARIABLES, copilotNeedsLogin, copilotProfile } from '../../supervisor/agents/copilot/profile.js';
 import { GEMINI_KEY_VARIABLES, geminiHasCredentials } from '../../supervisor/agents/gemini/profile.js';
 import { OPENCODE_KEY_VARIABLES, OPENCODE_PLUGIN, opencodeNeedsLogin, opencodeProfile } from '../../supervisor/agents/opencode/profile.js';
 import { AGENT_PRESETS, agentStateEnv, installArgFor, profileFor, resumesByDefault } from '../../supervisor/agents/registry.js';
@@ -149,12 +149,17 @@ describe('login detection', () => {
     expect(geminiHasCredentials({}, home)).toBe(true);
   });
 
-  it('opencode and copilot: a credential is seen; its absence cannot be told (null), never a false alarm', () => {
+  it('opencode: a credential is seen; its absence cannot be told (null), never a false alarm', () => {
     expect(opencodeNeedsLogin({}, join(freshStateDir(), 'data'))).toBeNull();
     expect(opencodeNeedsLogin({ ANTHROPIC_API_KEY: 'k' }, '/nowhere')).toBe(false);
-    expect(copilotNeedsLogin({})).toBeNull();
-    expect(copilotNeedsLogin({ COPILOT_GITHUB_TOKEN: 't' })).toBe(false);
-    expect(copilotNeedsLogin({ GH_TOKEN: 't' })).toBe(false);
+  });
+
+  it('copilot: a token or a provider of its own is a credential; with neither and no stored login it needs one', () => {
+    const home = join(freshStateDir(), 'copilot');
+    expect(copilotNeedsLogin({}, home)).toBe(true);
+    expect(copilotNeedsLogin({ COPILOT_GITHUB_TOKEN: 't' }, home)).toBe(false);
+    expect(copilotNeedsLogin({ GH_TOKEN: 't' }, home)).toBe(false);
+    expect(copilotNeedsLogin({ COPILOT_PROVIDER_BASE_URL: 'http://127.0.0.1:1/v1' }, home)).toBe(false);
   });
 
   it('every key variable is a secret name: never logged, scrubbed from screens and recordings', () => {
@@ -192,7 +197,8 @@ describe("OpenCode's plugin and Copilot CLI's hooks, copied from the image into 
   const imageDir = join(root, 'agent-hooks');
   mkdirSync(imageDir, { recursive: true });
   writeFileSync(join(imageDir, OPENCODE_PLUGIN), '// the plugin\n');
-  writeFileSync(join(imageDir, COPILOT_HOOKS), '{"version":1}\n');
+  const copilotPolicyHooks = join(imageDir, 'agentgate.json');
+  writeFileSync(copilotPolicyHooks, '{"version":1}\n');
 
   it('opencode: its plugin in its global plugin dir at each start, its answers for the plugin to give through its server API', () => {
     const stateDir = freshStateDir();
@@ -205,13 +211,17 @@ describe("OpenCode's plugin and Copilot CLI's hooks, copied from the image into 
     expect(opencode.decisionReply?.({ behavior: 'deny', message: 'not now', by: 'host cli' })).toEqual({ behavior: 'deny', message: 'not now' });
   });
 
-  it('copilot: its hooks in COPILOT_HOME/hooks at each start, a held request answered in its own form and in Claude\'s', () => {
+  it("copilot: its hooks are the image's policy file, an older image's copy in COPILOT_HOME/hooks is removed (each event would come twice), a held request answered in its own form and in Claude's", () => {
     const stateDir = freshStateDir();
     const config = loadConfig({ AGENTGATE_AGENT: 'copilot', AGENTGATE_STATE_DIR: stateDir });
-    const copilot = copilotProfile(config, imageDir);
+    const copilot = copilotProfile(config, copilotPolicyHooks);
     expect(copilot.hooks).toBe(false); // its start comes from the screen: SessionStart waits for the first prompt
+    mkdirSync(join(stateDir, 'copilot', 'hooks'), { recursive: true });
+    writeFileSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'), '{"version":1}\n');
+    writeFileSync(join(stateDir, 'copilot', 'hooks', 'mine.json'), '{"version":1}\n');
     copilot.agentEnv(config, {});
-    expect(readFileSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'), 'utf8')).toBe('{"version":1}\n');
+    expect(existsSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'))).toBe(false);
+    expect(existsSync(join(stateDir, 'copilot', 'hooks', 'mine.json'))).toBe(true);
     const decision = { behavior: 'deny', message: 'denied by host cli' };
     expect(copilot.decisionReply?.({ behavior: 'deny', by: 'host cli' })).toEqual({ ...decision, hookSpecificOutput: { hookEventName: 'PermissionRequest', decision } });
   });
@@ -219,9 +229,12 @@ describe("OpenCode's plugin and Copilot CLI's hooks, copied from the image into 
   it('without the image (its files absent) nothing is copied, and OpenCode is judged from its screen', () => {
     const stateDir = freshStateDir();
     const config = loadConfig({ AGENTGATE_AGENT: 'copilot', AGENTGATE_STATE_DIR: stateDir });
-    const copilot = copilotProfile(config, join(root, 'no-such-dir'));
+    const copilot = copilotProfile(config, join(root, 'no-such-dir', 'agentgate.json'));
+    mkdirSync(join(stateDir, 'copilot', 'hooks'), { recursive: true });
+    writeFileSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'), '{"version":1}\n');
     copilot.agentEnv(config, {});
-    expect(existsSync(join(stateDir, 'copilot', 'hooks'))).toBe(false);
+    // Without the policy file a copy in COPILOT_HOME/hooks is all that reports its state: it stays.
+    expect(existsSync(join(stateDir, 'copilot', 'hooks', 'agentgate.json'))).toBe(true);
     expect(opencodeProfile(loadConfig({ AGENTGATE_AGENT: 'opencode', AGENTGATE_STATE_DIR: freshStateDir() }), join(root, 'no-such-dir')).hooks).toBe(false);
   });
 });

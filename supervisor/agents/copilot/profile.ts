@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
 import { COPILOT_KEY_VARIABLES } from '../key-variables.js';
-import { IMAGE_HOOK_FILES_DIR, installHookFile } from '../hook-files.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, stateSubdir } from '../state-files.js';
+import { copilotStoredLogin } from './stored-login.js';
 
 export { COPILOT_KEY_VARIABLES } from '../key-variables.js';
 
@@ -15,15 +15,23 @@ export function copilotStateEnv(stateDir: string, env: Readonly<Record<string, s
 }
 
 /**
- * False with a token (or a custom provider, which needs no GitHub login); null otherwise: a `/login` done in
- * the session is stored in a form this version does not document, so it cannot be told from its files.
+ * False with a token, a custom provider (which needs no GitHub login) or a login stored in COPILOT_HOME that the
+ * CLI itself would use (see stored-login.ts); true otherwise: it would start saying "Please use /login".
  */
-export function copilotNeedsLogin(env: Readonly<Record<string, string | undefined>>): false | null {
-  return anySet(env, COPILOT_KEY_VARIABLES) || anySet(env, ['COPILOT_PROVIDER_BASE_URL']) ? false : null;
+export function copilotNeedsLogin(env: Readonly<Record<string, string | undefined>>, home: string): boolean {
+  return !(anySet(env, COPILOT_KEY_VARIABLES) || anySet(env, ['COPILOT_PROVIDER_BASE_URL']) || copilotStoredLogin(home));
 }
 
-/** The image's hooks for Copilot CLI (docker/copilot-hooks.json), put in its user-level hooks dir at each start. */
-export const COPILOT_HOOKS = 'copilot-hooks.json';
+/**
+ * The image's hooks for Copilot CLI (docker/copilot-hooks.json) as a policy hook file: the pinned Copilot CLI loads
+ * /etc/github-copilot/policy.d/*.json beside its user and repository hooks, and a repository's
+ * `disableAllHooks` does not switch these off (tested). Policy hooks are fail-closed (a hook that fails blocks
+ * the prompt or the call): agentgate-hook always exits 0.
+ */
+export const COPILOT_POLICY_HOOKS = '/etc/github-copilot/policy.d/agentgate.json';
+
+/** Where images before the policy file put the same hooks, in the state volume: both would report each event twice. */
+const OLD_USER_HOOKS = join('hooks', 'agentgate.json');
 
 /**
  * What Copilot CLI reads from a permissionRequest hook's stdout: `behavior` allow or deny and a deny's `message`
@@ -35,12 +43,11 @@ export function copilotDecision(answer: { behavior: 'allow' | 'deny'; message?: 
 }
 
 /**
- * Copilot CLI (a native binary): its start from its screen, its turns from the hooks the image installs in
- * COPILOT_HOME/hooks (prompts, tool use, Stop, and PermissionRequest held as a pending decision); `--continue`
- * after a restart, COPILOT_HOME in the state volume.
+ * Copilot CLI (a native binary): its start from its screen, its turns from the image's policy hooks (prompts,
+ * tool use, Stop, and PermissionRequest held as a pending decision); `--continue` after a restart, COPILOT_HOME
+ * in the state volume.
  */
-export function copilotProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_DIR): AgentProfile {
-  const hooks = existsSync(join(hookFilesDir, COPILOT_HOOKS));
+export function copilotProfile(config: Config, policyHooks = COPILOT_POLICY_HOOKS): AgentProfile {
   return screenAgentProfile(config, {
     name: 'copilot',
     // Its start comes from its screen, as Codex's: the pinned version fires SessionStart only with the first prompt.
@@ -52,15 +59,22 @@ export function copilotProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_D
     // (about 235 MB, once per version) into XDG_CACHE_HOME and loads native modules from there: the home's
     // noexec tmpfs refuses them ("failed to map segment from shared object"), the state volume does not.
     prepareEnv: (vars) => {
-      // Its user-level hooks dir, run beside a repository's .github/hooks (which add hooks, and cannot remove these).
-      if (hooks) installHookFile(COPILOT_HOOKS, join(vars.COPILOT_HOME as string, 'hooks', 'agentgate.json'), hookFilesDir);
+      if (existsSync(policyHooks)) removeOldUserHooks(join(vars.COPILOT_HOME as string, OLD_USER_HOOKS));
       return { ...vars, COPILOT_AUTO_UPDATE: 'false', XDG_CACHE_HOME: join(vars.COPILOT_HOME as string, 'cache') };
     },
     continueArgs: ['--continue'],
     hasHistory: (home) => hasEntries(join(home, 'session-state')),
     needsLogin: copilotNeedsLogin,
-    loginSummary: 'Copilot CLI may need a login; attach and run /login, or set COPILOT_GITHUB_TOKEN (see the log)',
-    loginHint: (attach) => `attach (${attach}) and run /login, or set COPILOT_GITHUB_TOKEN (a fine-grained token with the Copilot Requests permission); the login is kept in the state volume (COPILOT_HOME)`,
+    loginSummary: 'Copilot CLI has no login; attach and run /login, or set COPILOT_GITHUB_TOKEN (see the log)',
+    loginHint: (attach) => `attach (${attach}) and run /login, or set COPILOT_GITHUB_TOKEN (a fine-grained token with the Copilot Requests permission); with no keychain here, /login keeps its token in COPILOT_HOME/config.json, in the state volume`,
     decisionReply: copilotDecision,
   });
+}
+
+function removeOldUserHooks(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // Not a file (a dir someone made): not ours to remove.
+  }
 }
