@@ -45,13 +45,13 @@ const carries = (texts: string[], words: string) => texts.some((text) => text.in
 const submit = (container: string, text: string) => submitLine(container, text, () => mock.turns().some((texts) => carries(texts, text)));
 const answer = (container: string, args: string[]) => docker(['exec', '-u', '0', '-e', `AGENTGATE_ANSWER_TOKEN=${ANSWER_TOKEN}`, container, 'agentgate', ...args]);
 
-async function runCopilot(name: string, ws: string, credential = PROVIDER()): Promise<string> {
+async function runCopilot(name: string, ws: string, credential = PROVIDER(), extra: string[] = []): Promise<string> {
   const container = made.name(name);
   const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
   const r = docker([
     'run', '-d', '--name', container, ...hostNet, '--network', 'host',
     '-v', `${ws}:/workspace`, '-v', `${copilotState()}:/home/agentgate/.claude`,
-    '-e', 'AGENTGATE_AGENT=copilot', ...credential,
+    '-e', 'AGENTGATE_AGENT=copilot', ...credential, ...extra,
     '-e', `AGENTGATE_ANSWER_TOKEN_SHA256=${createHash('sha256').update(ANSWER_TOKEN).digest('hex')}`,
     '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, '-e', 'AGENTGATE_BACKOFF_INITIAL_MS=200', '-e', 'AGENTGATE_IDLE_MS=3000',
     AGENTS_IMAGE,
@@ -104,6 +104,22 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     expect(denied.stdout, denied.stderr).toBe(`denied ${second.id} (bash)\n`);
     await waitFor(() => mock.toolResults().some((result) => result.includes('not now: the build is running')), 'the deny message at the model', 30_000, () => screen(container));
     await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, () => `${stateChanges(container)}\n${screen(container)}`);
+  });
+
+  // The image's hooks are policy hooks, which Copilot runs fail-closed: a decision that closes unanswered prints
+  // nothing, and Copilot goes on to its own dialog (as docs/agents/copilot.md says), not to a refusal.
+  it('shows its own permission dialog once a decision closes unanswered, and the terminal answers it', async () => {
+    const ws = made.workspace();
+    const container = await runCopilot('copilot-expired', ws, PROVIDER(), ['-e', 'AGENTGATE_DECISION_WAIT_MS=3000']);
+    const seen = () => `${stateChanges(container)}\n${screen(container)}`;
+    // Words of its own: the mock is shared with the other tests, and submit waits for these at the mock.
+    await submit(container, 'please run a command, left unanswered');
+    await waitFor(() => logEvents(container, 'decision closed').some((e) => e.outcome === 'expired'), 'the decision expired', 60_000, seen);
+    await waitFor(() => screen(container).includes('Do you want to run this command?'), 'its own dialog', 30_000, seen);
+    expect(existsSync(join(ws, 'made-by-tool'))).toBe(false);
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']); // "1. Yes", selected first
+    await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the command run once answered at the terminal', 30_000, seen);
+    await waitFor(() => stateChanges(container).includes('waiting Stop'), 'the turn ended', 60_000, seen);
   });
 
   it('needs a login with no token, provider or stored login (the hint in /readyz and the log), and not once the real CLI stored one', async () => {
