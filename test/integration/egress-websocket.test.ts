@@ -1,4 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { parseLogLines } from '../helpers/log-lines.js';
@@ -93,5 +95,57 @@ describe('agentgate proxy: a WebSocket through the credential endpoint', () => {
     const res = await fetch(`http://127.0.0.1:${credentialPort}/openai/responses`, { method: 'POST', headers: { authorization: `Bearer ${OPENAI_PLACEHOLDER}`, 'content-type': 'application/json' }, body: '{"model":"mock","input":"hello"}' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('hello from the mock model');
+  });
+});
+
+/**
+ * An upstream that answers the upgrade with a plain status (an API refusing the key: 401 and a JSON body) instead of
+ * 101: the agent gets that answer as it came, without the upstream connection's own (hop-by-hop) headers.
+ */
+describe('agentgate proxy: an upstream that refuses the upgrade', () => {
+  const refusal = '{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}';
+  let upstream: Server;
+  let proxy: ChildProcess;
+  let output = '';
+  let credentialPort = 0;
+  const seen: Record<string, string | string[] | undefined>[] = [];
+
+  beforeAll(async () => {
+    upstream = createServer();
+    upstream.on('upgrade', (req, socket) => {
+      seen.push(req.headers);
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${refusal.length}\r\nkeep-alive: timeout=5\r\nx-request-id: req-upstream-1\r\n\r\n${refusal}`);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    const started = await startCredentialProxy(
+      { AGENTGATE_CREDENTIAL_UPSTREAM: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`, AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`, OPENAI_API_KEY: OPENAI_KEY },
+      (text) => (output += text),
+    );
+    proxy = started.child;
+    credentialPort = started.credentialPort;
+  });
+  afterAll(async () => {
+    proxy?.kill('SIGKILL');
+    await new Promise((resolve) => upstream.close(resolve));
+  });
+
+  it("passes the upstream's status, end-to-end headers and body back, and logs that status", async () => {
+    const answer = await new Promise<{ status: number | undefined; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${credentialPort}/openai/responses`, { headers: { authorization: `Bearer ${OPENAI_PLACEHOLDER}` } });
+      ws.on('unexpected-response', (_req, res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+      });
+      ws.on('open', () => reject(new Error('the upgrade was taken')));
+      ws.on('error', reject);
+    });
+    expect(answer).toMatchObject({ status: 401, body: refusal, headers: { 'content-type': 'application/json', 'x-request-id': 'req-upstream-1', connection: 'close' } });
+    expect(answer.headers['keep-alive']).toBeUndefined();
+    // The upstream got the real key, never the placeholder.
+    expect(seen.at(-1)?.authorization).toBe(`Bearer ${OPENAI_KEY}`);
+    await waitFor(() => parseLogLines(output.split('\n')).some((e) => e.msg === 'credential request' && e.upgrade === true), 'the refused upgrade in the log', 5000, () => output);
+    expect(parseLogLines(output.split('\n')).find((e) => e.msg === 'credential request' && e.upgrade === true)).toMatchObject({ status: 401, credential: 'openai-api-key' });
+    expect(output).not.toContain(OPENAI_KEY);
   });
 });

@@ -6,6 +6,7 @@ import type { EgressAudit } from './egress-audit.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../agents/egress-defaults.js';
 import { type HeldKeyRoute, carriesPlaceholder, routeOf, swapHeldKey } from './held-key-swap.js';
 import { forwardUpgrade } from './upgrade-forward.js';
+import { endToEndHeaders, missingCredentialMessage } from './hop-by-hop.js';
 import type { Duplex } from 'node:stream';
 
 const { apiKeyPlaceholder: API_KEY_PLACEHOLDER, oauthTokenPlaceholder: OAUTH_TOKEN_PLACEHOLDER } = DEFAULT_AGENT_CREDENTIALS;
@@ -20,9 +21,6 @@ export interface HeldCredentials {
 /** Claude's, or another agent's key by its kind (`HeldApiKey.kind`). */
 export type AttachedCredential = 'api-key' | 'oauth-token' | 'none' | (string & {});
 
-// Hop-by-hop headers (RFC 9110 7.6.1) are the client's connection's own, never forwarded.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
-
 /**
  * The swap, pure: the headers to send upstream, and which credential went in. A placeholder in `x-api-key`
  * becomes the real API key, a placeholder bearer token the real OAuth token; anything else (a key of the
@@ -30,8 +28,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
  * request that carries the placeholder to the API.
  */
 export function swapCredential(headers: IncomingHttpHeaders, held: HeldCredentials, upstreamHost: string): { headers: Record<string, string | string[]>; attached: AttachedCredential } | null {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+  const out = endToEndHeaders(headers);
   out.host = upstreamHost;
   let attached: AttachedCredential = 'none';
   if (out['x-api-key'] === API_KEY_PLACEHOLDER) {
@@ -98,12 +95,17 @@ export class CredentialEndpoint {
       return { upstream: this.upstream, path: req.url ?? '/', ...swapped };
     }
     const { route, rest } = routed;
-    const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+    const headers = endToEndHeaders(req.headers);
     headers.host = route.upstream.host;
     const attached = carriesPlaceholder(req.headers, route.key) ? route.key.kind : 'none';
     if (!swapHeldKey(headers, route)) return { upstream: route.upstream, missing: route.key.variable };
     return { upstream: route.upstream, path: rest, headers, attached };
+  }
+
+  /** Counts and logs a placeholder the proxy holds no value for (the agent gets a 401 naming the variable). */
+  private refusedMissing(upstream: URL, method: string, upgrade: boolean): void {
+    this.counts.failed += 1;
+    this.log.warn({ upstream: upstream.host, method, ...(upgrade ? { upgrade } : {}), detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
   }
 
   /** A WebSocket (Codex's Responses API): the same swap and upstream as a request, then the tunnel. */
@@ -112,10 +114,9 @@ export class CredentialEndpoint {
     const method = req.method ?? 'GET';
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
-      this.counts.failed += 1;
-      this.log.warn({ upstream: swapped.upstream.host, method, upgrade: true, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      this.refusedMissing(swapped.upstream, method, true);
       socket.on('error', () => socket.destroy());
-      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nagentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)\n`);
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${missingCredentialMessage(swapped.missing)}\n`);
       return;
     }
     const upstream = swapped.upstream;
@@ -151,10 +152,9 @@ export class CredentialEndpoint {
     const method = req.method ?? 'GET';
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
-      this.counts.failed += 1;
-      this.log.warn({ upstream: swapped.upstream.host, method, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      this.refusedMissing(swapped.upstream, method, false);
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `agentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)` } })}\n`);
+      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: missingCredentialMessage(swapped.missing) } })}\n`);
       return;
     }
     const upstream = swapped.upstream;
@@ -166,7 +166,7 @@ export class CredentialEndpoint {
     const outgoing = send(
       { protocol: upstream.protocol, hostname: upstream.hostname, port: upstream.port || undefined, method, path: `${base}${swapped.path}`, headers: swapped.headers, agent: upstream.protocol === 'https:' ? this.agents.https : this.agents.http },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, stripHopByHop(answer.headers));
+        res.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
         answer.on('data', (chunk: Buffer) => (bytesDown += chunk.length));
         answer.pipe(res);
         answer.on('end', () => {
@@ -185,10 +185,4 @@ export class CredentialEndpoint {
     req.on('data', (chunk: Buffer) => (bytesUp += chunk.length));
     req.pipe(outgoing);
   }
-}
-
-function stripHopByHop(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !HOP_BY_HOP.has(name) && name !== 'host') out[name] = value;
-  return out;
 }

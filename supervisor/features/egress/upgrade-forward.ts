@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { isHopByHop } from './hop-by-hop.js';
 
 /** How one upgraded connection ended, for the `credential request` log line: the upstream's status and the bytes each way. */
 export interface UpgradeOutcome {
@@ -73,7 +74,7 @@ export function forwardUpgrade(
     const lines = [];
     for (let i = 0; i < answer.rawHeaders.length; i += 2) {
       const name = answer.rawHeaders[i] as string;
-      if (!/^(connection|keep-alive|transfer-encoding)$/i.test(name)) lines.push(`${name}: ${answer.rawHeaders[i + 1]}\r\n`);
+      if (!isHopByHop(name)) lines.push(`${name}: ${answer.rawHeaders[i + 1]}\r\n`);
     }
     socket.write(`HTTP/1.1 ${answer.statusCode} ${answer.statusMessage ?? ''}\r\nconnection: close\r\n${lines.join('')}\r\n`);
     answer.on('data', (chunk: Buffer) => (bytesDown += chunk.length));
