@@ -11,6 +11,11 @@ export interface AgentProfile {
   readonly name: string;
   /** It reports its state through hooks; otherwise its state is judged from its screen alone. */
   readonly hooks: boolean;
+  /**
+   * Its start is judged from its screen, but its UserPromptSubmit hook says when a typed prompt was taken (Copilot
+   * CLI, whose SessionStart comes only with the first prompt): the first prompt counts as given on that hook.
+   */
+  readonly promptSubmitHook?: boolean;
   /** Below this memory limit it is likely to be OOM-killed at work. */
   readonly memoryFloorBytes: number;
   /** Variables its process needs, given the configuration (its config dir in the state volume, ...). */
@@ -30,6 +35,11 @@ export interface AgentProfile {
    * null. Prompts from outside are refused while one is open.
    */
   openDialog?(screenLines: readonly string[]): string | null;
+  /**
+   * Whether its input is drawn on the screen (the first prompt is typed only then), for an agent that draws a
+   * screen and goes quiet before its input takes keys; absent: a still screen is enough.
+   */
+  inputReady?(screenLines: readonly string[]): boolean;
   /**
    * Whether a hook call belongs to the conversation people see; others are dropped before any feature hears
    * them (Codex's hooks fire for the side thread that titles each task, too). Absent: every call counts.

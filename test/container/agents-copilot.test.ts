@@ -25,11 +25,11 @@ afterAll(async () => {
 });
 
 /** A state dir whose COPILOT_HOME trusts the workspace, as once answering its folder-trust dialog leaves it. */
-function copilotState(): string {
+function copilotState(trusted = true): string {
   const state = mkdtempSync(join(tmpdir(), 'agentgate-copilot-state-'));
   made.track(state);
   mkdirSync(join(state, 'copilot'));
-  writeFileSync(join(state, 'copilot', 'config.json'), JSON.stringify({ trustedFolders: ['/workspace'] }));
+  writeFileSync(join(state, 'copilot', 'config.json'), JSON.stringify(trusted ? { trustedFolders: ['/workspace'] } : {}));
   // With no keychain (none in the container), a login is stored in config.json only with this setting, or after
   // /login asks; `copilot login --with-token` does not ask.
   writeFileSync(join(state, 'copilot', 'settings.json'), JSON.stringify({ storeTokenPlaintext: true }));
@@ -157,5 +157,33 @@ describe.skipIf(!reachable)('the real Copilot CLI in an image built with AGENTS=
     expect(approved.stderr).toBe('');
     await waitFor(() => existsSync(join(ws, 'made-by-tool')), 'the approved command run', 30_000, () => screen(container));
     await waitFor(() => stateChanges(container).filter((c) => c === 'waiting Stop').length === 2, 'the turn ended', 60_000, seen);
+  });
+  // Copilot asks whether to trust the workspace folder at its first start there; Enter picks "1. Yes". A first prompt
+  // typed into that dialog was lost (and counted as given), and its Enter answered the dialog for the user.
+  it('types a first prompt that starts with "-" only once its folder-trust dialog is answered, given once Copilot takes it', async () => {
+    const container = made.name('copilot-prompt');
+    const prompt = '-x first prompt of copilot, past its trust dialog';
+    const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
+    const r = docker(['run', '-d', '--name', container, ...hostNet, '--network', 'host', '-v', `${made.workspace()}:/workspace`, '-v', `${copilotState(false)}:/home/agentgate/.claude`,
+      '-e', 'AGENTGATE_AGENT=copilot', ...PROVIDER(), '-e', `AGENTGATE_PROMPT=${prompt}`, '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, AGENTS_IMAGE]);
+    expect(r.status, r.stderr).toBe(0);
+    const seen = () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`;
+    // Held while its input is not drawn yet (then no dialog is named), then by the dialog.
+    const held = () => logEvents(container, 'first prompt waits').filter((e) => e.dialog !== undefined);
+    await waitFor(() => held().length > 0, 'the prompt held by the dialog', 120_000, seen);
+    expect(held()).toMatchObject([{ dialog: 'Do you trust the files in this folder?', hint: 'attach and answer it' }]);
+    // Not answered for the user: the dialog stays until someone does, and nothing reached the model.
+    expect(screen(container)).toContain('Confirm folder trust');
+    expect(mock.turns().some((texts) => carries(texts, prompt))).toBe(false);
+
+    // Answered at the terminal ("1. Yes", selected first): the prompt is typed then, once, and taken.
+    exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
+    await waitFor(() => mock.turns().some((texts) => carries(texts, prompt)), 'the first prompt at the mock', 60_000, seen);
+    await waitFor(() => logEvents(container, 'first prompt given').length === 1, 'the prompt given, from its UserPromptSubmit hook', 30_000, seen);
+    // Copilot drops its input when the dialog comes: a prompt pasted before it is pasted again, once it is answered.
+    expect(logEvents(container, 'first prompt typed').length).toBeGreaterThanOrEqual(1);
+    const turn = mock.turns().find((texts) => carries(texts, prompt)) ?? [];
+    expect(turn.join('\n').split(prompt).length - 1, `the prompt typed once: ${JSON.stringify(turn)}\n${seen()}`).toBe(1);
+    expect(docker(['logs', container]).stdout).not.toContain(prompt);
   });
 });

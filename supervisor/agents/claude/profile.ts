@@ -1,4 +1,5 @@
 import type { Config } from '../../config/load-config.js';
+import { choiceDialogOnScreen } from '../choice-dialog.js';
 import type { Logger } from '../../log/logger.js';
 import { forComponent } from '../../log/component.js';
 import { type AgentProfile, explainFrom } from '../profile.js';
@@ -56,7 +57,7 @@ export function claudeProfile(config: Config, scrub: (text: string) => string): 
     loginHint,
     loginSummary: 'Claude has no credential; attach and follow its login prompt, or set ANTHROPIC_API_KEY (see the log)',
     explainExit: explainClaudeExit,
-    openDialog: claudeOpenDialog,
+    openDialog: choiceDialogOnScreen,
     decisionReply: claudeDecision,
     attach: (events, log) => {
       const transcript = config.transcript ? new TranscriptTail(stateDir, scrub, forComponent(log, 'transcript')) : null;
@@ -88,17 +89,4 @@ function noteSession(record: SessionRecord, id: unknown, log: Logger): void {
   } else if (!record.write(id)) {
     log.warn({ detail: 'the state dir is not writable: a restart continues the latest conversation instead' }, 'session id not kept');
   }
-}
-
-/**
- * Claude's choice dialogs (a permission request, "Make auto mode your default permission mode?") end with a
- * hint line such as "↑/↓ to choose · Esc to cancel": Enter there picks the highlighted answer.
- */
-export function claudeOpenDialog(lines: readonly string[]): string | null {
-  let hint = lines.length - 1;
-  // The arrows escaped: one non-ASCII character anywhere makes V8 hold the whole bundle's source at two bytes a character.
-  while (hint >= 0 && !/Esc to cancel|\u2191\/\u2193 to (choose|select|navigate)/.test(lines[hint] as string)) hint -= 1;
-  if (hint === -1) return null;
-  const question = lines.slice(0, hint).reverse().find((line) => /\?\s*$/.test(line));
-  return question ? question.trim().slice(0, 120) : 'a choice';
 }

@@ -1,6 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../../config/load-config.js';
+import { choiceDialogOnScreen } from '../choice-dialog.js';
 import { COPILOT_KEY_VARIABLES } from '../key-variables.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
@@ -52,6 +53,11 @@ export function copilotProfile(config: Config, policyHooks = COPILOT_POLICY_HOOK
     name: 'copilot',
     // Its start comes from its screen, as Codex's: the pinned version fires SessionStart only with the first prompt.
     hooks: false,
+    // Its policy hooks' UserPromptSubmit tells that a typed first prompt was taken; a dialog (trusting the folder,
+    // a permission) takes Enter as its answer, so the prompt waits while one is open.
+    promptSubmitHook: existsSync(policyHooks),
+    openDialog: choiceDialogOnScreen,
+    inputReady: copilotInputDrawn,
     memoryFloorBytes: 512 * 2 ** 20,
     stateEnv: copilotStateEnv,
     homeVariable: 'COPILOT_HOME',
@@ -69,6 +75,15 @@ export function copilotProfile(config: Config, policyHooks = COPILOT_POLICY_HOOK
     loginHint: (attach) => `attach (${attach}) and run /login, or set COPILOT_GITHUB_TOKEN (a fine-grained token with the Copilot Requests permission); with no keychain here, /login keeps its token in COPILOT_HOME/config.json, in the state volume`,
     decisionReply: copilotDecision,
   });
+}
+
+/**
+ * Its input line (U+276F and what is typed, between two rules) is on the screen; a dialog's "U+276F 1. Yes" is not it.
+ * On a loaded machine it was seen to draw its banner, then stay still for tens of seconds before its folder-trust
+ * dialog came, with keys typed meanwhile kept for later: a still screen alone does not say it takes a prompt.
+ */
+export function copilotInputDrawn(lines: readonly string[]): boolean {
+  return lines.some((line) => /^\u276f(?! \d+\.)/.test(line));
 }
 
 function removeOldUserHooks(path: string): void {

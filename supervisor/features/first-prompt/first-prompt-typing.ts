@@ -16,6 +16,20 @@ export interface FirstPromptTypingOptions {
    * Other agents: ready once started, given once typed (nothing tells more).
    */
   hooks: boolean;
+  /**
+   * An agent whose start is judged from its screen but whose UserPromptSubmit hook says a prompt was taken (Copilot
+   * CLI): typed once its screen is still, given once that hook follows, as with `hooks`.
+   */
+  submitHook?: boolean;
+  /**
+   * The agent's screen now: the question of a choice dialog open on it (else null), whether its input is drawn,
+   * and whether the prompt shows (in its input). The prompt is not pasted, nor Enter pressed, while a dialog is
+   * open (Enter would pick its highlighted answer), nor pasted before its input is drawn (text typed into a
+   * starting program sits in the terminal's buffer and reaches whatever it draws first, a dialog included); it
+   * waits for the screen to change. A prompt still in its input is not pasted again (Enter is pressed instead);
+   * one pasted before a dialog came and gone once the dialog is answered (the agent dropped it) is.
+   */
+  look?: () => Promise<ScreenLook>;
   log: Logger;
   /** The screen must be this still before the prompt is pasted, and again before Enter: the agent drew and waits. */
   settleMs?: number;
@@ -25,11 +39,17 @@ export interface FirstPromptTypingOptions {
   enterRetryMs?: number;
 }
 
+export interface ScreenLook {
+  dialog: string | null;
+  inputReady: boolean;
+  promptShown: boolean;
+}
+
 const ENTER_TRIES = 3;
 /** Typings of the prompt into one run of an agent with hooks: a dialog that refused it (answered later by a person) gets it again. */
 const TYPINGS_PER_RUN = 3;
 
-type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'done';
+type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'dialog-wait' | 'done';
 
 /**
  * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) is typed into the agent's pane, never put on its
@@ -44,6 +64,12 @@ export class FirstPromptTyping {
   private settleStartMs = 0;
   private enters = 0;
   private typings = 0;
+  /** While a dialog holds the prompt: the step to take up once the screen changed and settled, and the dialog (said once). */
+  private afterDialog: 'settle-paste' | 'settle-enter' = 'settle-paste';
+  private dialogSaid: string | null = null;
+  private inputSaid = false;
+  /** The prompt was pasted before a dialog held it: once the dialog is gone, is it still in the agent's input? */
+  private recheckTyped = false;
   private readonly settleMs: number;
   private readonly maxSettleMs: number;
   private readonly enterRetryMs: number;
@@ -68,16 +94,21 @@ export class FirstPromptTyping {
   }
 
   hook(event: HookEvent): void {
-    if (!this.options.hooks) return;
-    if (event.name === 'SessionStart' && this.step === 'ready-wait') this.settle('settle-paste');
+    if (!this.takenByHook) return;
+    if (event.name === 'SessionStart' && this.step === 'ready-wait' && this.options.hooks) this.settle('settle-paste');
     // Typed text was submitted: after the Enter, or by the paste itself (an agent without bracketed paste).
-    const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing' || this.step === 'retype-wait';
+    const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing' || this.step === 'retype-wait' || (this.step === 'dialog-wait' && this.afterDialog === 'settle-enter');
     // Gemini CLI's BeforeAgent is its UserPromptSubmit.
     if ((event.name === 'UserPromptSubmit' || event.name === 'BeforeAgent') && typed) this.given();
   }
 
   /** The pane's output changed: the agent is still drawing. */
   screenActive(): void {
+    // A dialog held the prompt: once the screen changed (someone answered it) and settles, look again.
+    if (this.step === 'dialog-wait') {
+      this.recheckTyped = this.afterDialog === 'settle-enter';
+      return this.settle(this.afterDialog);
+    }
     // The agent did not take the typed prompt (a dialog refused it): once its screen changed and settles, type it again.
     if (this.step === 'retype-wait' && this.typings < TYPINGS_PER_RUN) return this.settle('settle-paste');
     if (this.step !== 'settle-paste' && this.step !== 'settle-enter') return;
@@ -89,9 +120,12 @@ export class FirstPromptTyping {
   agentExited(): void {
     this.run += 1;
     this.typings = 0;
+    this.dialogSaid = null;
+    this.inputSaid = false;
+    this.recheckTyped = false;
     this.clear();
     if (this.step === 'done') return;
-    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step)) this.options.log.warn({ chars: this.textLength(), detail: 'typed again on its next start' }, 'first prompt cut short');
+    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step) || (this.step === 'dialog-wait' && this.afterDialog === 'settle-enter')) this.options.log.warn({ chars: this.textLength(), detail: 'typed again on its next start' }, 'first prompt cut short');
     this.step = this.options.hooks && this.options.prompt.pending() !== null ? 'ready-wait' : 'idle';
   }
 
@@ -128,11 +162,40 @@ export class FirstPromptTyping {
     if (this.step === 'settle-enter' || this.step === 'taken-wait') return this.pressEnter(run);
   }
 
+  /**
+   * The screen's look, or 'held' (the prompt set to wait for the screen to change) when a choice dialog is open
+   * (typed text or an Enter would answer it on the user's behalf) or, before a paste, its input is not drawn yet.
+   */
+  private async heldByScreen(run: number, resume: 'settle-paste' | 'settle-enter'): Promise<ScreenLook | 'held'> {
+    const look = (await this.options.look?.().catch(() => null)) ?? { dialog: null, inputReady: true, promptShown: false };
+    if (run !== this.run) return look;
+    const { dialog } = look;
+    if (dialog !== null) {
+      if (dialog !== this.dialogSaid) this.options.log.info({ chars: this.textLength(), dialog, detail: 'typed once the dialog is answered', hint: 'attach and answer it' }, 'first prompt waits');
+      this.dialogSaid = dialog;
+    } else if (resume === 'settle-paste' && !look.inputReady) {
+      if (!this.inputSaid) this.options.log.info({ chars: this.textLength(), detail: 'its input is not on its screen yet: typed once it is' }, 'first prompt waits');
+      this.inputSaid = true;
+    } else {
+      return look;
+    }
+    this.step = 'dialog-wait';
+    this.afterDialog = resume;
+    return 'held';
+  }
+
   private async paste(run: number): Promise<void> {
     const text = this.options.prompt.pending();
     if (text === null) return void (this.step = 'done');
     this.step = 'pasting'; // screen output from the paste must not start a second one
+    const look = await this.heldByScreen(run, 'settle-paste');
+    if (look === 'held' || run !== this.run) return;
     this.typings += 1;
+    if (look.promptShown && this.typings > 1) {
+      // Still in its input from the last typing (it did not act on the Enters yet): pasting again would double it.
+      this.enters = 0;
+      return this.settle('settle-enter');
+    }
     const pasted = await this.options.keys.paste(text);
     if (run !== this.run) return;
     if (!pasted) {
@@ -144,7 +207,7 @@ export class FirstPromptTyping {
   }
 
   private async pressEnter(run: number): Promise<void> {
-    const { log, hooks } = this.options;
+    const { log } = this.options;
     if (this.enters >= ENTER_TRIES) {
       this.step = 'retype-wait';
       const again = this.typings < TYPINGS_PER_RUN;
@@ -152,9 +215,16 @@ export class FirstPromptTyping {
       const hint = again ? 'attach and answer the dialog' : undefined;
       return void log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, detail, hint }, 'first prompt not taken');
     }
-    this.enters += 1;
     const previous = this.step;
     this.step = 'pressing';
+    const look = await this.heldByScreen(run, 'settle-enter');
+    if (look === 'held' || run !== this.run || this.step !== 'pressing') return; // a dialog, the run ended, or taken meanwhile
+    if (this.recheckTyped) {
+      this.recheckTyped = false;
+      // The agent dropped what was pasted when its dialog came (Copilot's folder trust does): paste it again.
+      if (!look.promptShown && this.typings < TYPINGS_PER_RUN) return this.paste(run);
+    }
+    this.enters += 1;
     const pressed = await this.options.keys.enter();
     if (run !== this.run || this.step !== 'pressing') return; // ended, or taken meanwhile
     if (!pressed) {
@@ -162,7 +232,7 @@ export class FirstPromptTyping {
       return;
     }
     if (this.enters === 1) log.info({ chars: this.textLength(), typings: this.typings }, 'first prompt typed');
-    if (!hooks) return this.given();
+    if (!this.takenByHook) return this.given();
     this.step = 'taken-wait';
     this.arm(this.enterRetryMs);
   }
@@ -175,6 +245,11 @@ export class FirstPromptTyping {
     const failed = this.options.prompt.markGiven();
     if (failed) this.options.log.warn({ code: failed, detail: 'given, but not recorded in the state dir: a re-created container gives it again' }, 'first prompt not recorded');
     else this.options.log.info({ chars }, 'first prompt given');
+  }
+
+  /** Its UserPromptSubmit (or Gemini CLI's BeforeAgent) hook says when a typed prompt was taken. */
+  private get takenByHook(): boolean {
+    return this.options.hooks || this.options.submitHook === true;
   }
 
   private textLength(): number {
