@@ -3,7 +3,7 @@ import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy,
 import { agentEgressHosts, egressAgentSettings } from '../../cli/engine/egress.js';
 import { agentEnvironment } from '../../cli/env-options.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
 const { apiKeyPlaceholder, oauthTokenPlaceholder } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -64,6 +64,25 @@ describe('agentgate up --egress: Codex\'s and Gemini CLI\'s keys', () => {
     expect(moved.agentEnv).toEqual(['AGENTGATE_AGENT=codex', `OPENAI_API_KEY=${OPENAI_HELD_KEY.placeholder}`, `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`]);
     const credentials = { held: moved.held, upstream: null };
     expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
+  });
+});
+
+describe("agentgate up --egress: Copilot's own-provider key and token", () => {
+  it('moves them to the proxy with a placeholder each, and the provider\'s base URL as their upstream (the agent keeps it)', () => {
+    const shell = { COPILOT_PROVIDER_API_KEY: 'sk-provider-real', COPILOT_PROVIDER_BEARER_TOKEN: 'bearer-real' };
+    const moved = moveCredentialsToProxy(agentEnvironment(['COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1'], shell, { AGENTGATE_AGENT: 'copilot' }));
+    expect(moved.held).toEqual({ COPILOT_PROVIDER_API_KEY: 'sk-provider-real', COPILOT_PROVIDER_BEARER_TOKEN: 'bearer-real', AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT: 'https://llm.example.com/v1' });
+    expect(moved.agentEnv.sort()).toEqual(
+      ['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1', `COPILOT_PROVIDER_API_KEY=${COPILOT_PROVIDER_HELD_KEY.placeholder}`, `COPILOT_PROVIDER_BEARER_TOKEN=${COPILOT_PROVIDER_HELD_TOKEN.placeholder}`].sort(),
+    );
+    const credentials = { held: moved.held, upstream: null };
+    expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
+  });
+
+  it('an upstream given with --env wins; with no key held, the base URL stays the agent\'s alone', () => {
+    const given = moveCredentialsToProxy(['COPILOT_PROVIDER_API_KEY=k', 'COPILOT_PROVIDER_BASE_URL=https://a/v1', 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT=https://b/v1']);
+    expect(given.held).toEqual({ COPILOT_PROVIDER_API_KEY: 'k', AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT: 'https://b/v1' });
+    expect(moveCredentialsToProxy(['COPILOT_PROVIDER_BASE_URL=http://ollama:11434/v1']).held).toEqual({});
   });
 });
 

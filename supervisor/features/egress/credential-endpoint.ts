@@ -88,21 +88,23 @@ export class CredentialEndpoint {
 
   /**
    * The upstream, path and headers for a request: another agent's key by its path, Claude's otherwise; or, for a
-   * placeholder the proxy holds no value for, the variable it lacks.
+   * placeholder the proxy holds no value for (or a path whose upstream was not given), what it lacks.
    */
-  private swapFor(req: IncomingMessage): { upstream: URL; path: string; headers: Record<string, string | string[]>; attached: AttachedCredential } | { upstream: URL; missing: string } {
+  private swapFor(req: IncomingMessage): { upstream: URL; path: string; headers: Record<string, string | string[]>; attached: AttachedCredential } | { upstreamHost: string; missing: string } {
     const routed = routeOf(this.keys, req.url ?? '/');
     if (!routed) {
       const swapped = swapCredential(req.headers, this.held, this.upstream.host);
-      if (!swapped) return { upstream: this.upstream, missing: `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable}` };
+      if (!swapped) return { upstreamHost: this.upstream.host, missing: `it holds no credential for this placeholder (set ${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable} for the proxy)` };
       return { upstream: this.upstream, path: req.url ?? '/', ...swapped };
     }
     const { route, rest } = routed;
+    // A key with no default upstream (Copilot's own provider): nowhere to send it until the operator says where.
+    if (route.upstream === null) return { upstreamHost: 'none', missing: `it has no upstream for ${route.key.prefix}/ (set ${route.key.upstreamVariable} for the proxy)` };
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
     headers.host = route.upstream.host;
     const attached = carriesPlaceholder(req.headers, route.key) ? route.key.kind : 'none';
-    if (!swapHeldKey(headers, route)) return { upstream: route.upstream, missing: route.key.variable };
+    if (!swapHeldKey(headers, route)) return { upstreamHost: route.upstream.host, missing: `it holds no credential for this placeholder (set ${route.key.variable} for the proxy)` };
     return { upstream: route.upstream, path: rest, headers, attached };
   }
 
@@ -113,9 +115,9 @@ export class CredentialEndpoint {
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
       this.counts.failed += 1;
-      this.log.warn({ upstream: swapped.upstream.host, method, upgrade: true, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      this.log.warn({ upstream: swapped.upstreamHost, method, upgrade: true, detail: swapped.missing }, 'credential missing');
       socket.on('error', () => socket.destroy());
-      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nagentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)\n`);
+      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nagentgate egress proxy: ${swapped.missing}\n`);
       return;
     }
     const upstream = swapped.upstream;
@@ -152,9 +154,9 @@ export class CredentialEndpoint {
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
       this.counts.failed += 1;
-      this.log.warn({ upstream: swapped.upstream.host, method, detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+      this.log.warn({ upstream: swapped.upstreamHost, method, detail: swapped.missing }, 'credential missing');
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `agentgate egress proxy: it holds no credential for this placeholder (set ${swapped.missing} for the proxy)` } })}\n`);
+      res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: `agentgate egress proxy: ${swapped.missing}` } })}\n`);
       return;
     }
     const upstream = swapped.upstream;
