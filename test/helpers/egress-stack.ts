@@ -33,6 +33,7 @@ export const TEST_KEYS = {
   anthropic: { variable: 'ANTHROPIC_API_KEY', value: `sk-ant-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key', kind: 'api-key' },
   openai: { variable: 'OPENAI_API_KEY', value: `sk-openai-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-openai-key', kind: 'openai-api-key' },
   gemini: { variable: 'GEMINI_API_KEY', value: `AIza-gemini-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-gemini-key', kind: 'gemini-api-key' },
+  copilotToken: { variable: 'COPILOT_PROVIDER_BEARER_TOKEN', value: `copilot-provider-real-token-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-token', kind: 'copilot-provider-bearer-token' },
   copilot: { variable: 'COPILOT_PROVIDER_API_KEY', value: `copilot-provider-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key', kind: 'copilot-provider-api-key' },
 } as const satisfies Record<string, HeldKey>;
 
