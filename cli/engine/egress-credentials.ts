@@ -48,6 +48,23 @@ export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv:
   return { agentEnv: env, held };
 }
 
+/**
+ * Copilot's own provider when the agent reaches it straight, through the allowlist: a provider with no key or bearer
+ * token for the proxy to hold (a local model server, or COPILOT_PROVIDER_API_KEY_COMMAND), as `host:port`. A held key
+ * goes through the credential endpoint instead, which needs no entry. Null otherwise, or for a base URL that is not one.
+ */
+export function copilotProviderHost(agentEnv: readonly string[]): string | null {
+  const value = (name: string) => agentEnv.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1) ?? '';
+  if (HELD_API_KEYS.some((key) => key.upstreamVariable === COPILOT_PROVIDER_HELD_KEY.upstreamVariable && value(key.variable) !== '')) return null;
+  try {
+    const url = new URL(value('COPILOT_PROVIDER_BASE_URL'));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return null;
+  }
+}
+
 /** The proxy's environment lines for them. */
 export function proxyCredentialEnv(credentials: ProxyCredentials): string[] {
   return [

@@ -106,4 +106,14 @@ describe('agentgate up --egress: each agent\'s own hosts', () => {
     expect(agentEgressHosts(['AGENTGATE_AGENT=sleep 1000000'])).toEqual([]);
     expect(agentEgressHosts([])).toEqual([]);
   });
+
+  it("adds Copilot's own provider when the agent reaches it straight (no key for the proxy), not when the proxy holds its key", () => {
+    const copilot = ['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=http://ollama.lan:11434/v1'];
+    expect(agentEgressHosts(copilot)).toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1'])).toContain('llm.example.com:443');
+    expect(agentEgressHosts([...copilot, 'COPILOT_PROVIDER_API_KEY=k'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts([...copilot, 'COPILOT_PROVIDER_BEARER_TOKEN=t'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=codex', 'COPILOT_PROVIDER_BASE_URL=http://ollama.lan:11434/v1'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=not a url'])).toEqual(agentEgressHosts(['AGENTGATE_AGENT=copilot']));
+  });
 });
