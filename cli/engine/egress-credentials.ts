@@ -1,5 +1,5 @@
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
-import { HELD_API_KEYS } from '../../supervisor/agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, HELD_API_KEYS } from '../../supervisor/agents/held-api-keys.js';
 
 /** What the proxy is given to hold: the real credentials (by variable name), and where it forwards them. */
 export interface ProxyCredentials {
@@ -11,14 +11,14 @@ export interface ProxyCredentials {
 
 /**
  * Moved to the proxy whole: git tokens for its git endpoint (AGENTGATE_GIT_TOKEN_<HOST>, and the username it sends
- * them with), and the upstreams of the other agents' keys (AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI and _GEMINI).
+ * them with), and the upstreams of the other agents' keys (AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI, _GEMINI and _COPILOT).
  */
-const MOVED_WHOLE = /^AGENTGATE_(GIT_TOKEN_[A-Z0-9_]+|GIT_USERNAME|CREDENTIAL_UPSTREAM_OPENAI|CREDENTIAL_UPSTREAM_GEMINI)=/;
+const MOVED_WHOLE = /^AGENTGATE_(GIT_TOKEN_[A-Z0-9_]+|GIT_USERNAME|CREDENTIAL_UPSTREAM_OPENAI|CREDENTIAL_UPSTREAM_GEMINI|CREDENTIAL_UPSTREAM_COPILOT)=/;
 
 const HELD = [
   { name: DEFAULT_AGENT_CREDENTIALS.apiKeyVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.apiKeyPlaceholder },
   { name: DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.oauthTokenPlaceholder },
-  // Codex's and Gemini CLI's keys: the supervisor points those agents at the endpoint's /openai and /gemini paths.
+  // Codex's, Gemini CLI's and Copilot's provider keys: the supervisor points those agents at the endpoint's paths.
   ...HELD_API_KEYS.map((key) => ({ name: key.variable, placeholder: key.placeholder })),
 ];
 
@@ -40,7 +40,29 @@ export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv:
     held[credential.name] = value;
     return `${credential.name}=${credential.placeholder}`;
   });
+  // Copilot's own provider has no fixed API: the proxy forwards its key to the user's COPILOT_PROVIDER_BASE_URL
+  // (the agent keeps that too, not a secret; its supervisor replaces it with the endpoint's path).
+  const copilotHeld = HELD_API_KEYS.some((key) => key.upstreamVariable === COPILOT_PROVIDER_HELD_KEY.upstreamVariable && held[key.variable] !== undefined);
+  const baseUrl = agentEnv.find((line) => line.startsWith('COPILOT_PROVIDER_BASE_URL='))?.slice('COPILOT_PROVIDER_BASE_URL='.length);
+  if (copilotHeld && held[COPILOT_PROVIDER_HELD_KEY.upstreamVariable] === undefined && baseUrl) held[COPILOT_PROVIDER_HELD_KEY.upstreamVariable] = baseUrl;
   return { agentEnv: env, held };
+}
+
+/**
+ * Copilot's own provider when the agent reaches it straight, through the allowlist: a provider with no key or bearer
+ * token for the proxy to hold (a local model server, or COPILOT_PROVIDER_API_KEY_COMMAND), as `host:port`. A held key
+ * goes through the credential endpoint instead, which needs no entry. Null otherwise, or for a base URL that is not one.
+ */
+export function copilotProviderHost(agentEnv: readonly string[]): string | null {
+  const value = (name: string) => agentEnv.find((line) => line.startsWith(`${name}=`))?.slice(name.length + 1) ?? '';
+  if (HELD_API_KEYS.some((key) => key.upstreamVariable === COPILOT_PROVIDER_HELD_KEY.upstreamVariable && value(key.variable) !== '')) return null;
+  try {
+    const url = new URL(value('COPILOT_PROVIDER_BASE_URL'));
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return null;
+    return `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return null;
+  }
 }
 
 /** The proxy's environment lines for them. */

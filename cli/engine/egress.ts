@@ -5,7 +5,7 @@ import { DEFAULT_AGENT_EGRESS, agentEgressDefaults } from '../../supervisor/agen
 import { CliError } from '../errors.js';
 import { LABEL } from '../labels.js';
 import { parseMemory } from '../hardening.js';
-import { type ProxyCredentials, credentialsOfProxy, keepUngiven, proxyCredentialEnv, sameCredentials } from './egress-credentials.js';
+import { type ProxyCredentials, copilotProviderHost, credentialsOfProxy, keepUngiven, proxyCredentialEnv, sameCredentials } from './egress-credentials.js';
 import { execCapture } from './exec.js';
 
 /**
@@ -54,13 +54,16 @@ export function egressAgentSettings(): { env: string[]; network: string; dns: st
 /**
  * The hosts the agent needs beyond the default agent's (its own API and login hosts, `AGENTGATE_AGENT` in its
  * environment): added to the proxy's list as `--allow` is, since one proxy serves every agent behind it and its
- * default list is Claude's. None for Claude or a command line of your own.
+ * default list is Claude's (and Copilot's own provider, when it is reached straight). None for Claude or a command
+ * line of your own.
  */
 export function agentEgressHosts(agentEnv: readonly string[]): string[] {
   const agent = agentEnv.find((line) => line.startsWith('AGENTGATE_AGENT='))?.slice('AGENTGATE_AGENT='.length).trim() ?? '';
   const hosts = (list: string) => list.split(/[\s,]+/).filter(Boolean);
   const defaults = hosts(DEFAULT_AGENT_EGRESS.hosts);
-  return hosts(agentEgressDefaults(agent.split(/\s+/)[0] ?? '').hosts).filter((h) => !defaults.includes(h));
+  const program = agent.split(/\s+/)[0] ?? '';
+  const provider = program === 'copilot' ? copilotProviderHost(agentEnv) : null;
+  return [...hosts(agentEgressDefaults(program).hosts).filter((h) => !defaults.includes(h)), ...(provider ? [provider] : [])];
 }
 
 /** What the proxy `ensureEgress` left running does: the credentials it holds, and whether it asks. */

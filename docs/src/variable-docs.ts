@@ -282,6 +282,12 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
     topic: PROXY,
     meaning: "Where the credential endpoint's `/gemini/` path leads (Gemini CLI's API address behind the proxy), and so the only place that ever receives the `GEMINI_API_KEY` the proxy holds (as `x-goog-api-key`).",
   },
+  CREDENTIAL_UPSTREAM_COPILOT: {
+    section: 'proxy',
+    topic: PROXY,
+    defaultText: '(none)',
+    meaning: "Where the credential endpoint's `/copilot-provider/` and `/copilot-provider-token/` paths lead: your own provider's `COPILOT_PROVIDER_BASE_URL` (Copilot CLI's API address behind the proxy; `compose/egress.yaml` and `agentgate up --egress` give it from `COPILOT_PROVIDER_BASE_URL`), and so the only place that ever receives the `COPILOT_PROVIDER_API_KEY` or `COPILOT_PROVIDER_BEARER_TOKEN` the proxy holds. With none, a request there gets 401 naming this variable.",
+  },
   GIT_PORT: {
     section: 'proxy',
     topic: PROXY,

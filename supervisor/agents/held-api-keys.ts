@@ -12,12 +12,17 @@ export interface HeldApiKey {
   readonly placeholder: string;
   /** The path on the credential endpoint that leads to this upstream (the rest of the path follows the upstream's). */
   readonly prefix: string;
-  /** The variable that overrides the upstream, and its default. */
+  /** The variable that overrides the upstream, and its default (null: none, the operator must give it). */
   readonly upstreamVariable: string;
-  readonly upstream: string;
-  /** Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key. */
-  readonly header: 'bearer' | 'x-goog-api-key';
+  readonly upstream: string | null;
+  /**
+   * Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key; a list when
+   * the agent's client picks one by the provider's type (each is swapped only when it holds this placeholder).
+   */
+  readonly header: KeyHeader | readonly KeyHeader[];
 }
+
+export type KeyHeader = 'bearer' | 'x-goog-api-key' | 'x-api-key' | 'api-key';
 
 export const OPENAI_HELD_KEY: HeldApiKey = {
   kind: 'openai-api-key',
@@ -39,7 +44,39 @@ export const GEMINI_HELD_KEY: HeldApiKey = {
   header: 'x-goog-api-key',
 };
 
-export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY];
+/**
+ * Copilot CLI's own provider (BYOK): its API has no fixed address, so the upstream is the user's
+ * COPILOT_PROVIDER_BASE_URL given to the proxy. The pinned CLI (COPILOT_VERSION; observed against a mock) sends
+ * COPILOT_PROVIDER_API_KEY as `Authorization: Bearer` for the default type (openai, and the responses wire API),
+ * `x-api-key` for `COPILOT_PROVIDER_TYPE=anthropic`, `api-key` for azure; COPILOT_PROVIDER_BEARER_TOKEN (which wins
+ * over the key) as `Authorization: Bearer` for every type. One path each, to the same upstream.
+ */
+export const COPILOT_PROVIDER_HELD_KEY: HeldApiKey = {
+  kind: 'copilot-provider-api-key',
+  variable: 'COPILOT_PROVIDER_API_KEY',
+  placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key',
+  prefix: '/copilot-provider',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT',
+  upstream: null,
+  header: ['bearer', 'x-api-key', 'api-key'],
+};
+
+export const COPILOT_PROVIDER_HELD_TOKEN: HeldApiKey = {
+  kind: 'copilot-provider-bearer-token',
+  variable: 'COPILOT_PROVIDER_BEARER_TOKEN',
+  placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-token',
+  prefix: '/copilot-provider-token',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT',
+  upstream: null,
+  header: 'bearer',
+};
+
+export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY, COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN];
+
+/** The headers a key may travel in, as a list. */
+export function keyHeaders(key: HeldApiKey): readonly KeyHeader[] {
+  return typeof key.header === 'string' ? [key.header] : key.header;
+}
 
 /**
  * The agent's API address on the credential endpoint when it holds `key`'s placeholder and the proxy's endpoint is

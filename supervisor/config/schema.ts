@@ -64,8 +64,10 @@ export const envSchema = z.object({
   EGRESS_ALLOW: z.optional(z.string()),
   CREDENTIAL_PORT: integer(1, 65_535, 3129),
   CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), DEFAULT_AGENT_CREDENTIALS.upstream),
-  CREDENTIAL_UPSTREAM_OPENAI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENAI_HELD_KEY.upstream),
-  CREDENTIAL_UPSTREAM_GEMINI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), GEMINI_HELD_KEY.upstream),
+  CREDENTIAL_UPSTREAM_OPENAI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENAI_HELD_KEY.upstream as string),
+  CREDENTIAL_UPSTREAM_GEMINI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), GEMINI_HELD_KEY.upstream as string),
+  // No default: Copilot's own provider is wherever the user's COPILOT_PROVIDER_BASE_URL says.
+  CREDENTIAL_UPSTREAM_COPILOT: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),
   CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3129'))),
   GIT_CREDENTIAL_URL: z.optional(z.string().check(z.regex(/^http:\/\/[^\s/]+\/?$/, 'an http:// URL of the proxy, such as http://egress:3130'))),

@@ -198,6 +198,30 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     expect(JSON.stringify(agent?.spec)).toContain('"key":"GEMINI_API_KEY"');
   });
 
+  it("with the egress proxy, Copilot's provider key lives in the proxy only, sent to egress.credentialUpstreamCopilot", () => {
+    const key = 'credentials.copilotProviderApiKey=sk-provider-test-not-a-key';
+    const sets = [...EVERYTHING.filter((s) => !s.startsWith('credentials.apiKey=')), key, 'egress.credentialUpstreamCopilot=https://llm.example.com/v1'];
+    const manifests = renderChart('team', sets);
+    for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+    for (const { owner, spec } of podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'))) {
+      expect(JSON.stringify(spec), owner).not.toContain('"key":"COPILOT_PROVIDER_API_KEY"');
+      const env = spec.containers[0].env as Array<{ name: string; value?: string }>;
+      expect(env, owner).toContainEqual({ name: 'COPILOT_PROVIDER_API_KEY', value: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key' });
+      expect(env.filter((e) => e.name === 'AGENTGATE_CREDENTIAL_URL'), owner).toEqual([{ name: 'AGENTGATE_CREDENTIAL_URL', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3129' }]);
+    }
+    const proxy = nth(manifests, 'Deployment').spec.template.spec.containers[0];
+    expect(proxy.env).toContainEqual({ name: 'COPILOT_PROVIDER_API_KEY', valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-credentials', key: 'COPILOT_PROVIDER_API_KEY', optional: true } } });
+    expect(proxy.env).toContainEqual({ name: 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT', value: 'https://llm.example.com/v1' });
+    // Held with no upstream, the key would have nowhere to go: refused at render.
+    expect(() => renderChart('team', [...EVERYTHING, key])).toThrow(/egress.credentialUpstreamCopilot/);
+    // An existingSecret without the upstream: no placeholder (a Copilot logged in to GitHub keeps working).
+    const existing = podSpecs(renderChart('team', [...EVERYTHING.filter((s) => !s.startsWith('credentials.')), 'credentials.existingSecret=mine']));
+    for (const { spec } of existing.filter((p) => !p.owner.endsWith('-egress'))) expect(JSON.stringify(spec)).not.toContain('COPILOT_PROVIDER_API_KEY');
+    // Without the proxy, the agent gets the key itself from the Secret.
+    const agent = podSpecs(renderChart('team', [key])).find((p) => p.owner.startsWith('StatefulSet/'));
+    expect(JSON.stringify(agent?.spec)).toContain('"key":"COPILOT_PROVIDER_API_KEY"');
+  });
+
   it("with egress.ask, the agents' supervisors follow the proxy's ask feed (3131): port, Service, both policies", () => {
     const manifests = renderChart('team', [...EVERYTHING, 'egress.ask=true']);
     for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();

@@ -33,6 +33,8 @@ export const TEST_KEYS = {
   anthropic: { variable: 'ANTHROPIC_API_KEY', value: `sk-ant-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key', kind: 'api-key' },
   openai: { variable: 'OPENAI_API_KEY', value: `sk-openai-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-openai-key', kind: 'openai-api-key' },
   gemini: { variable: 'GEMINI_API_KEY', value: `AIza-gemini-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-gemini-key', kind: 'gemini-api-key' },
+  copilotToken: { variable: 'COPILOT_PROVIDER_BEARER_TOKEN', value: `copilot-provider-real-token-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-token', kind: 'copilot-provider-bearer-token' },
+  copilot: { variable: 'COPILOT_PROVIDER_API_KEY', value: `copilot-provider-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key', kind: 'copilot-provider-api-key' },
 } as const satisfies Record<string, HeldKey>;
 
 /**
@@ -47,6 +49,8 @@ export const FIRST_RUN_STATE = {
   codex: `mkdir -p /state/codex && printf '${['model = "mock-model"', 'check_for_update_on_startup = false', '[projects."/workspace"]', 'trust_level = "trusted"'].join('\\n')}\\n' > /state/codex/config.toml`,
   // /workspace trusted; no auth method chosen: the placeholder settles that.
   gemini: `mkdir -p /state/gemini/.gemini && printf '{"/workspace":"TRUST_FOLDER"}' > /state/gemini/.gemini/trustedFolders.json`,
+  // /workspace trusted (its folder-trust dialog answered); no provider address: the supervisor points Copilot at the proxy.
+  copilot: `mkdir -p /state/copilot && printf '{"trustedFolders":["/workspace"]}' > /state/copilot/config.json`,
 } as const;
 
 /** `script` (FIRST_RUN_STATE's), then the volume handed to the agent's uid, 1000. */

@@ -13,17 +13,20 @@ export interface MockRequest {
   authorization: string | undefined;
   /** Gemini's key header. */
   googApiKey: string | undefined;
+  /** Azure OpenAI's key header (`api-key`), as Copilot CLI sends its provider key with COPILOT_PROVIDER_TYPE=azure. */
+  azureApiKey: string | undefined;
   /** Set for a message that came over a WebSocket (the connection's upgrade request gave the headers above). */
   transport?: 'websocket';
 }
 
 /** The request fields a mock records from an HTTP request's headers (a WebSocket message takes its upgrade's). */
-export function recordedHeaders(req: IncomingMessage): Pick<MockRequest, 'from' | 'apiKey' | 'authorization' | 'googApiKey'> {
+export function recordedHeaders(req: IncomingMessage): Pick<MockRequest, 'from' | 'apiKey' | 'authorization' | 'googApiKey' | 'azureApiKey'> {
   return {
     from: req.socket.remoteAddress ?? '',
     apiKey: req.headers['x-api-key'] as string | undefined,
     authorization: req.headers.authorization,
     googApiKey: req.headers['x-goog-api-key'] as string | undefined,
+    azureApiKey: req.headers['api-key'] as string | undefined,
   };
 }
 

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { agentEgressDefaults } from '../../supervisor/agents/egress-defaults.js';
 import { CODEX_KEY_VARIABLES, codexHasCredentials } from '../../supervisor/agents/codex/profile.js';
 import { COPILOT_KEY_VARIABLES, copilotNeedsLogin, copilotProfile } from '../../supervisor/agents/copilot/profile.js';
+import { pointCopilotAtHeldKey } from '../../supervisor/agents/copilot/held-key.js';
 import { GEMINI_KEY_VARIABLES, geminiHasCredentials } from '../../supervisor/agents/gemini/profile.js';
 import { OPENCODE_KEY_VARIABLES, OPENCODE_PLUGIN, opencodeNeedsLogin, opencodeProfile } from '../../supervisor/agents/opencode/profile.js';
 import { AGENT_PRESETS, agentStateEnv, installArgFor, profileFor, resumesByDefault } from '../../supervisor/agents/registry.js';
@@ -274,5 +275,22 @@ describe('egress defaults per agent', () => {
   it("is Claude's for a command line that is no preset", () => {
     expect(agentEgressDefaults('bash').agent).toBe('Claude Code');
     expect(matchRule(parseAllowlist(agentEgressDefaults('codex').hosts).rules, 'api.anthropic.com', 443)).toBeNull();
+  });
+});
+
+describe("copilot behind the egress proxy that holds its provider's key", () => {
+  const endpoint = new URL('http://egress:3129');
+  it('points COPILOT_PROVIDER_BASE_URL at the endpoint path of the placeholder it holds (the bearer token first), past HTTP_PROXY', () => {
+    const key = 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key';
+    const token = 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-token';
+    expect(pointCopilotAtHeldKey({ COPILOT_PROVIDER_API_KEY: key, COPILOT_PROVIDER_BASE_URL: 'https://llm.example.com/v1', NO_PROXY: 'localhost' }, endpoint)).toEqual({
+      COPILOT_PROVIDER_BASE_URL: 'http://egress:3129/copilot-provider',
+      NO_PROXY: 'localhost,egress',
+      no_proxy: 'egress',
+    });
+    expect(pointCopilotAtHeldKey({ COPILOT_PROVIDER_API_KEY: key, COPILOT_PROVIDER_BEARER_TOKEN: token }, endpoint).COPILOT_PROVIDER_BASE_URL).toBe('http://egress:3129/copilot-provider-token');
+    // A key of its own, or no endpoint: nothing changes.
+    expect(pointCopilotAtHeldKey({ COPILOT_PROVIDER_API_KEY: 'sk-own' }, endpoint)).toEqual({});
+    expect(pointCopilotAtHeldKey({ COPILOT_PROVIDER_API_KEY: key }, null)).toEqual({});
   });
 });

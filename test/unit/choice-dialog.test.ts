@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { choiceDialogOnScreen } from '../../supervisor/agents/choice-dialog.js';
 import { copilotInputDrawn } from '../../supervisor/agents/copilot/profile.js';
 
-// Screens as the real CLIs draw them (Copilot CLI 1.0.102's folder-trust dialog, Claude's auto-mode offer).
+// Screens as the real CLIs draw them (Copilot CLI's folder-trust dialog, Claude's auto-mode offer).
 const COPILOT_TRUST = [
   '╭────────────────────────────────────────────╮',
   '│ Confirm folder trust                       │',

@@ -3,7 +3,7 @@ import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy,
 import { agentEgressHosts, egressAgentSettings } from '../../cli/engine/egress.js';
 import { agentEnvironment } from '../../cli/env-options.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
 const { apiKeyPlaceholder, oauthTokenPlaceholder } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -67,6 +67,25 @@ describe('agentgate up --egress: Codex\'s and Gemini CLI\'s keys', () => {
   });
 });
 
+describe("agentgate up --egress: Copilot's own-provider key and token", () => {
+  it('moves them to the proxy with a placeholder each, and the provider\'s base URL as their upstream (the agent keeps it)', () => {
+    const shell = { COPILOT_PROVIDER_API_KEY: 'sk-provider-real', COPILOT_PROVIDER_BEARER_TOKEN: 'bearer-real' };
+    const moved = moveCredentialsToProxy(agentEnvironment(['COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1'], shell, { AGENTGATE_AGENT: 'copilot' }));
+    expect(moved.held).toEqual({ COPILOT_PROVIDER_API_KEY: 'sk-provider-real', COPILOT_PROVIDER_BEARER_TOKEN: 'bearer-real', AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT: 'https://llm.example.com/v1' });
+    expect(moved.agentEnv.sort()).toEqual(
+      ['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1', `COPILOT_PROVIDER_API_KEY=${COPILOT_PROVIDER_HELD_KEY.placeholder}`, `COPILOT_PROVIDER_BEARER_TOKEN=${COPILOT_PROVIDER_HELD_TOKEN.placeholder}`].sort(),
+    );
+    const credentials = { held: moved.held, upstream: null };
+    expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
+  });
+
+  it('an upstream given with --env wins; with no key held, the base URL stays the agent\'s alone', () => {
+    const given = moveCredentialsToProxy(['COPILOT_PROVIDER_API_KEY=k', 'COPILOT_PROVIDER_BASE_URL=https://a/v1', 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT=https://b/v1']);
+    expect(given.held).toEqual({ COPILOT_PROVIDER_API_KEY: 'k', AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT: 'https://b/v1' });
+    expect(moveCredentialsToProxy(['COPILOT_PROVIDER_BASE_URL=http://ollama:11434/v1']).held).toEqual({});
+  });
+});
+
 describe('agentgate up --egress: git tokens go to the proxy whole', () => {
   it('takes AGENTGATE_GIT_TOKEN_<HOST> and AGENTGATE_GIT_USERNAME out of the agent, with no placeholder, and reads them back', () => {
     const moved = moveCredentialsToProxy(['AGENTGATE_GIT_TOKEN_GITHUB_COM=ghp_real', 'AGENTGATE_GIT_USERNAME=bot', 'AGENTGATE_PROMPT=hi']);
@@ -86,5 +105,15 @@ describe('agentgate up --egress: each agent\'s own hosts', () => {
     expect(agentEgressHosts(['AGENTGATE_AGENT=claude'])).toEqual([]);
     expect(agentEgressHosts(['AGENTGATE_AGENT=sleep 1000000'])).toEqual([]);
     expect(agentEgressHosts([])).toEqual([]);
+  });
+
+  it("adds Copilot's own provider when the agent reaches it straight (no key for the proxy), not when the proxy holds its key", () => {
+    const copilot = ['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=http://ollama.lan:11434/v1'];
+    expect(agentEgressHosts(copilot)).toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=https://llm.example.com/v1'])).toContain('llm.example.com:443');
+    expect(agentEgressHosts([...copilot, 'COPILOT_PROVIDER_API_KEY=k'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts([...copilot, 'COPILOT_PROVIDER_BEARER_TOKEN=t'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=codex', 'COPILOT_PROVIDER_BASE_URL=http://ollama.lan:11434/v1'])).not.toContain('ollama.lan:11434');
+    expect(agentEgressHosts(['AGENTGATE_AGENT=copilot', 'COPILOT_PROVIDER_BASE_URL=not a url'])).toEqual(agentEgressHosts(['AGENTGATE_AGENT=copilot']));
   });
 });

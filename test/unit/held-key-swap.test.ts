@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 import { routeOf, swapHeldKey } from '../../supervisor/features/egress/held-key-swap.js';
 
 const openai = { key: OPENAI_HELD_KEY, upstream: new URL('https://api.openai.com/v1'), value: 'sk-real' };
@@ -23,5 +23,18 @@ describe('the credential endpoint’s paths for other agents’ keys', () => {
     expect(own.authorization).toBe('Bearer sk-the-agents-own');
     expect(swapHeldKey({ 'x-goog-api-key': GEMINI_HELD_KEY.placeholder }, gemini)).toBe(false);
     expect(swapHeldKey({ authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}` }, gemini)).toBe(true);
+  });
+
+  it("swaps Copilot's provider key in whichever header its provider type sends it, and only its placeholder", () => {
+    const copilot = { key: COPILOT_PROVIDER_HELD_KEY, upstream: new URL('https://llm.example.com/v1'), value: 'real' };
+    const { placeholder } = COPILOT_PROVIDER_HELD_KEY;
+    for (const [name, sent, expected] of [['authorization', `Bearer ${placeholder}`, 'Bearer real'], ['x-api-key', placeholder, 'real'], ['api-key', placeholder, 'real']] as const) {
+      const headers: Record<string, string> = { [name]: sent };
+      expect(swapHeldKey(headers, copilot)).toBe(true);
+      expect(headers[name]).toBe(expected);
+    }
+    const other: Record<string, string> = { authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}`, 'api-key': 'own' };
+    expect(swapHeldKey(other, copilot)).toBe(true);
+    expect(other).toEqual({ authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}`, 'api-key': 'own' });
   });
 });

@@ -6,6 +6,7 @@ import { COPILOT_KEY_VARIABLES } from '../key-variables.js';
 import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, stateSubdir } from '../state-files.js';
+import { pointCopilotAtHeldKey } from './held-key.js';
 import { copilotStoredLogin } from './stored-login.js';
 
 export { COPILOT_KEY_VARIABLES } from '../key-variables.js';
@@ -64,9 +65,10 @@ export function copilotProfile(config: Config, policyHooks = COPILOT_POLICY_HOOK
     // The image is pinned: a downloaded update would be lost with the container. Its binary unpacks its package
     // (about 235 MB, once per version) into XDG_CACHE_HOME and loads native modules from there: the home's
     // noexec tmpfs refuses them ("failed to map segment from shared object"), the state volume does not.
-    prepareEnv: (vars) => {
+    // With the egress proxy holding its provider's key, its API address is the proxy's credential endpoint.
+    prepareEnv: (vars, env, credentialUrl) => {
       if (existsSync(policyHooks)) removeOldUserHooks(join(vars.COPILOT_HOME as string, OLD_USER_HOOKS));
-      return { ...vars, COPILOT_AUTO_UPDATE: 'false', XDG_CACHE_HOME: join(vars.COPILOT_HOME as string, 'cache') };
+      return { ...vars, COPILOT_AUTO_UPDATE: 'false', XDG_CACHE_HOME: join(vars.COPILOT_HOME as string, 'cache'), ...pointCopilotAtHeldKey(env, credentialUrl) };
     },
     continueArgs: ['--continue'],
     hasHistory: (home) => hasEntries(join(home, 'session-state')),

@@ -85,27 +85,29 @@ export class CredentialEndpoint {
 
   /**
    * The upstream, path and headers for a request: another agent's key by its path, Claude's otherwise; or, for a
-   * placeholder the proxy holds no value for, the variable it lacks.
+   * placeholder the proxy holds no value for (or a path whose upstream was not given), what it lacks.
    */
-  private swapFor(req: IncomingMessage): { upstream: URL; path: string; headers: Record<string, string | string[]>; attached: AttachedCredential } | { upstream: URL; missing: string } {
+  private swapFor(req: IncomingMessage): { upstream: URL; path: string; headers: Record<string, string | string[]>; attached: AttachedCredential } | { upstreamHost: string; missing: string } {
     const routed = routeOf(this.keys, req.url ?? '/');
     if (!routed) {
       const swapped = swapCredential(req.headers, this.held, this.upstream.host);
-      if (!swapped) return { upstream: this.upstream, missing: `${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable}` };
+      if (!swapped) return { upstreamHost: this.upstream.host, missing: `it holds no credential for this placeholder (set ${DEFAULT_AGENT_CREDENTIALS.apiKeyVariable} or ${DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable} for the proxy)` };
       return { upstream: this.upstream, path: req.url ?? '/', ...swapped };
     }
     const { route, rest } = routed;
+    // A key with no default upstream (Copilot's own provider): nowhere to send it until the operator says where.
+    if (route.upstream === null) return { upstreamHost: 'none', missing: `it has no upstream for ${route.key.prefix}/ (set ${route.key.upstreamVariable} for the proxy)` };
     const headers = endToEndHeaders(req.headers);
     headers.host = route.upstream.host;
     const attached = carriesPlaceholder(req.headers, route.key) ? route.key.kind : 'none';
-    if (!swapHeldKey(headers, route)) return { upstream: route.upstream, missing: route.key.variable };
+    if (!swapHeldKey(headers, route)) return { upstreamHost: route.upstream.host, missing: `it holds no credential for this placeholder (set ${route.key.variable} for the proxy)` };
     return { upstream: route.upstream, path: rest, headers, attached };
   }
 
-  /** Counts and logs a placeholder the proxy holds no value for (the agent gets a 401 naming the variable). */
-  private refusedMissing(upstream: URL, method: string, upgrade: boolean): void {
+  /** Counts and logs a request the proxy cannot carry: a placeholder it holds no value for, or a route with no upstream (the agent gets a 401 naming the variable). */
+  private refusedMissing(refused: { upstreamHost: string; missing: string }, method: string, upgrade: boolean): void {
     this.counts.failed += 1;
-    this.log.warn({ upstream: upstream.host, method, ...(upgrade ? { upgrade } : {}), detail: 'the agent sent a placeholder the proxy holds no credential for' }, 'credential missing');
+    this.log.warn({ upstream: refused.upstreamHost, method, ...(upgrade ? { upgrade } : {}), detail: refused.missing }, 'credential missing');
   }
 
   /** A WebSocket (Codex's Responses API): the same swap and upstream as a request, then the tunnel. */
@@ -114,7 +116,7 @@ export class CredentialEndpoint {
     const method = req.method ?? 'GET';
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
-      this.refusedMissing(swapped.upstream, method, true);
+      this.refusedMissing(swapped, method, true);
       socket.on('error', () => socket.destroy());
       socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\n${missingCredentialMessage(swapped.missing)}\n`);
       return;
@@ -152,7 +154,7 @@ export class CredentialEndpoint {
     const method = req.method ?? 'GET';
     const swapped = this.swapFor(req);
     if ('missing' in swapped) {
-      this.refusedMissing(swapped.upstream, method, false);
+      this.refusedMissing(swapped, method, false);
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(`${JSON.stringify({ type: 'error', error: { type: 'authentication_error', message: missingCredentialMessage(swapped.missing) } })}\n`);
       return;

@@ -15,8 +15,5 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): Record<string, st
   return out;
 }
 
-/**
- * What the agent is told when it sends a placeholder the proxy holds no value for: the variable to give the proxy.
- * The same words for a request and for an upgrade.
- */
-export const missingCredentialMessage = (variable: string): string => `agentgate egress proxy: it holds no credential for this placeholder (set ${variable} for the proxy)`;
+/** What the agent is told when the proxy cannot carry its request (what it lacks): the same for a request and an upgrade. */
+export const missingCredentialMessage = (missing: string): string => `agentgate egress proxy: ${missing}`;

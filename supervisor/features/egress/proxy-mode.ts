@@ -11,7 +11,7 @@ import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../agents/held-api-keys.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
 import type { ProxyHealthReport } from '../../contract/proxy-report.js';
 
@@ -38,11 +38,15 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const held = { apiKey: env[DEFAULT_AGENT_CREDENTIALS.apiKeyVariable] || null, oauthToken: env[DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable] || null };
-  // Codex's and Gemini CLI's keys, each on a path of its own leading to its own API only.
+  // Codex's, Gemini CLI's and Copilot's provider keys, each on a path of its own leading to its own API only.
   const keys = [
     { key: OPENAI_HELD_KEY, upstream: config.proxy.credentialUpstreams.openai, value: env[OPENAI_HELD_KEY.variable] || null },
     { key: GEMINI_HELD_KEY, upstream: config.proxy.credentialUpstreams.gemini, value: env[GEMINI_HELD_KEY.variable] || null },
+    ...[COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN].map((key) => ({ key, upstream: config.proxy.credentialUpstreams.copilot, value: env[key.variable] || null })),
   ];
+  for (const k of keys) {
+    if (k.value && k.upstream === null) log.warn({ variable: k.key.variable, detail: `no ${k.key.upstreamVariable} (the provider's base URL): the agent's requests with its placeholder are refused` }, 'credential upstream missing');
+  }
   const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit, keys);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');

@@ -89,6 +89,14 @@ app.kubernetes.io/component: egress-proxy
 {{- if and .Values.egress.enabled .Values.egress.holdCredentials }}true{{ end -}}
 {{- end -}}
 
+{{/*
+Non-empty when the proxy holds Copilot's provider key: given as a value, or in an existingSecret once its upstream is
+set (a placeholder with no provider behind it would turn a Copilot that logs in to GitHub to a provider it lacks).
+*/}}
+{{- define "agentgate.proxyHoldsCopilotKey" -}}
+{{- if and (include "agentgate.proxyHoldsKey" .) (or .Values.credentials.copilotProviderApiKey (and .Values.credentials.existingSecret .Values.egress.credentialUpstreamCopilot)) }}true{{ end -}}
+{{- end -}}
+
 {{/* Non-empty when the proxy asks instead of denying (egress.ask): the agents' supervisors follow its ask feed. */}}
 {{- define "agentgate.proxyAsks" -}}
 {{- if and .Values.egress.enabled .Values.egress.ask }}true{{ end -}}
@@ -206,7 +214,11 @@ containers:
       # Gemini CLI's key, likewise: the supervisor points Gemini CLI at the endpoint's /gemini path.
       - { name: GEMINI_API_KEY, value: "agentgate-placeholder-the-egress-proxy-holds-the-gemini-key" }
       {{- end }}
-      {{- if and (or $v.credentials.openaiApiKey $v.credentials.geminiApiKey) (not (or $v.credentials.apiKey $v.credentials.existingSecret)) }}
+      {{- if include "agentgate.proxyHoldsCopilotKey" $root }}
+      # Copilot's provider key, likewise: the supervisor sets its COPILOT_PROVIDER_BASE_URL to the endpoint's path.
+      - { name: COPILOT_PROVIDER_API_KEY, value: "agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key" }
+      {{- end }}
+      {{- if and (or $v.credentials.openaiApiKey $v.credentials.geminiApiKey $v.credentials.copilotProviderApiKey) (not (or $v.credentials.apiKey $v.credentials.existingSecret)) }}
       - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
       {{- end }}
       {{- if include "agentgate.proxyHoldsGit" $root }}
@@ -214,7 +226,7 @@ containers:
       - { name: AGENTGATE_GIT_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3130" }
       {{- end }}
       {{- else }}
-      {{- range $name := list "ANTHROPIC_API_KEY" "OPENAI_API_KEY" "GEMINI_API_KEY" }}
+      {{- range $name := list "ANTHROPIC_API_KEY" "OPENAI_API_KEY" "GEMINI_API_KEY" "COPILOT_PROVIDER_API_KEY" }}
       - name: {{ $name }}
         valueFrom:
           secretKeyRef: { name: {{ include "agentgate.credentialsSecret" $root }}, key: {{ $name }}, optional: true }
