@@ -15,9 +15,16 @@ export interface HeldApiKey {
   /** The variable that overrides the upstream, and its default. */
   readonly upstreamVariable: string;
   readonly upstream: string;
-  /** Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key. */
-  readonly header: 'bearer' | 'x-goog-api-key';
+  /**
+   * Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key. More than one
+   * for a service whose SDK depends on the model (OpenCode Zen: OpenAI's, Anthropic's or Google's, with one key).
+   */
+  readonly headers: readonly KeyHeader[];
+  /** Held only for these agents' presets (AGENTGATE_AGENT); for any other the variable means another service. */
+  readonly agents?: readonly string[];
 }
+
+export type KeyHeader = 'bearer' | 'x-api-key' | 'x-goog-api-key';
 
 export const OPENAI_HELD_KEY: HeldApiKey = {
   kind: 'openai-api-key',
@@ -26,7 +33,7 @@ export const OPENAI_HELD_KEY: HeldApiKey = {
   prefix: '/openai',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI',
   upstream: 'https://api.openai.com/v1',
-  header: 'bearer',
+  headers: ['bearer'],
 };
 
 export const GEMINI_HELD_KEY: HeldApiKey = {
@@ -36,10 +43,51 @@ export const GEMINI_HELD_KEY: HeldApiKey = {
   prefix: '/gemini',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI',
   upstream: 'https://generativelanguage.googleapis.com',
-  header: 'x-goog-api-key',
+  headers: ['x-goog-api-key'],
 };
 
-export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY];
+/**
+ * OpenCode's `google` provider with GOOGLE_API_KEY: the same API as GEMINI_API_KEY's, a path and placeholder of its
+ * own. Only for OpenCode: Gemini CLI reads GOOGLE_API_KEY for Vertex AI, another API, which the proxy does not serve.
+ */
+export const GOOGLE_HELD_KEY: HeldApiKey = {
+  kind: 'google-api-key',
+  variable: 'GOOGLE_API_KEY',
+  placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-google-key',
+  prefix: '/google',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI',
+  upstream: 'https://generativelanguage.googleapis.com',
+  headers: ['x-goog-api-key'],
+  agents: ['opencode'],
+};
+
+/** OpenCode's `openrouter` provider (@openrouter/ai-sdk-provider): Chat Completions under /api/v1, a bearer token. */
+export const OPENROUTER_HELD_KEY: HeldApiKey = {
+  kind: 'openrouter-api-key',
+  variable: 'OPENROUTER_API_KEY',
+  placeholder: 'sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key',
+  prefix: '/openrouter',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENROUTER',
+  upstream: 'https://openrouter.ai/api/v1',
+  headers: ['bearer'],
+};
+
+/**
+ * OpenCode Zen and OpenCode Go (`opencode`, `opencode-go`: https://opencode.ai/zen/v1 and /zen/go/v1), one key for
+ * both. Each Zen model has its own SDK, so the key goes as a bearer token (OpenAI's and the compatible ones),
+ * `x-api-key` (Anthropic's) or `x-goog-api-key` (Google's), all to this one upstream.
+ */
+export const OPENCODE_HELD_KEY: HeldApiKey = {
+  kind: 'opencode-api-key',
+  variable: 'OPENCODE_API_KEY',
+  placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key',
+  prefix: '/opencode',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENCODE',
+  upstream: 'https://opencode.ai/zen',
+  headers: ['bearer', 'x-api-key', 'x-goog-api-key'],
+};
+
+export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENROUTER_HELD_KEY, OPENCODE_HELD_KEY];
 
 /**
  * The agent's API address on the credential endpoint when it holds `key`'s placeholder and the proxy's endpoint is

@@ -33,6 +33,8 @@ export const TEST_KEYS = {
   anthropic: { variable: 'ANTHROPIC_API_KEY', value: `sk-ant-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-ant-api03-agentgate-placeholder-the-egress-proxy-holds-the-key', kind: 'api-key' },
   openai: { variable: 'OPENAI_API_KEY', value: `sk-openai-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-openai-key', kind: 'openai-api-key' },
   gemini: { variable: 'GEMINI_API_KEY', value: `AIza-gemini-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-gemini-key', kind: 'gemini-api-key' },
+  openrouter: { variable: 'OPENROUTER_API_KEY', value: `sk-or-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key', kind: 'openrouter-api-key' },
+  opencode: { variable: 'OPENCODE_API_KEY', value: `sk-zen-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key', kind: 'opencode-api-key' },
 } as const satisfies Record<string, HeldKey>;
 
 /**
@@ -105,6 +107,11 @@ export class EgressComposeStack {
   async startAgent(extra: Record<string, string>, script: string): Promise<{ agent: string; egress: string }> {
     const init = await this.compose(['run', '--rm', '--no-deps', 'state-init', stateInitScript(script)], extra);
     expect(init.status, init.stderr).toBe(0);
+    return this.upAgent(extra);
+  }
+
+  /** The agent made again with `extra` (its state volume as the last run left it), and both containers' ids. */
+  async upAgent(extra: Record<string, string>): Promise<{ agent: string; egress: string }> {
     const up = await this.compose(['up', '-d', '--wait', 'agent'], extra);
     expect(up.status, up.stderr).toBe(0);
     const id = (service: string) => docker(['compose', 'ps', '-q', service], 30_000, { ...this.base, ...extra }).stdout.trim();

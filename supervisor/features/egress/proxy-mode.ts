@@ -11,7 +11,7 @@ import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../agents/held-api-keys.js';
+import { GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY } from '../../agents/held-api-keys.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
 import type { ProxyHealthReport } from '../../contract/proxy-report.js';
 
@@ -25,7 +25,7 @@ export interface ProxyMode {
  * `agentgate proxy`: the allowlisting egress proxy on AGENTGATE_PROXY_PORT, and its health (counts of allowed
  * and denied requests) on the health port. The list is AGENTGATE_EGRESS_ALLOW plus the file's entries; with
  * neither, the default agent's own hosts. Beside it, the credential endpoint on AGENTGATE_CREDENTIAL_PORT, which
- * holds the API key or OAuth token (and Codex's and Gemini CLI's keys) from the proxy's own environment so that
+ * holds the API key or OAuth token (and Codex's, Gemini CLI's and OpenCode's keys) from the proxy's own environment so that
  * the agent never holds them.
  */
 export async function startProxyMode(config: Config, log: Logger, env: Readonly<Record<string, string | undefined>>): Promise<ProxyMode> {
@@ -38,11 +38,10 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const held = { apiKey: env[DEFAULT_AGENT_CREDENTIALS.apiKeyVariable] || null, oauthToken: env[DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable] || null };
-  // Codex's and Gemini CLI's keys, each on a path of its own leading to its own API only.
-  const keys = [
-    { key: OPENAI_HELD_KEY, upstream: config.proxy.credentialUpstreams.openai, value: env[OPENAI_HELD_KEY.variable] || null },
-    { key: GEMINI_HELD_KEY, upstream: config.proxy.credentialUpstreams.gemini, value: env[GEMINI_HELD_KEY.variable] || null },
-  ];
+  // Codex's, Gemini CLI's and OpenCode's keys, each on a path of its own leading to its own API only.
+  const upstreams = config.proxy.credentialUpstreams;
+  const keys = ([[OPENAI_HELD_KEY, upstreams.openai], [GEMINI_HELD_KEY, upstreams.gemini], [GOOGLE_HELD_KEY, upstreams.gemini], [OPENROUTER_HELD_KEY, upstreams.openrouter], [OPENCODE_HELD_KEY, upstreams.opencode]] as const)
+    .map(([key, upstream]) => ({ key, upstream, value: env[key.variable] || null }));
   const credentials = new CredentialEndpoint(config.proxy.credentialUpstream, held, forComponent(log, 'credentials'), proxy.audit, keys);
   const credentialPort = await credentials.listen(config.proxy.host, config.proxy.credentialPort);
   log.info({ host: config.proxy.host, port: credentialPort, upstream: config.proxy.credentialUpstream.origin, held: credentials.kinds }, 'credential endpoint listening');
