@@ -8,7 +8,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * What sets one agent apart from another: its state dirs, resume words, login and causes, and, for one with hooks,
  * whether they tell when it is up, which calls count and how a held one is answered.
  */
-export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply'> {
+export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply' | 'promptInput'> {
   /** Its hooks say when it is ready too (a SessionStart once its input is up): `AgentProfile.hooks`. Default false. */
   readonly hooks?: boolean;
   /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
@@ -55,5 +55,6 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
     explainExit: (lastLines) => explainFrom(spec.causes ?? [], lastLines),
     ...(spec.acceptsHook ? { acceptsHook: spec.acceptsHook } : {}),
     ...(spec.decisionReply ? { decisionReply: spec.decisionReply } : {}),
+    ...(spec.promptInput ? { promptInput: spec.promptInput } : {}),
   };
 }

@@ -11,7 +11,15 @@ import { promptScrubber } from './prompt-scrub.js';
 export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, events, profile, tmux }) => {
   const prompt = await readFirstPrompt(config, runtime.uid);
   if (!prompt) return null;
-  const typing = new FirstPromptTyping({ prompt, keys: new PaneTyping(tmux, config.sessionName), hooks: profile.hooks, log });
+  // The whole visible screen (an agent's start screen has its input mid-screen, blank lines below it).
+  const promptInput = profile.promptInput?.bind(profile);
+  const typing = new FirstPromptTyping({
+    prompt,
+    keys: new PaneTyping(tmux, config.sessionName),
+    hooks: profile.hooks,
+    log,
+    ...(promptInput ? { promptInput: async () => promptInput(await tmux.screenTail(config.sessionName, 100)) } : {}),
+  });
   const unsubscribe = events.subscribe((event) => {
     if (event.type === 'started') typing.agentStarted();
     else if (event.type === 'exited' || event.type === 'stopping') typing.agentExited();
