@@ -3,7 +3,7 @@ import { COPILOT_PROVIDER_HELD_KEY, HELD_API_KEYS } from '../../supervisor/agent
 
 /** What the proxy is given to hold: the real credentials (by variable name), and where it forwards them. */
 export interface ProxyCredentials {
-  /** ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN as given to `up` (shell or --env), OPENAI_API_KEY and GEMINI_API_KEY (--env); empty when none. */
+  /** ANTHROPIC_API_KEY and CLAUDE_CODE_OAUTH_TOKEN as given to `up` (shell or --env), the other agents' keys (HELD_API_KEYS); empty when none. */
   held: Record<string, string>;
   /** AGENTGATE_CREDENTIAL_UPSTREAM from the shell (the API by default): the only host the values go to. */
   upstream: string | null;
@@ -11,15 +11,16 @@ export interface ProxyCredentials {
 
 /**
  * Moved to the proxy whole: git tokens for its git endpoint (AGENTGATE_GIT_TOKEN_<HOST>, and the username it sends
- * them with), and the upstreams of the other agents' keys (AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI, _GEMINI and _COPILOT).
+ * them with), and the upstreams of the other agents' keys (AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI, _GEMINI, _OPENROUTER,
+ * _OPENCODE and _COPILOT).
  */
-const MOVED_WHOLE = /^AGENTGATE_(GIT_TOKEN_[A-Z0-9_]+|GIT_USERNAME|CREDENTIAL_UPSTREAM_OPENAI|CREDENTIAL_UPSTREAM_GEMINI|CREDENTIAL_UPSTREAM_COPILOT)=/;
+const MOVED_WHOLE = /^AGENTGATE_(GIT_TOKEN_[A-Z0-9_]+|GIT_USERNAME|CREDENTIAL_UPSTREAM_(OPENAI|GEMINI|OPENROUTER|OPENCODE|COPILOT))=/;
 
-const HELD = [
+const HELD: ReadonlyArray<{ name: string; placeholder: string; agents?: readonly string[] }> = [
   { name: DEFAULT_AGENT_CREDENTIALS.apiKeyVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.apiKeyPlaceholder },
   { name: DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable, placeholder: DEFAULT_AGENT_CREDENTIALS.oauthTokenPlaceholder },
-  // Codex's, Gemini CLI's and Copilot's provider keys: the supervisor points those agents at the endpoint's paths.
-  ...HELD_API_KEYS.map((key) => ({ name: key.variable, placeholder: key.placeholder })),
+  // The other agents' keys: the supervisor points those agents at the endpoint's /openai, /gemini, ... paths.
+  ...HELD_API_KEYS.map((key) => ({ name: key.variable, placeholder: key.placeholder, agents: key.agents })),
 ];
 
 /**
@@ -29,11 +30,13 @@ const HELD = [
  */
 export function moveCredentialsToProxy(agentEnv: readonly string[]): { agentEnv: string[]; held: Record<string, string> } {
   const held: Record<string, string> = {};
+  const agent = agentEnv.find((line) => line.startsWith('AGENTGATE_AGENT='))?.slice('AGENTGATE_AGENT='.length) ?? 'claude';
   // Git tokens (and the upstreams) go to the proxy whole: the agent needs no placeholder, its git is routed through the endpoint.
   const gitLines = agentEnv.filter((line) => MOVED_WHOLE.test(line));
   for (const line of gitLines) held[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
   const env = agentEnv.filter((line) => !MOVED_WHOLE.test(line)).map((line) => {
-    const credential = HELD.find((c) => line.startsWith(`${c.name}=`));
+    // A key held for some agents only (GOOGLE_API_KEY, OpenCode's) stays with any other, which uses it elsewhere.
+    const credential = HELD.find((c) => line.startsWith(`${c.name}=`) && (c.agents === undefined || c.agents.includes(agent)));
     if (!credential) return line;
     const value = line.slice(credential.name.length + 1);
     if (value === '' || value === credential.placeholder) return line;

@@ -280,7 +280,17 @@ export const VARIABLE_DOCS: { [K in keyof RawConfig]-?: VariableDoc } = {
   CREDENTIAL_UPSTREAM_GEMINI: {
     section: 'proxy',
     topic: PROXY,
-    meaning: "Where the credential endpoint's `/gemini/` path leads (Gemini CLI's API address behind the proxy), and so the only place that ever receives the `GEMINI_API_KEY` the proxy holds (as `x-goog-api-key`).",
+    meaning: "Where the credential endpoint's `/gemini/` and `/google/` paths lead (Gemini CLI's API address behind the proxy, and OpenCode's `google` provider's), and so the only place that ever receives the `GEMINI_API_KEY` and `GOOGLE_API_KEY` (OpenCode's only) the proxy holds (as `x-goog-api-key`).",
+  },
+  CREDENTIAL_UPSTREAM_OPENROUTER: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: "Where the credential endpoint's `/openrouter/` path leads (OpenCode's `openrouter` provider behind the proxy), and so the only place that ever receives the `OPENROUTER_API_KEY` the proxy holds (as `Authorization: Bearer`).",
+  },
+  CREDENTIAL_UPSTREAM_OPENCODE: {
+    section: 'proxy',
+    topic: PROXY,
+    meaning: "Where the credential endpoint's `/opencode/` path leads (OpenCode Zen, `/v1`, and OpenCode Go, `/go/v1`, behind the proxy), and so the only place that ever receives the `OPENCODE_API_KEY` the proxy holds (as `Authorization: Bearer`, `x-api-key` or `x-goog-api-key`, as each Zen model's SDK sends it).",
   },
   CREDENTIAL_UPSTREAM_COPILOT: {
     section: 'proxy',

@@ -16,13 +16,17 @@ export interface HeldApiKey {
   readonly upstreamVariable: string;
   readonly upstream: string | null;
   /**
-   * Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key; a list when
-   * the agent's client picks one by the provider's type (each is swapped only when it holds this placeholder).
+   * Where the key travels: `Authorization: Bearer <key>`, or a header of its own holding just the key. More than one
+   * for a service whose SDK depends on the model (OpenCode Zen: OpenAI's, Anthropic's or Google's, with one key) or
+   * an agent whose client picks one by the provider's type (Copilot's own provider); each is swapped only when it
+   * holds this placeholder.
    */
-  readonly header: KeyHeader | readonly KeyHeader[];
+  readonly headers: readonly KeyHeader[];
+  /** Held only for these agents' presets (AGENTGATE_AGENT); for any other the variable means another service. */
+  readonly agents?: readonly string[];
 }
 
-export type KeyHeader = 'bearer' | 'x-goog-api-key' | 'x-api-key' | 'api-key';
+export type KeyHeader = 'bearer' | 'x-api-key' | 'x-goog-api-key' | 'api-key';
 
 export const OPENAI_HELD_KEY: HeldApiKey = {
   kind: 'openai-api-key',
@@ -31,7 +35,7 @@ export const OPENAI_HELD_KEY: HeldApiKey = {
   prefix: '/openai',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENAI',
   upstream: 'https://api.openai.com/v1',
-  header: 'bearer',
+  headers: ['bearer'],
 };
 
 export const GEMINI_HELD_KEY: HeldApiKey = {
@@ -41,7 +45,48 @@ export const GEMINI_HELD_KEY: HeldApiKey = {
   prefix: '/gemini',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI',
   upstream: 'https://generativelanguage.googleapis.com',
-  header: 'x-goog-api-key',
+  headers: ['x-goog-api-key'],
+};
+
+/**
+ * OpenCode's `google` provider with GOOGLE_API_KEY: the same API as GEMINI_API_KEY's, a path and placeholder of its
+ * own. Only for OpenCode: Gemini CLI reads GOOGLE_API_KEY for Vertex AI, another API, which the proxy does not serve.
+ */
+export const GOOGLE_HELD_KEY: HeldApiKey = {
+  kind: 'google-api-key',
+  variable: 'GOOGLE_API_KEY',
+  placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-google-key',
+  prefix: '/google',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_GEMINI',
+  upstream: 'https://generativelanguage.googleapis.com',
+  headers: ['x-goog-api-key'],
+  agents: ['opencode'],
+};
+
+/** OpenCode's `openrouter` provider (@openrouter/ai-sdk-provider): Chat Completions under /api/v1, a bearer token. */
+export const OPENROUTER_HELD_KEY: HeldApiKey = {
+  kind: 'openrouter-api-key',
+  variable: 'OPENROUTER_API_KEY',
+  placeholder: 'sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key',
+  prefix: '/openrouter',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENROUTER',
+  upstream: 'https://openrouter.ai/api/v1',
+  headers: ['bearer'],
+};
+
+/**
+ * OpenCode Zen and OpenCode Go (`opencode`, `opencode-go`: https://opencode.ai/zen/v1 and /zen/go/v1), one key for
+ * both. Each Zen model has its own SDK, so the key goes as a bearer token (OpenAI's and the compatible ones),
+ * `x-api-key` (Anthropic's) or `x-goog-api-key` (Google's), all to this one upstream.
+ */
+export const OPENCODE_HELD_KEY: HeldApiKey = {
+  kind: 'opencode-api-key',
+  variable: 'OPENCODE_API_KEY',
+  placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key',
+  prefix: '/opencode',
+  upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENCODE',
+  upstream: 'https://opencode.ai/zen',
+  headers: ['bearer', 'x-api-key', 'x-goog-api-key'],
 };
 
 /**
@@ -58,7 +103,7 @@ export const COPILOT_PROVIDER_HELD_KEY: HeldApiKey = {
   prefix: '/copilot-provider',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT',
   upstream: null,
-  header: ['bearer', 'x-api-key', 'api-key'],
+  headers: ['bearer', 'x-api-key', 'api-key'],
 };
 
 export const COPILOT_PROVIDER_HELD_TOKEN: HeldApiKey = {
@@ -68,15 +113,10 @@ export const COPILOT_PROVIDER_HELD_TOKEN: HeldApiKey = {
   prefix: '/copilot-provider-token',
   upstreamVariable: 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT',
   upstream: null,
-  header: 'bearer',
+  headers: ['bearer'],
 };
 
-export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY, COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN];
-
-/** The headers a key may travel in, as a list. */
-export function keyHeaders(key: HeldApiKey): readonly KeyHeader[] {
-  return typeof key.header === 'string' ? [key.header] : key.header;
-}
+export const HELD_API_KEYS: readonly HeldApiKey[] = [OPENAI_HELD_KEY, GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENROUTER_HELD_KEY, OPENCODE_HELD_KEY, COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN];
 
 /**
  * The agent's API address on the credential endpoint when it holds `key`'s placeholder and the proxy's endpoint is

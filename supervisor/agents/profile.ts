@@ -41,6 +41,12 @@ export interface AgentProfile {
    */
   inputReady?(screenLines: readonly string[]): boolean;
   /**
+   * Its input as its screen shows it, for a first prompt three Enters did not submit: `empty` when the screen says
+   * for certain that nothing was typed nor submitted (the typing was lost: typed again), else null (a dialog, a
+   * conversation, text in the input, or a screen it does not know). Absent: the prompt waits for the screen to change.
+   */
+  promptInput?(screenLines: readonly string[]): 'empty' | null;
+  /**
    * Whether a hook call belongs to the conversation people see; others are dropped before any feature hears
    * them (Codex's hooks fire for the side thread that titles each task, too). Absent: every call counts.
    */

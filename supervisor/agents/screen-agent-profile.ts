@@ -8,7 +8,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * What sets one agent apart from another: its state dirs, resume words, login and causes, and, for one with hooks,
  * whether they tell when it is up, which calls count and how a held one is answered.
  */
-export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply' | 'promptSubmitHook' | 'openDialog' | 'inputReady'> {
+export interface ScreenAgentSpec extends Pick<AgentProfile, 'name' | 'memoryFloorBytes' | 'loginSummary' | 'loginHint' | 'acceptsHook' | 'decisionReply' | 'promptSubmitHook' | 'openDialog' | 'inputReady' | 'promptInput'> {
   /** Its hooks say when it is ready too (a SessionStart once its input is up): `AgentProfile.hooks`. Default false. */
   readonly hooks?: boolean;
   /** Its variables that put its state in the state volume (the agent's own `<name>StateEnv`). */
@@ -58,5 +58,6 @@ export function screenAgentProfile(config: Config, spec: ScreenAgentSpec): Agent
     ...(spec.promptSubmitHook ? { promptSubmitHook: true } : {}),
     ...(spec.openDialog ? { openDialog: spec.openDialog } : {}),
     ...(spec.inputReady ? { inputReady: spec.inputReady } : {}),
+    ...(spec.promptInput ? { promptInput: spec.promptInput } : {}),
   };
 }

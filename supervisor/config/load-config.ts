@@ -53,7 +53,7 @@ export interface Config {
   /** The egress proxy's ask feed: the supervisor follows the agent's egress asks there (null: it does not). */
   egressAskFeedUrl: URL | null;
   /** `agentgate proxy`: where it listens and its allowlist (inline, and a file re-read on reload). */
-  proxy: { host: string; port: number; allow: string | null; allowFile: string; ask: { on: boolean; waitMs: number; feedPort: number }; credentialPort: number; credentialUpstream: URL; credentialUpstreams: { openai: URL; gemini: URL; copilot: URL | null }; git: { port: number; credentialsFile: string | null; username: string } };
+  proxy: { host: string; port: number; allow: string | null; allowFile: string; ask: { on: boolean; waitMs: number; feedPort: number }; credentialPort: number; credentialUpstream: URL; credentialUpstreams: { openai: URL; gemini: URL; openrouter: URL; opencode: URL; copilot: URL | null }; git: { port: number; credentialsFile: string | null; username: string } };
   /** A screen still this long ends `working` (an agent without hooks is then `idle`). */
   idleMs: number;
   /** Where state changes that need a person are posted, the secret that signs them, and the body's form. */
@@ -118,7 +118,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     egressAskFeedUrl: c.EGRESS_ASK_FEED_URL === undefined ? null : new URL(c.EGRESS_ASK_FEED_URL),
     egressSelfTest: { mode: c.EGRESS_SELFTEST, probe: { host: c.EGRESS_PROBE.split(':')[0] as string, port: Number(c.EGRESS_PROBE.split(':')[1]) } },
     proxy: { host: c.PROXY_HOST, port: c.PROXY_PORT, allow: c.EGRESS_ALLOW ?? null, allowFile: c.EGRESS_ALLOW_FILE, ask: { on: c.EGRESS_ASK === 'on', waitMs: c.EGRESS_ASK_WAIT_MS, feedPort: c.EGRESS_ASK_FEED_PORT }, credentialPort: c.CREDENTIAL_PORT, credentialUpstream: new URL(c.CREDENTIAL_UPSTREAM),
-      credentialUpstreams: { openai: new URL(c.CREDENTIAL_UPSTREAM_OPENAI), gemini: new URL(c.CREDENTIAL_UPSTREAM_GEMINI), copilot: c.CREDENTIAL_UPSTREAM_COPILOT === undefined ? null : new URL(c.CREDENTIAL_UPSTREAM_COPILOT) },
+      credentialUpstreams: { openai: new URL(c.CREDENTIAL_UPSTREAM_OPENAI), gemini: new URL(c.CREDENTIAL_UPSTREAM_GEMINI), openrouter: new URL(c.CREDENTIAL_UPSTREAM_OPENROUTER), opencode: new URL(c.CREDENTIAL_UPSTREAM_OPENCODE), copilot: c.CREDENTIAL_UPSTREAM_COPILOT === undefined ? null : new URL(c.CREDENTIAL_UPSTREAM_COPILOT) },
       git: { port: c.GIT_PORT, credentialsFile: c.GIT_CREDENTIALS_FILE ?? null, username: c.GIT_USERNAME } },
     transcript: c.TRANSCRIPT,
     record: c.RECORD ? { dir: `${c.STATE_DIR}/agentgate-recordings`, maxBytes: c.RECORD_MAX_MB * 1024 * 1024 } : null,

@@ -1,7 +1,7 @@
 // zod/mini: the same validation as zod with a tenth of the code to load, which matters at every container start.
 import * as z from 'zod/mini';
 import { DEFAULT_AGENT_CREDENTIALS } from '../agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../agents/held-api-keys.js';
+import { GEMINI_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY } from '../agents/held-api-keys.js';
 import { DEFAULT_AGENT, DEFAULT_CREDENTIALS_FILE, DEFAULT_STATE_DIR } from '../agents/registry.js';
 import { isSecretName } from './secret-names.js';
 
@@ -66,6 +66,8 @@ export const envSchema = z.object({
   CREDENTIAL_UPSTREAM: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), DEFAULT_AGENT_CREDENTIALS.upstream),
   CREDENTIAL_UPSTREAM_OPENAI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENAI_HELD_KEY.upstream as string),
   CREDENTIAL_UPSTREAM_GEMINI: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), GEMINI_HELD_KEY.upstream as string),
+  CREDENTIAL_UPSTREAM_OPENROUTER: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENROUTER_HELD_KEY.upstream as string),
+  CREDENTIAL_UPSTREAM_OPENCODE: z._default(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL')), OPENCODE_HELD_KEY.upstream as string),
   // No default: Copilot's own provider is wherever the user's COPILOT_PROVIDER_BASE_URL says.
   CREDENTIAL_UPSTREAM_COPILOT: z.optional(z.string().check(z.regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'an http:// or https:// URL'))),
   EGRESS_SELFTEST: oneOf(['off', 'on', 'strict'], 'off'),

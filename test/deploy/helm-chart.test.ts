@@ -222,6 +222,31 @@ describe.skipIf(!K8S_TOOLS_RUN_HERE)('the Helm chart', () => {
     expect(JSON.stringify(agent?.spec)).toContain('"key":"COPILOT_PROVIDER_API_KEY"');
   });
 
+  it("with the egress proxy, OpenCode's OpenRouter and Zen keys too live in the proxy only, the agents holding placeholders", () => {
+    const keys = ['credentials.openrouterApiKey=sk-or-test-not-a-key', 'credentials.opencodeApiKey=sk-zen-test-not-a-key'];
+    const sets = [...EVERYTHING.filter((s) => !s.startsWith('credentials.apiKey=')), ...keys, 'egress.credentialUpstreamOpencode=http://mock:2/zen'];
+    const manifests = renderChart('team', sets);
+    for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();
+    for (const { owner, spec } of podSpecs(manifests).filter((p) => !p.owner.endsWith('-egress'))) {
+      const text = JSON.stringify(spec);
+      expect(text, owner).not.toContain('"key":"OPENROUTER_API_KEY"');
+      expect(text, owner).not.toContain('"key":"OPENCODE_API_KEY"');
+      const env = spec.containers[0].env as Array<{ name: string; value?: string }>;
+      expect(env, owner).toContainEqual({ name: 'OPENROUTER_API_KEY', value: 'sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key' });
+      expect(env, owner).toContainEqual({ name: 'OPENCODE_API_KEY', value: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key' });
+      expect(env.filter((e) => e.name === 'AGENTGATE_CREDENTIAL_URL'), owner).toEqual([{ name: 'AGENTGATE_CREDENTIAL_URL', value: 'http://$(TEAM_AGENTGATE_AGENT_EGRESS_SERVICE_HOST):3129' }]);
+    }
+    const proxy = nth(manifests, 'Deployment').spec.template.spec.containers[0];
+    for (const key of ['OPENROUTER_API_KEY', 'OPENCODE_API_KEY']) {
+      expect(proxy.env).toContainEqual({ name: key, valueFrom: { secretKeyRef: { name: 'team-agentgate-agent-credentials', key, optional: true } } });
+    }
+    expect(proxy.env).toContainEqual({ name: 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENCODE', value: 'http://mock:2/zen' });
+    // Without the proxy, the agent gets the keys themselves from the Secret.
+    const agent = podSpecs(renderChart('team', keys)).find((p) => p.owner.startsWith('StatefulSet/'));
+    expect(JSON.stringify(agent?.spec)).toContain('"key":"OPENROUTER_API_KEY"');
+    expect(JSON.stringify(agent?.spec)).toContain('"key":"OPENCODE_API_KEY"');
+  });
+
   it("with egress.ask, the agents' supervisors follow the proxy's ask feed (3131): port, Service, both policies", () => {
     const manifests = renderChart('team', [...EVERYTHING, 'egress.ask=true']);
     for (const m of manifests) expect(() => validateAgainstSchema(m), `${m.kind}/${m.metadata.name}`).not.toThrow();

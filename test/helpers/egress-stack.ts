@@ -35,6 +35,8 @@ export const TEST_KEYS = {
   gemini: { variable: 'GEMINI_API_KEY', value: `AIza-gemini-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-gemini-key', kind: 'gemini-api-key' },
   copilotToken: { variable: 'COPILOT_PROVIDER_BEARER_TOKEN', value: `copilot-provider-real-token-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-token', kind: 'copilot-provider-bearer-token' },
   copilot: { variable: 'COPILOT_PROVIDER_API_KEY', value: `copilot-provider-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key', kind: 'copilot-provider-api-key' },
+  openrouter: { variable: 'OPENROUTER_API_KEY', value: `sk-or-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key', kind: 'openrouter-api-key' },
+  opencode: { variable: 'OPENCODE_API_KEY', value: `sk-zen-real-key-${process.pid}-only-the-proxy-holds-it`, placeholder: 'sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key', kind: 'opencode-api-key' },
 } as const satisfies Record<string, HeldKey>;
 
 /**
@@ -109,6 +111,11 @@ export class EgressComposeStack {
   async startAgent(extra: Record<string, string>, script: string): Promise<{ agent: string; egress: string }> {
     const init = await this.compose(['run', '--rm', '--no-deps', 'state-init', stateInitScript(script)], extra);
     expect(init.status, init.stderr).toBe(0);
+    return this.upAgent(extra);
+  }
+
+  /** The agent made again with `extra` (its state volume as the last run left it), and both containers' ids. */
+  async upAgent(extra: Record<string, string>): Promise<{ agent: string; egress: string }> {
     const up = await this.compose(['up', '-d', '--wait', 'agent'], extra);
     expect(up.status, up.stderr).toBe(0);
     const id = (service: string) => docker(['compose', 'ps', '-q', service], 30_000, { ...this.base, ...extra }).stdout.trim();

@@ -3,7 +3,7 @@ import { credentialsOfProxy, holdsGitToken, keepUngiven, moveCredentialsToProxy,
 import { agentEgressHosts, egressAgentSettings } from '../../cli/engine/egress.js';
 import { agentEnvironment } from '../../cli/env-options.js';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
-import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 
 const { apiKeyPlaceholder, oauthTokenPlaceholder } = DEFAULT_AGENT_CREDENTIALS;
 
@@ -15,12 +15,12 @@ describe('agentgate up --egress: the proxy holds the credentials, the agent plac
     expect(moved.agentEnv.join('\n')).not.toContain('real');
   });
 
-  it('up --egress --agent opencode: its Anthropic, OpenAI and Gemini keys from the shell go to the proxy, its other keys stay', () => {
-    const shell = { ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real', OPENROUTER_API_KEY: 'sk-or-own', HOME: '/root' };
-    const moved = moveCredentialsToProxy(agentEnvironment([], shell, { AGENTGATE_AGENT: 'opencode' }));
-    expect(moved.held).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real' });
+  it('up --egress --agent opencode: its Anthropic, OpenAI, Gemini and OpenRouter keys from the shell go to the proxy, a variable of its own stays', () => {
+    const shell = { ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real', OPENROUTER_API_KEY: 'sk-or-real', HOME: '/root' };
+    const moved = moveCredentialsToProxy(agentEnvironment(['GOOGLE_GENERATIVE_AI_API_KEY=AIza-own'], shell, { AGENTGATE_AGENT: 'opencode' }));
+    expect(moved.held).toEqual({ ANTHROPIC_API_KEY: 'sk-ant-real', OPENAI_API_KEY: 'sk-real', GEMINI_API_KEY: 'AIza-real', OPENROUTER_API_KEY: 'sk-or-real' });
     expect(moved.agentEnv.sort()).toEqual(
-      ['AGENTGATE_AGENT=opencode', `ANTHROPIC_API_KEY=${apiKeyPlaceholder}`, `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`, `OPENAI_API_KEY=${OPENAI_HELD_KEY.placeholder}`, 'OPENROUTER_API_KEY=sk-or-own'].sort(),
+      ['AGENTGATE_AGENT=opencode', `ANTHROPIC_API_KEY=${apiKeyPlaceholder}`, `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`, 'GOOGLE_GENERATIVE_AI_API_KEY=AIza-own', `OPENAI_API_KEY=${OPENAI_HELD_KEY.placeholder}`, `OPENROUTER_API_KEY=${OPENROUTER_HELD_KEY.placeholder}`].sort(),
     );
   });
 
@@ -83,6 +83,28 @@ describe("agentgate up --egress: Copilot's own-provider key and token", () => {
     const given = moveCredentialsToProxy(['COPILOT_PROVIDER_API_KEY=k', 'COPILOT_PROVIDER_BASE_URL=https://a/v1', 'AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT=https://b/v1']);
     expect(given.held).toEqual({ COPILOT_PROVIDER_API_KEY: 'k', AGENTGATE_CREDENTIAL_UPSTREAM_COPILOT: 'https://b/v1' });
     expect(moveCredentialsToProxy(['COPILOT_PROVIDER_BASE_URL=http://ollama:11434/v1']).held).toEqual({});
+  });
+});
+
+describe('agentgate up --egress: OpenCode\'s other keys', () => {
+  it('moves OPENROUTER_API_KEY, OPENCODE_API_KEY and GOOGLE_API_KEY to the proxy for OpenCode, and their upstreams whole', () => {
+    const shell = { OPENROUTER_API_KEY: 'sk-or-real', OPENCODE_API_KEY: 'sk-zen-real', GOOGLE_API_KEY: 'AIza-google-real', HOME: '/root' };
+    const moved = moveCredentialsToProxy(agentEnvironment(['AGENTGATE_CREDENTIAL_UPSTREAM_OPENROUTER=http://mock:1/api/v1', 'AGENTGATE_CREDENTIAL_UPSTREAM_OPENCODE=http://mock:2/zen'], shell, { AGENTGATE_AGENT: 'opencode' }));
+    expect(moved.held).toEqual({
+      OPENROUTER_API_KEY: 'sk-or-real', OPENCODE_API_KEY: 'sk-zen-real', GOOGLE_API_KEY: 'AIza-google-real',
+      AGENTGATE_CREDENTIAL_UPSTREAM_OPENROUTER: 'http://mock:1/api/v1', AGENTGATE_CREDENTIAL_UPSTREAM_OPENCODE: 'http://mock:2/zen',
+    });
+    expect(moved.agentEnv.sort()).toEqual(
+      ['AGENTGATE_AGENT=opencode', `GOOGLE_API_KEY=${GOOGLE_HELD_KEY.placeholder}`, `OPENCODE_API_KEY=${OPENCODE_HELD_KEY.placeholder}`, `OPENROUTER_API_KEY=${OPENROUTER_HELD_KEY.placeholder}`].sort(),
+    );
+    const credentials = { held: moved.held, upstream: null };
+    expect(credentialsOfProxy(proxyCredentialEnv(credentials))).toEqual(credentials);
+  });
+
+  it('leaves Gemini CLI its GOOGLE_API_KEY (Vertex AI\'s, which the proxy does not serve)', () => {
+    const moved = moveCredentialsToProxy(['AGENTGATE_AGENT=gemini', 'GOOGLE_API_KEY=AIza-vertex', 'GEMINI_API_KEY=AIza-real']);
+    expect(moved.held).toEqual({ GEMINI_API_KEY: 'AIza-real' });
+    expect(moved.agentEnv).toEqual(['AGENTGATE_AGENT=gemini', 'GOOGLE_API_KEY=AIza-vertex', `GEMINI_API_KEY=${GEMINI_HELD_KEY.placeholder}`]);
   });
 });
 

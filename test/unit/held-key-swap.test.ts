@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { COPILOT_PROVIDER_HELD_KEY, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
-import { routeOf, swapHeldKey } from '../../supervisor/features/egress/held-key-swap.js';
+import { COPILOT_PROVIDER_HELD_KEY, GEMINI_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { carriesPlaceholder, routeOf, swapHeldKey } from '../../supervisor/features/egress/held-key-swap.js';
 
 const openai = { key: OPENAI_HELD_KEY, upstream: new URL('https://api.openai.com/v1'), value: 'sk-real' };
 const gemini = { key: GEMINI_HELD_KEY, upstream: new URL('https://generativelanguage.googleapis.com'), value: null };
@@ -36,5 +36,24 @@ describe('the credential endpoint’s paths for other agents’ keys', () => {
     const other: Record<string, string> = { authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}`, 'api-key': 'own' };
     expect(swapHeldKey(other, copilot)).toBe(true);
     expect(other).toEqual({ authorization: `Bearer ${OPENAI_HELD_KEY.placeholder}`, 'api-key': 'own' });
+  });
+
+  it('swaps OpenCode Zen’s placeholder in whichever header its model’s SDK sent it, and nothing else', () => {
+    const zen = { key: OPENCODE_HELD_KEY, upstream: new URL('https://opencode.ai/zen'), value: 'sk-zen-real' };
+    for (const [name, sent, swapped] of [
+      ['authorization', `Bearer ${OPENCODE_HELD_KEY.placeholder}`, 'Bearer sk-zen-real'],
+      ['x-api-key', OPENCODE_HELD_KEY.placeholder, 'sk-zen-real'],
+      ['x-goog-api-key', OPENCODE_HELD_KEY.placeholder, 'sk-zen-real'],
+    ] as const) {
+      const headers: Record<string, string> = { [name]: sent, 'x-other': OPENCODE_HELD_KEY.placeholder };
+      expect(carriesPlaceholder(headers, OPENCODE_HELD_KEY)).toBe(true);
+      expect(swapHeldKey(headers, zen)).toBe(true);
+      expect(headers).toEqual({ [name]: swapped, 'x-other': OPENCODE_HELD_KEY.placeholder });
+    }
+    // Bare in authorization (no Bearer) is not how any SDK sends it: left as it is.
+    const bare: Record<string, string> = { authorization: OPENCODE_HELD_KEY.placeholder };
+    expect(swapHeldKey(bare, zen)).toBe(true);
+    expect(bare.authorization).toBe(OPENCODE_HELD_KEY.placeholder);
+    expect(swapHeldKey({ 'x-api-key': OPENCODE_HELD_KEY.placeholder }, { ...zen, value: null })).toBe(false);
   });
 });

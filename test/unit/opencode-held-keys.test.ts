@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_AGENT_CREDENTIALS } from '../../supervisor/agents/egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
+import { GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY } from '../../supervisor/agents/held-api-keys.js';
 import { heldBaseUrls, mergeHeldBaseUrls, pointOpencodeAtHeldKeys } from '../../supervisor/agents/opencode/held-keys.js';
 
 const url = new URL('http://egress:3129');
@@ -14,6 +14,18 @@ describe("OpenCode's providers pointed at the credential endpoint (pure)", () =>
     expect(heldBaseUrls(ALL, url)).toEqual({ anthropic: 'http://egress:3129/v1', openai: 'http://egress:3129/openai', google: 'http://egress:3129/gemini/v1beta' });
     expect(heldBaseUrls({ ANTHROPIC_API_KEY: 'sk-ant-own', OPENAI_API_KEY: OPENAI_HELD_KEY.placeholder, GOOGLE_API_KEY: GEMINI_HELD_KEY.placeholder }, url)).toEqual({ openai: 'http://egress:3129/openai' });
     expect(heldBaseUrls(ALL, null)).toEqual({});
+  });
+
+  it('points OpenRouter, OpenCode Zen and Go, and Google by GOOGLE_API_KEY at their paths; GEMINI_API_KEY’s placeholder wins for Google', () => {
+    const others = { OPENROUTER_API_KEY: OPENROUTER_HELD_KEY.placeholder, OPENCODE_API_KEY: OPENCODE_HELD_KEY.placeholder, GOOGLE_API_KEY: GOOGLE_HELD_KEY.placeholder };
+    expect(heldBaseUrls(others, url)).toEqual({
+      openrouter: 'http://egress:3129/openrouter',
+      opencode: 'http://egress:3129/opencode/v1',
+      'opencode-go': 'http://egress:3129/opencode/go/v1',
+      google: 'http://egress:3129/google/v1beta',
+    });
+    expect(heldBaseUrls({ ...others, GEMINI_API_KEY: GEMINI_HELD_KEY.placeholder }, url).google).toBe('http://egress:3129/gemini/v1beta');
+    expect(heldBaseUrls({ OPENROUTER_API_KEY: 'sk-or-own', OPENCODE_API_KEY: 'sk-zen-own' }, url)).toEqual({});
   });
 
   it('sets baseURL beside the user’s settings, and the user’s own baseURL wins', () => {
@@ -77,6 +89,9 @@ describe("OpenCode's global config file", () => {
     const h = home();
     expect(pointOpencodeAtHeldKeys(h.config, h.state, { GEMINI_API_KEY: GEMINI_HELD_KEY.placeholder }, url)).toEqual({ GOOGLE_GENERATIVE_AI_API_KEY: GEMINI_HELD_KEY.placeholder, NO_PROXY: 'egress', no_proxy: 'egress' });
     expect(pointOpencodeAtHeldKeys(h.config, h.state, { GEMINI_API_KEY: GEMINI_HELD_KEY.placeholder, GOOGLE_GENERATIVE_AI_API_KEY: 'AIza-own' }, url)).toEqual({ NO_PROXY: 'egress', no_proxy: 'egress' });
+    // GOOGLE_API_KEY's placeholder alone: its own, which the /google path swaps.
+    expect(pointOpencodeAtHeldKeys(h.config, h.state, { GOOGLE_API_KEY: GOOGLE_HELD_KEY.placeholder }, url)).toEqual({ GOOGLE_GENERATIVE_AI_API_KEY: GOOGLE_HELD_KEY.placeholder, NO_PROXY: 'egress', no_proxy: 'egress' });
+    expect(read(h.config)).toEqual({ provider: { google: { options: { baseURL: 'http://egress:3129/google/v1beta' } } } });
   });
 
   it('makes the file when there is none, and leaves a file that is not JSON alone', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_AGENT_CREDENTIALS } from '../egress-defaults.js';
-import { GEMINI_HELD_KEY, OPENAI_HELD_KEY, bypassProxyFor } from '../held-api-keys.js';
+import { GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY, bypassProxyFor } from '../held-api-keys.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 type Json = Record<string, unknown>;
@@ -9,7 +9,8 @@ type Json = Record<string, unknown>;
 /**
  * OpenCode's providers whose key the egress proxy can hold: the key's variable and placeholder, and the path on the
  * credential endpoint that its SDK's baseURL takes, so that what the SDK appends arrives where the endpoint swaps
- * the key for the real one.
+ * the key for the real one. Seen with the pinned OpenCode against a mock: the path each SDK appends and the header
+ * its key goes in. A provider listed twice takes the first placeholder the agent holds.
  */
 export const OPENCODE_HELD_PROVIDERS = [
   // @ai-sdk/anthropic appends /messages to its baseURL (https://api.anthropic.com/v1); the endpoint's root is Claude's route.
@@ -18,20 +19,33 @@ export const OPENCODE_HELD_PROVIDERS = [
   { provider: 'openai', variable: OPENAI_HELD_KEY.variable, placeholder: OPENAI_HELD_KEY.placeholder, path: OPENAI_HELD_KEY.prefix },
   // @ai-sdk/google appends /models/<id>:streamGenerateContent to https://generativelanguage.googleapis.com/v1beta.
   { provider: 'google', variable: GEMINI_HELD_KEY.variable, placeholder: GEMINI_HELD_KEY.placeholder, path: `${GEMINI_HELD_KEY.prefix}/v1beta` },
+  // The same API with GOOGLE_API_KEY, when GEMINI_API_KEY's placeholder is not there.
+  { provider: 'google', variable: GOOGLE_HELD_KEY.variable, placeholder: GOOGLE_HELD_KEY.placeholder, path: `${GOOGLE_HELD_KEY.prefix}/v1beta` },
+  // @openrouter/ai-sdk-provider appends /chat/completions to https://openrouter.ai/api/v1, the upstream /openrouter leads to.
+  { provider: 'openrouter', variable: OPENROUTER_HELD_KEY.variable, placeholder: OPENROUTER_HELD_KEY.placeholder, path: OPENROUTER_HELD_KEY.prefix },
+  // Zen's models append /chat/completions, /responses, /messages or /models/... to https://opencode.ai/zen/v1; Go's to /zen/go/v1.
+  { provider: 'opencode', variable: OPENCODE_HELD_KEY.variable, placeholder: OPENCODE_HELD_KEY.placeholder, path: `${OPENCODE_HELD_KEY.prefix}/v1` },
+  { provider: 'opencode-go', variable: OPENCODE_HELD_KEY.variable, placeholder: OPENCODE_HELD_KEY.placeholder, path: `${OPENCODE_HELD_KEY.prefix}/go/v1` },
 ] as const;
 
 /**
  * The pinned OpenCode (OPENCODE_VERSION) hands a provider its key from the environment only when models.dev lists
  * one variable for it; Google lists three (GOOGLE_API_KEY, GOOGLE_GENERATIVE_AI_API_KEY, GEMINI_API_KEY), so its SDK
- * reads its own GOOGLE_GENERATIVE_AI_API_KEY and a GEMINI_API_KEY alone gets "API key is missing". The placeholder
- * goes there too.
+ * reads its own GOOGLE_GENERATIVE_AI_API_KEY and a GEMINI_API_KEY or GOOGLE_API_KEY alone gets "API key is
+ * missing". The placeholder its baseURL takes goes there too.
  */
 const GOOGLE_SDK_KEY_VARIABLE = 'GOOGLE_GENERATIVE_AI_API_KEY';
 
 /** The baseURL each provider gets, by OpenCode's provider id: those whose placeholder the agent holds, with an endpoint. */
 export function heldBaseUrls(env: Env, credentialUrl: URL | null): Record<string, string> {
-  if (credentialUrl === null) return {};
-  return Object.fromEntries(OPENCODE_HELD_PROVIDERS.filter((p) => env[p.variable] === p.placeholder).map((p) => [p.provider, `${credentialUrl.origin}${p.path}`]));
+  return Object.fromEntries(heldProviders(env, credentialUrl).map((p) => [p.provider, `${credentialUrl?.origin}${p.path}`]));
+}
+
+/** The providers pointed at the endpoint, one entry each (the first whose placeholder the agent holds). */
+function heldProviders(env: Env, credentialUrl: URL | null): Array<(typeof OPENCODE_HELD_PROVIDERS)[number]> {
+  if (credentialUrl === null) return [];
+  const held = OPENCODE_HELD_PROVIDERS.filter((p) => env[p.variable] === p.placeholder);
+  return held.filter((p, i) => held.findIndex((q) => q.provider === p.provider) === i);
 }
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -76,8 +90,8 @@ function readJson(path: string): Json | null {
 }
 
 /**
- * With the egress proxy holding ANTHROPIC_API_KEY, OPENAI_API_KEY or GEMINI_API_KEY (the agent holds the
- * placeholder), OpenCode's matching provider sends its requests to the proxy's credential endpoint, set by its
+ * With the egress proxy holding ANTHROPIC_API_KEY, OPENAI_API_KEY, GEMINI_API_KEY, GOOGLE_API_KEY, OPENROUTER_API_KEY
+ * or OPENCODE_API_KEY (the agent holds the placeholder), OpenCode's matching provider sends its requests to the proxy's credential endpoint, set by its
  * documented `provider.<id>.options.baseURL` in its global config (`$XDG_CONFIG_HOME/opencode/opencode.json`, the rest of
  * the file kept; a baseURL of the user's wins, and a file that is not JSON is left alone). What it set is recorded
  * in `$XDG_STATE_HOME/agentgate-base-urls.json` and removed at the next start when the placeholder is gone.
@@ -101,6 +115,7 @@ export function pointOpencodeAtHeldKeys(configHome: string, stateHome: string, e
     writeFileSync(recordPath, `${JSON.stringify(merged.set)}\n`, { mode: 0o600 });
   } else rmSync(recordPath, { force: true });
   if (credentialUrl === null || Object.keys(wanted).length === 0) return {};
-  const googleKey: Record<string, string> = wanted.google !== undefined && !env[GOOGLE_SDK_KEY_VARIABLE] ? { [GOOGLE_SDK_KEY_VARIABLE]: GEMINI_HELD_KEY.placeholder } : {};
+  const google = heldProviders(env, credentialUrl).find((p) => p.provider === 'google');
+  const googleKey: Record<string, string> = google !== undefined && !env[GOOGLE_SDK_KEY_VARIABLE] ? { [GOOGLE_SDK_KEY_VARIABLE]: google.placeholder } : {};
   return { ...googleKey, ...bypassProxyFor(credentialUrl, env) };
 }

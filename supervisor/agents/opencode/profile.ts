@@ -7,6 +7,7 @@ import type { AgentProfile } from '../profile.js';
 import { screenAgentProfile } from '../screen-agent-profile.js';
 import { anySet, hasEntries, nonEmptyFile, stateSubdir } from '../state-files.js';
 import { pointOpencodeAtHeldKeys } from './held-keys.js';
+import { opencodePromptInput } from './prompt-input.js';
 
 export { OPENCODE_KEY_VARIABLES } from '../key-variables.js';
 
@@ -71,5 +72,6 @@ export function opencodeProfile(config: Config, hookFilesDir = IMAGE_HOOK_FILES_
     loginSummary: 'OpenCode has no provider credential; attach and run /connect, or set the provider key (see the log)',
     loginHint: (attach) => `attach (${attach}) and run /connect, or set the provider's key (ANTHROPIC_API_KEY, OPENAI_API_KEY, ...); the login is kept in the state volume`,
     decisionReply: opencodeDecision,
+    promptInput: opencodePromptInput,
   });
 }

@@ -11,7 +11,7 @@ import type { Config } from '../../config/load-config.js';
 import { ConfigError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { DEFAULT_AGENT_CREDENTIALS, agentEgressDefaults } from '../../agents/egress-defaults.js';
-import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, OPENAI_HELD_KEY } from '../../agents/held-api-keys.js';
+import { COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN, GEMINI_HELD_KEY, GOOGLE_HELD_KEY, OPENAI_HELD_KEY, OPENCODE_HELD_KEY, OPENROUTER_HELD_KEY } from '../../agents/held-api-keys.js';
 import { type AllowRule, parseAllowlist } from './allowlist.js';
 import type { ProxyHealthReport } from '../../contract/proxy-report.js';
 
@@ -25,7 +25,7 @@ export interface ProxyMode {
  * `agentgate proxy`: the allowlisting egress proxy on AGENTGATE_PROXY_PORT, and its health (counts of allowed
  * and denied requests) on the health port. The list is AGENTGATE_EGRESS_ALLOW plus the file's entries; with
  * neither, the default agent's own hosts. Beside it, the credential endpoint on AGENTGATE_CREDENTIAL_PORT, which
- * holds the API key or OAuth token (and Codex's and Gemini CLI's keys) from the proxy's own environment so that
+ * holds the API key or OAuth token (and Codex's, Gemini CLI's and OpenCode's keys) from the proxy's own environment so that
  * the agent never holds them.
  */
 export async function startProxyMode(config: Config, log: Logger, env: Readonly<Record<string, string | undefined>>): Promise<ProxyMode> {
@@ -38,12 +38,17 @@ export async function startProxyMode(config: Config, log: Logger, env: Readonly<
   const port = await proxy.listen(config.proxy.host, config.proxy.port);
   log.info({ host: config.proxy.host, port, rules: initial.rules.length, sources: initial.sources }, 'proxy listening');
   const held = { apiKey: env[DEFAULT_AGENT_CREDENTIALS.apiKeyVariable] || null, oauthToken: env[DEFAULT_AGENT_CREDENTIALS.oauthTokenVariable] || null };
-  // Codex's, Gemini CLI's and Copilot's provider keys, each on a path of its own leading to its own API only.
-  const keys = [
-    { key: OPENAI_HELD_KEY, upstream: config.proxy.credentialUpstreams.openai, value: env[OPENAI_HELD_KEY.variable] || null },
-    { key: GEMINI_HELD_KEY, upstream: config.proxy.credentialUpstreams.gemini, value: env[GEMINI_HELD_KEY.variable] || null },
-    ...[COPILOT_PROVIDER_HELD_KEY, COPILOT_PROVIDER_HELD_TOKEN].map((key) => ({ key, upstream: config.proxy.credentialUpstreams.copilot, value: env[key.variable] || null })),
-  ];
+  // Codex's, Gemini CLI's, OpenCode's and Copilot's provider keys, each on a path of its own leading to its own API only.
+  const upstreams = config.proxy.credentialUpstreams;
+  const keys = ([
+    [OPENAI_HELD_KEY, upstreams.openai],
+    [GEMINI_HELD_KEY, upstreams.gemini],
+    [GOOGLE_HELD_KEY, upstreams.gemini],
+    [OPENROUTER_HELD_KEY, upstreams.openrouter],
+    [OPENCODE_HELD_KEY, upstreams.opencode],
+    [COPILOT_PROVIDER_HELD_KEY, upstreams.copilot],
+    [COPILOT_PROVIDER_HELD_TOKEN, upstreams.copilot],
+  ] as const).map(([key, upstream]) => ({ key, upstream, value: env[key.variable] || null }));
   for (const k of keys) {
     if (k.value && k.upstream === null) log.warn({ variable: k.key.variable, detail: `no ${k.key.upstreamVariable} (the provider's base URL): the agent's requests with its placeholder are refused` }, 'credential upstream missing');
   }

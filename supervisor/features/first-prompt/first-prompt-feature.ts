@@ -27,6 +27,8 @@ export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, ev
           };
         }
       : undefined;
+  // The whole visible screen (an agent's start screen has its input mid-screen, blank lines below it).
+  const promptInput = profile.promptInput?.bind(profile);
   const typing = new FirstPromptTyping({
     prompt,
     keys: new PaneTyping(tmux, config.sessionName),
@@ -34,6 +36,7 @@ export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, ev
     submitHook: profile.promptSubmitHook === true,
     ...(look ? { look } : {}),
     log,
+    ...(promptInput ? { promptInput: async () => promptInput(await tmux.screenTail(config.sessionName, 100)) } : {}),
   });
   const unsubscribe = events.subscribe((event) => {
     if (event.type === 'started') typing.agentStarted();

@@ -37,6 +37,11 @@ export interface FirstPromptTypingOptions {
   maxSettleMs?: number;
   /** With hooks: Enter again when no UserPromptSubmit came this long after it (at most ENTER_TRIES presses in all). */
   enterRetryMs?: number;
+  /**
+   * With hooks, after the Enters: the agent's input as its screen shows it (`AgentProfile.promptInput`), looked at
+   * every `enterRetryMs` while the screen stays still; `empty` types the prompt again. Absent: only a screen change does.
+   */
+  promptInput?: () => Promise<'empty' | null>;
 }
 
 export interface ScreenLook {
@@ -48,6 +53,8 @@ export interface ScreenLook {
 const ENTER_TRIES = 3;
 /** Typings of the prompt into one run of an agent with hooks: a dialog that refused it (answered later by a person) gets it again. */
 const TYPINGS_PER_RUN = 3;
+/** Looks at a still screen after the Enters (promptInput), each `enterRetryMs` apart, before leaving it to a screen change. */
+const INPUT_LOOKS = 20;
 
 type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'dialog-wait' | 'done';
 
@@ -70,6 +77,7 @@ export class FirstPromptTyping {
   private inputSaid = false;
   /** The prompt was pasted before a dialog held it: once the dialog is gone, is it still in the agent's input? */
   private recheckTyped = false;
+  private looks = 0;
   private readonly settleMs: number;
   private readonly maxSettleMs: number;
   private readonly enterRetryMs: number;
@@ -160,6 +168,23 @@ export class FirstPromptTyping {
   private async advance(run: number): Promise<void> {
     if (this.step === 'settle-paste') return this.paste(run);
     if (this.step === 'settle-enter' || this.step === 'taken-wait') return this.pressEnter(run);
+    if (this.step === 'retype-wait') return this.lookAtInput(run);
+  }
+
+  /**
+   * After the Enters, on a still screen: an input the agent's screen shows empty (nothing typed there, nothing
+   * submitted: the typing was lost, typed before its input took keys) gets the prompt again. Anything else waits
+   * for the screen to change, as a dialog does: typing into it could answer it.
+   */
+  private async lookAtInput(run: number): Promise<void> {
+    const input = await this.options.promptInput?.();
+    if (run !== this.run || this.step !== 'retype-wait') return;
+    if (input === 'empty' && this.typings < TYPINGS_PER_RUN) {
+      this.options.log.warn({ chars: this.textLength(), typings: this.typings, detail: 'its screen shows its input empty: typed again' }, 'first prompt lost');
+      return this.settle('settle-paste');
+    }
+    this.looks += 1;
+    if (this.looks < INPUT_LOOKS) this.arm(this.enterRetryMs);
   }
 
   /**
@@ -213,7 +238,10 @@ export class FirstPromptTyping {
       const again = this.typings < TYPINGS_PER_RUN;
       const detail = again ? 'a dialog may hold the agent; the prompt is typed again once its screen changes' : 'typed again on its next start';
       const hint = again ? 'attach and answer the dialog' : undefined;
-      return void log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, detail, hint }, 'first prompt not taken');
+      log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, detail, hint }, 'first prompt not taken');
+      this.looks = 0;
+      if (again && this.options.promptInput) this.arm(this.enterRetryMs);
+      return;
     }
     const previous = this.step;
     this.step = 'pressing';

@@ -218,7 +218,14 @@ containers:
       # Copilot's provider key, likewise: the supervisor sets its COPILOT_PROVIDER_BASE_URL to the endpoint's path.
       - { name: COPILOT_PROVIDER_API_KEY, value: "agentgate-placeholder-the-egress-proxy-holds-the-copilot-provider-key" }
       {{- end }}
-      {{- if and (or $v.credentials.openaiApiKey $v.credentials.geminiApiKey $v.credentials.copilotProviderApiKey) (not (or $v.credentials.apiKey $v.credentials.existingSecret)) }}
+      {{- if or $v.credentials.openrouterApiKey $v.credentials.existingSecret }}
+      # OpenCode's OpenRouter and Zen keys, likewise: the supervisor points its providers at /openrouter and /opencode.
+      - { name: OPENROUTER_API_KEY, value: "sk-or-agentgate-placeholder-the-egress-proxy-holds-the-openrouter-key" }
+      {{- end }}
+      {{- if or $v.credentials.opencodeApiKey $v.credentials.existingSecret }}
+      - { name: OPENCODE_API_KEY, value: "sk-agentgate-placeholder-the-egress-proxy-holds-the-opencode-key" }
+      {{- end }}
+      {{- if and (or $v.credentials.openaiApiKey $v.credentials.geminiApiKey $v.credentials.copilotProviderApiKey $v.credentials.openrouterApiKey $v.credentials.opencodeApiKey) (not (or $v.credentials.apiKey $v.credentials.existingSecret)) }}
       - { name: AGENTGATE_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3129" }
       {{- end }}
       {{- if include "agentgate.proxyHoldsGit" $root }}
@@ -226,7 +233,7 @@ containers:
       - { name: AGENTGATE_GIT_CREDENTIAL_URL, value: "http://$({{ $egressEnv }}_SERVICE_HOST):3130" }
       {{- end }}
       {{- else }}
-      {{- range $name := list "ANTHROPIC_API_KEY" "OPENAI_API_KEY" "GEMINI_API_KEY" "COPILOT_PROVIDER_API_KEY" }}
+      {{- range $name := list "ANTHROPIC_API_KEY" "OPENAI_API_KEY" "GEMINI_API_KEY" "COPILOT_PROVIDER_API_KEY" "OPENROUTER_API_KEY" "OPENCODE_API_KEY" }}
       - name: {{ $name }}
         valueFrom:
           secretKeyRef: { name: {{ include "agentgate.credentialsSecret" $root }}, key: {{ $name }}, optional: true }
