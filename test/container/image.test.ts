@@ -33,7 +33,8 @@ describe.skipIf(!reachable)('the image', () => {
   });
 
   it('loads the supervisor with the compile cache made at build time, read-only, as uid 1000; another uid starts without it', () => {
-    const load = (user: string) => docker(['run', '--rm', '--network', 'none', '--read-only', '--user', user, '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', '--entrypoint', 'agentgate', TEST_IMAGE, 'version']);
+    // The entry's way without the startup snapshot (an empty blob is passed over): the bundle, through start.cjs.
+    const load = (user: string) => docker(['run', '--rm', '--network', 'none', '--read-only', '--user', user, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro', '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', '--entrypoint', 'agentgate', TEST_IMAGE, 'version']);
     const ours = load('1000:1000');
     expect(ours.status, ours.stderr).toBe(0);
     expect(ours.stderr).toMatch(/V8 code cache for CommonJS \/opt\/agentgate\/supervisor\.cjs was accepted/);
@@ -42,6 +43,20 @@ describe.skipIf(!reachable)('the image', () => {
     expect(other.stderr).not.toMatch(/was accepted/);
     const owner = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'find /opt/agentgate/compile-cache ! -user 0 -o -perm /022 | wc -l']);
     expect(owner.stdout.trim()).toBe('0');
+  });
+
+  it('starts from the startup snapshot made at build time, and from the bundle when the entry passes the blob over', () => {
+    const start = (extra: string[], entry: string[] = [TEST_IMAGE, 'sh', '-c', 'exit 3']) =>
+      docker(['run', '--rm', '--network', 'none', '-e', 'AGENTGATE_LOG_LEVEL=debug', '-e', 'AGENTGATE_LOG_FORMAT=json', ...extra, ...entry]);
+    const used = (r: { status: number | null; stderr: string }) =>
+      [r.status, r.stderr.split('\n').filter((l) => l.includes('"startup snapshot"')).map((l) => JSON.parse(l).snapshot)];
+    expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'stat -c "%U %a" /opt/agentgate/supervisor.blob']).stdout.trim()).toBe('root 644');
+    expect(used(start(HARDENING))).toEqual([3, ['used']]);
+    expect(used(start([...HARDENING, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro']))).toEqual([3, ['no blob']]);
+    expect(used(start([...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings']))).toEqual([3, ['passed over: NODE_OPTIONS is set']]);
+    // Another node than the one that built the blob (here the same one, made newer) would refuse it: passed over.
+    const newerNode = start(['--user', '0', '--entrypoint', 'sh'], [TEST_IMAGE, '-c', 'touch "$(command -v node)" && exec agentgate sh -c "exit 3"']);
+    expect(used(newerNode)).toEqual([3, ['passed over: older than node']]);
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {
