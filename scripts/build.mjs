@@ -46,6 +46,9 @@ await build({
   entryPoints: ['supervisor/main.ts'],
   outfile: 'dist/supervisor.cjs',
   plugins: [lazyBuiltins],
+  // import() as require: code run from a startup snapshot has no loader for import() ("A dynamic import callback
+  // was not specified"), while require of a builtin works there as anywhere.
+  supported: { 'dynamic-import': false },
   // While node builds a startup snapshot, no signal handler can be installed (it cannot be kept in the snapshot):
   // the snapshot's main installs it first instead (supervisor/main.ts).
   banner: { js: 'require("node:v8").startupSnapshot?.isBuildingSnapshot()||process.on("SIGUSR1",function(){});' },

@@ -46,17 +46,25 @@ describe.skipIf(!reachable)('the image', () => {
   });
 
   it('starts from the startup snapshot made at build time, and from the bundle when the entry passes the blob over', () => {
-    const start = (extra: string[], entry: string[] = [TEST_IMAGE, 'sh', '-c', 'exit 3']) =>
-      docker(['run', '--rm', '--network', 'none', '-e', 'AGENTGATE_LOG_LEVEL=debug', '-e', 'AGENTGATE_LOG_FORMAT=json', ...extra, ...entry]);
-    const used = (r: { status: number | null; stderr: string }) =>
-      [r.status, r.stderr.split('\n').filter((l) => l.includes('"startup snapshot"')).map((l) => JSON.parse(l).snapshot)];
-    expect(docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'stat -c "%U %a" /opt/agentgate/supervisor.blob']).stdout.trim()).toBe('root 644');
-    expect(used(start(HARDENING))).toEqual([3, ['used']]);
-    expect(used(start([...HARDENING, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro']))).toEqual([3, ['no blob']]);
-    expect(used(start([...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings']))).toEqual([3, ['passed over: NODE_OPTIONS is set']]);
-    // Another node than the one that built the blob (here the same one, made newer) would refuse it: passed over.
-    const newerNode = start(['--user', '0', '--entrypoint', 'sh'], [TEST_IMAGE, '-c', 'touch "$(command -v node)" && exec agentgate sh -c "exit 3"']);
-    expect(used(newerNode)).toEqual([3, ['passed over: older than node']]);
+    const ws = workspace();
+    const start = (extra: string[], entry: string[] = [TEST_IMAGE, 'sh', '-c', 'exit 3']) => {
+      const r = docker(['run', '--rm', '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_LOG_LEVEL=debug', '-e', 'AGENTGATE_LOG_FORMAT=json', ...extra, ...entry]);
+      const lines = r.stderr.split('\n').filter((l) => l.includes('"startup snapshot"'));
+      return { status: r.status, snapshot: lines.map((l) => JSON.parse(l).snapshot), stderr: r.stderr };
+    };
+    const blob = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'stat -c "%U %a" /opt/agentgate/supervisor.blob']);
+    expect(blob.stdout.trim(), blob.stderr).toBe('root 644');
+    const cases: Array<[string[], string[] | undefined, string]> = [
+      [HARDENING, undefined, 'used'],
+      [[...HARDENING, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro'], undefined, 'no blob'],
+      [[...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings'], undefined, 'passed over: NODE_OPTIONS is set'],
+      // Another node than the one that built the blob (here the same one, made newer) would refuse it: passed over.
+      [['--network', 'none', '--user', '0', '--entrypoint', 'sh'], [TEST_IMAGE, '-c', 'touch "$(command -v node)" && exec agentgate sh -c "exit 3"'], 'passed over: older than node'],
+    ];
+    for (const [extra, entry, expected] of cases) {
+      const r = start(extra, entry);
+      expect({ status: r.status, snapshot: r.snapshot }, r.stderr).toEqual({ status: 3, snapshot: [expected] });
+    }
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,10 @@ describe('the startup snapshot', () => {
     expect([build.status, build.stderr.replace(/\(node:\d+\) Warning: .*\n|It may still work.*\n|To request support.*\n|\(Use `node --trace-warnings.*\n/g, '')]).toEqual([0, '']);
     const warned = [...build.stderr.matchAll(/built-in module "(?:node:)?([^"]+)"/g)].map((m) => m[1]);
     expect(warned.filter((name) => !['child_process', 'tty', 'worker_threads', 'module'].includes(name as string))).toEqual([]);
+  });
+
+  it('the bundle has no import(): code run from a snapshot cannot load with it', () => {
+    expect(readFileSync(BUNDLE, 'utf8').match(/.{40}[^\w$.]import\(.{20}/g)).toBeNull();
   });
 
   it.each([
