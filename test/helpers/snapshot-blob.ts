@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, linkSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,14 @@ export function snapshotBuild(): SnapshotBuild {
   return built;
 }
 
-/** The node arguments that start the supervisor from the blob, as the entrypoint does (its own arguments follow). */
+/**
+ * The node arguments that start the supervisor from the blob, as the entrypoint does (its own arguments follow).
+ * The blob is named by a link with "supervisor.cjs" in it: tests find the supervisor by that in its command line.
+ */
 export function fromSnapshotArgs(): string[] {
   const { blob, flags, stderr } = snapshotBuild();
   if (!existsSync(blob)) throw new Error(`no startup snapshot was built: ${stderr}`);
-  return [...flags, '--snapshot-blob', blob, '--'];
+  const named = `${blob.slice(0, -'supervisor.blob'.length)}supervisor.cjs.blob`;
+  if (!existsSync(named)) linkSync(blob, named);
+  return [...flags, '--snapshot-blob', named, '--'];
 }
