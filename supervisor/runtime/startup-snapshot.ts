@@ -23,11 +23,11 @@ export function startNowOrFromSnapshot(start: (from: StartedFrom, argsFrom: 1 | 
 }
 
 /** Why a start did not use the blob, as the entrypoint (docker/agentgate.sh) decided; 'used' when it did. */
-export type SnapshotUse = 'used' | 'no blob' | 'passed over: NODE_OPTIONS is set' | 'passed over: older than node';
+export type SnapshotUse = 'used' | 'no blob' | 'passed over: NODE_OPTIONS or NODE_DEBUG is set' | 'passed over: older than node';
 
 /** For the debug log: whether this start used the blob, and why not when it did not. */
 export function snapshotUse(from: StartedFrom, bundleDir: string, env: Readonly<Record<string, string | undefined>>): SnapshotUse {
   if (from === 'snapshot') return 'used';
   if (!statSync(join(bundleDir, SNAPSHOT_BLOB), { throwIfNoEntry: false })?.size) return 'no blob'; // missing or empty
-  return env.NODE_OPTIONS ? 'passed over: NODE_OPTIONS is set' : 'passed over: older than node';
+  return env.NODE_OPTIONS || env.NODE_DEBUG ? 'passed over: NODE_OPTIONS or NODE_DEBUG is set' : 'passed over: older than node';
 }

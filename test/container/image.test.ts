@@ -57,7 +57,8 @@ describe.skipIf(!reachable)('the image', () => {
     const cases: Array<[string[], string[] | undefined, string]> = [
       [HARDENING, undefined, 'used'],
       [[...HARDENING, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro'], undefined, 'no blob'],
-      [[...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings'], undefined, 'passed over: NODE_OPTIONS is set'],
+      [[...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings'], undefined, 'passed over: NODE_OPTIONS or NODE_DEBUG is set'],
+      [[...HARDENING, '-e', 'NODE_DEBUG=execa'], undefined, 'passed over: NODE_OPTIONS or NODE_DEBUG is set'],
       // Another node than the one that built the blob (here the same one, made newer) would refuse it: passed over.
       [['--network', 'none', '--user', '0', '--entrypoint', 'sh'], [TEST_IMAGE, '-c', 'touch "$(command -v node)" && exec agentgate sh -c "exit 3"'], 'passed over: older than node'],
     ];

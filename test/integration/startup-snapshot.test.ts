@@ -80,6 +80,7 @@ describe('the startup snapshot', () => {
     const beside = join(dir, 'supervisor.cjs');
     const env = { AGENTGATE_WORKSPACE: join(dir, 'no-ws'), AGENTGATE_LOG_LEVEL: 'debug', HOME: dir, TMUX_TMPDIR: dir };
     expect(run([beside], [], env).stdout).toMatch(/"snapshot":"passed over: older than node".*"msg":"startup snapshot"/);
-    expect(run([beside], [], { ...env, NODE_OPTIONS: '--no-warnings' }).stdout).toMatch(/"snapshot":"passed over: NODE_OPTIONS is set".*"msg":"startup snapshot"/);
+    expect(run([beside], [], { ...env, NODE_OPTIONS: '--no-warnings' }).stdout).toMatch(/"snapshot":"passed over: NODE_OPTIONS or NODE_DEBUG is set".*"msg":"startup snapshot"/);
+    expect(run([beside], [], { ...env, NODE_DEBUG: 'execa' }).stdout).toMatch(/"snapshot":"passed over: NODE_OPTIONS or NODE_DEBUG is set".*"msg":"startup snapshot"/);
   });
 });
