@@ -140,11 +140,12 @@ if (!CONTAINER_GROUPS.some(want)) {
   progress(`building ${image} on ${nodeImage}`);
   buildImage(image, nodeImage, process.env.NPM_CONFIG_REGISTRY);
   if (want('image')) {
-    progress(`ready in the image (${RUNS} runs each, with and without the compile cache)`);
+    progress(`ready in the image (${RUNS} runs each: as shipped, from the bundle with and without the compile cache)`);
     const inImage = measureReadyInImage(image, RUNS);
-    rows.push(row({ figure: 'Ready in the image: `agentgate` start to /readyz 200 (its Node, compile cache)', ours: inImage.cached, unit: 'ms', baselineName: '`node -e 0` in the image', baseline: inImage.node,
-      goal: '<= node + 40 ms', met: median(inImage.cached) - median(inImage.node) <= 40 }));
-    rows.push(row({ figure: 'Ready in the image (same)', ours: inImage.cached, unit: 'ms', baselineName: 'the same without the compile cache', baseline: inImage.uncached }));
+    rows.push(row({ figure: 'Ready in the image: `agentgate` start to /readyz 200 (its Node, startup snapshot)', ours: inImage.shipped, unit: 'ms', baselineName: '`node -e 0` in the image', baseline: inImage.node,
+      goal: '<= node + 40 ms', met: median(inImage.shipped) - median(inImage.node) <= 40 }));
+    rows.push(row({ figure: 'Ready in the image (same)', ours: inImage.shipped, unit: 'ms', baselineName: 'the bundle with the compile cache (no snapshot)', baseline: inImage.cached }));
+    rows.push(row({ figure: 'Ready in the image (same)', ours: inImage.shipped, unit: 'ms', baselineName: 'the bundle without the compile cache', baseline: inImage.uncached }));
   }
   let c = null;
   if (want('container')) {

@@ -3,6 +3,7 @@
 // so `import 'node:http'` alone loads tls, http2, crypto and undici (112 internal modules against 38
 // for require). The CommonJS bundle starts about 30 ms sooner and idles about 9 MiB smaller there.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -22,7 +23,36 @@ const common = {
   // anyone who can send it a signal. The image also gives node an inspector address that cannot be bound.
   banner: { js: 'process.on("SIGUSR1",function(){});' },
 };
-await build({ ...common, entryPoints: ['supervisor/main.ts'], outfile: 'dist/supervisor.cjs' });
+// Builtins that Node cannot keep in a startup snapshot (node:http's parser binding aborts the build) or has not
+// verified there: the image builds a snapshot of this bundle (docker/build-snapshot.sh), so these load on first use
+// instead of at import. esbuild's import helper lists a module's names at import (ownKeys), so the proxy answers
+// that from this Node's names and loads the module only when a name is read (`(0, http.createServer)(...)`).
+const LAZY_BUILTINS = /^(node:)?(http|dns\/promises)$/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (a) => (a.namespace === 'lazy-builtin' ? { path: a.path, external: true } : { path: a.path, namespace: 'lazy-builtin' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (a) => ({
+      loader: 'js',
+      contents: `const names = ${JSON.stringify(Object.keys(createRequire(import.meta.url)(a.path)))};
+let m; const load = () => (m ??= require(${JSON.stringify(a.path)}));
+module.exports = new Proxy({}, { get: (_, k) => load()[k], has: (_, k) => k in load(), ownKeys: () => names,
+  getOwnPropertyDescriptor: (_, k) => (names.includes(k) ? { configurable: true, enumerable: true, writable: true, value: undefined } : undefined) });`,
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['supervisor/main.ts'],
+  outfile: 'dist/supervisor.cjs',
+  plugins: [lazyBuiltins],
+  // import() as require: code run from a startup snapshot has no loader for import() ("A dynamic import callback
+  // was not specified"), while require of a builtin works there as anywhere.
+  supported: { 'dynamic-import': false },
+  // While node builds a startup snapshot, no signal handler can be installed (it cannot be kept in the snapshot):
+  // the snapshot's main installs it first instead (supervisor/main.ts).
+  banner: { js: 'require("node:v8").startupSnapshot?.isBuildingSnapshot()||process.on("SIGUSR1",function(){});' },
+});
 // `agentgate proxy` loads this second file beside the first: see supervisor/features/egress/proxy-entry.ts.
 await build({ ...common, entryPoints: ['supervisor/features/egress/proxy-entry.ts'], outfile: 'dist/egress-proxy.cjs', banner: {} });
 // Parts of the Docker client this command cannot or does not use, left out of its bundle: dockerode's BuildKit

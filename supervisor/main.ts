@@ -6,6 +6,7 @@ import { supervise } from './commands/supervise.js';
 import { EXIT, SupervisorError } from './errors.js';
 import { formatErrorForPeople, formatFatalLine } from './log/people-error.js';
 import { type Runtime, readRuntime } from './runtime/context.js';
+import { startNowOrFromSnapshot } from './runtime/startup-snapshot.js';
 import { VERSION } from './version.js';
 
 /**
@@ -51,24 +52,29 @@ function print(runtime: Runtime, text: string): number {
   return 0;
 }
 
-const runtime = readRuntime(process);
+startNowOrFromSnapshot((from, argsFrom) => {
+  // The bundle's banner (scripts/build.mjs) skips this while a snapshot is built (a snapshot cannot hold a signal
+  // handler): from the blob, it is the first thing done.
+  if (from === 'snapshot') process.on('SIGUSR1', () => {});
+  const runtime = readRuntime(process, from);
 
-// A bug must still end with the documented code and one scrubbed log line, not a bare stack trace and exit 1.
-for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
-  process.on(event, (error: unknown) => {
-    process.stderr.write(formatFatalLine(event, error, runtime.secrets));
-    process.exit(EXIT.INTERNAL);
-  });
-}
+  // A bug must still end with the documented code and one scrubbed log line, not a bare stack trace and exit 1.
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      process.stderr.write(formatFatalLine(event, error, runtime.secrets));
+      process.exit(EXIT.INTERNAL);
+    });
+  }
 
-main(runtime, process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-    // Children (tmux clients, timers) must not keep a stopped supervisor alive.
-    setImmediate(() => process.exit(code));
-  },
-  (error: unknown) => {
-    process.stderr.write(formatFatalLine('main', error, runtime.secrets));
-    process.exit(EXIT.INTERNAL);
-  },
-);
+  main(runtime, process.argv.slice(argsFrom)).then(
+    (code) => {
+      process.exitCode = code;
+      // Children (tmux clients, timers) must not keep a stopped supervisor alive.
+      setImmediate(() => process.exit(code));
+    },
+    (error: unknown) => {
+      process.stderr.write(formatFatalLine('main', error, runtime.secrets));
+      process.exit(EXIT.INTERNAL);
+    },
+  );
+});

@@ -4,6 +4,7 @@ import { ConfigError, EXIT, SharedTmpError, SupervisorError } from '../errors.js
 import { setUpLogging } from '../log/log-setup.js';
 import { INTERNAL_ERROR_HINT, formatErrorForPeople } from '../log/people-error.js';
 import type { Runtime } from '../runtime/context.js';
+import { snapshotUse } from '../runtime/startup-snapshot.js';
 import { runStartupChecks } from '../startup/startup-checks.js';
 import { VERSION } from '../version.js';
 import { runAgent } from './agent.js';
@@ -31,6 +32,7 @@ export async function supervise(runtime: Runtime, invocation: SupervisedInvocati
   try {
     config = loadConfig(runtime.env);
     log = logging.withLevel(config.log.level);
+    log.debug({ snapshot: snapshotUse(runtime.startedFrom, runtime.bundleDir, runtime.env) }, 'startup snapshot');
     for (const warning of config.warnings) log.warn(warning.fields, warning.msg);
     if (runtime.pid === 1) log.warn({ detail: 'orphans will not be reaped', hint: 'put tini in front (docker run --init; the image does)' }, 'pid 1 without init');
     if (invocation.kind === 'proxy') return await runProxy(runtime, config, log);

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { isatty } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { secretValues } from '../config/secret-names.js';
+import type { StartedFrom } from './startup-snapshot.js';
 
 /**
  * The facts of the host, read once at start and handed to every command: nothing below main.ts reads
@@ -21,6 +22,8 @@ export interface Runtime {
   tmuxTmpDir: string;
   /** The directory of the running bundle (the proxy's bundle lies beside it). */
   bundleDir: string;
+  /** Whether this process started from the image's startup snapshot of the bundle or from the bundle itself. */
+  startedFrom: StartedFrom;
   /** Where signals arrive: the process itself, or any emitter in a test. */
   signals: NodeJS.EventEmitter;
   /** Writers made on first use: touching process.stdout/stdin makes streams (and may change the fds' modes) that a
@@ -33,7 +36,7 @@ export interface Runtime {
   stdin: () => NodeJS.ReadableStream;
 }
 
-export function readRuntime(proc: NodeJS.Process): Runtime {
+export function readRuntime(proc: NodeJS.Process, startedFrom: StartedFrom = 'bundle'): Runtime {
   const env = { ...proc.env };
   const tmuxTmpDir = env.TMUX_TMPDIR || '/tmp';
   return {
@@ -45,7 +48,10 @@ export function readRuntime(proc: NodeJS.Process): Runtime {
     hostname: hostname(),
     runtimeDir: join(tmuxTmpDir, 'agentgate'),
     tmuxTmpDir,
-    bundleDir: dirname(proc.argv[1] ?? __filename),
+    // From the snapshot, argv[1] is the first argument; __filename is the bundle's path when the blob was built
+    // (beside it, as docker/build-snapshot.sh builds it in place).
+    bundleDir: dirname(startedFrom === 'snapshot' ? __filename : (proc.argv[1] ?? __filename)),
+    startedFrom,
     signals: proc,
     stdout: { write: (text) => void proc.stdout.write(text) },
     stderr: { write: (text) => void proc.stderr.write(text) },

@@ -33,7 +33,8 @@ describe.skipIf(!reachable)('the image', () => {
   });
 
   it('loads the supervisor with the compile cache made at build time, read-only, as uid 1000; another uid starts without it', () => {
-    const load = (user: string) => docker(['run', '--rm', '--network', 'none', '--read-only', '--user', user, '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', '--entrypoint', 'agentgate', TEST_IMAGE, 'version']);
+    // The entry's way without the startup snapshot (an empty blob is passed over): the bundle, through start.cjs.
+    const load = (user: string) => docker(['run', '--rm', '--network', 'none', '--read-only', '--user', user, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro', '-e', 'NODE_DEBUG_NATIVE=COMPILE_CACHE', '--entrypoint', 'agentgate', TEST_IMAGE, 'version']);
     const ours = load('1000:1000');
     expect(ours.status, ours.stderr).toBe(0);
     expect(ours.stderr).toMatch(/V8 code cache for CommonJS \/opt\/agentgate\/supervisor\.cjs was accepted/);
@@ -42,6 +43,29 @@ describe.skipIf(!reachable)('the image', () => {
     expect(other.stderr).not.toMatch(/was accepted/);
     const owner = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'find /opt/agentgate/compile-cache ! -user 0 -o -perm /022 | wc -l']);
     expect(owner.stdout.trim()).toBe('0');
+  });
+
+  it('starts from the startup snapshot made at build time, and from the bundle when the entry passes the blob over', () => {
+    const ws = workspace();
+    const start = (extra: string[], entry: string[] = [TEST_IMAGE, 'sh', '-c', 'exit 3']) => {
+      const r = docker(['run', '--rm', '-v', `${ws}:/workspace`, '-e', 'AGENTGATE_LOG_LEVEL=debug', '-e', 'AGENTGATE_LOG_FORMAT=json', ...extra, ...entry]);
+      const lines = r.stderr.split('\n').filter((l) => l.includes('"startup snapshot"'));
+      return { status: r.status, snapshot: lines.map((l) => JSON.parse(l).snapshot), stderr: r.stderr };
+    };
+    const blob = docker(['run', '--rm', '--network', 'none', '--entrypoint', 'sh', TEST_IMAGE, '-c', 'stat -c "%U %a" /opt/agentgate/supervisor.blob']);
+    expect(blob.stdout.trim(), blob.stderr).toBe('root 644');
+    const cases: Array<[string[], string[] | undefined, string]> = [
+      [HARDENING, undefined, 'used'],
+      [[...HARDENING, '-v', '/dev/null:/opt/agentgate/supervisor.blob:ro'], undefined, 'no blob'],
+      [[...HARDENING, '-e', 'NODE_OPTIONS=--no-warnings'], undefined, 'passed over: NODE_OPTIONS or NODE_DEBUG is set'],
+      [[...HARDENING, '-e', 'NODE_DEBUG=execa'], undefined, 'passed over: NODE_OPTIONS or NODE_DEBUG is set'],
+      // Another node than the one that built the blob (here the same one, made newer) would refuse it: passed over.
+      [['--network', 'none', '--user', '0', '--entrypoint', 'sh'], [TEST_IMAGE, '-c', 'touch "$(command -v node)" && exec agentgate sh -c "exit 3"'], 'passed over: older than node'],
+    ];
+    for (const [extra, entry, expected] of cases) {
+      const r = start(extra, entry);
+      expect({ status: r.status, snapshot: r.snapshot }, r.stderr).toEqual({ status: 3, snapshot: [expected] });
+    }
   });
 
   it('runs hardened: healthy, no capabilities, no new privileges, read-only root, writable workspace owned by 1000', async () => {

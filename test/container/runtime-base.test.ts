@@ -38,6 +38,8 @@ describe.skipIf(!reachable || !glibcBuilder)('the image on another runtime base 
     await waitForHealth(container, 'healthy', 60_000);
     expect(exec(container, ['sh', '-c', 'grep -E "^(CapEff|NoNewPrivs)" /proc/1/status']).stdout).toMatch(/CapEff:\s+0{16}\nNoNewPrivs:\s+1/);
     expect(exec(container, ['agentgate', 'health']).stdout).toMatch(/^healthy: agent running/);
+    // The startup snapshot, made by the builder's Node copied in (the blob must match the node that runs it).
+    expect(exec(container, ['sh', '-c', 'test -s /opt/agentgate/supervisor.blob && agentgate version']).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     // Longer than the container tier's 600 s: two image builds of their own, with deadlines of 300 s and 600 s.
   }, 900_000);
 });

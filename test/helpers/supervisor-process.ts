@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type LogLine, parseLogLines } from './log-lines.js';
+import { fromSnapshotArgs } from './snapshot-blob.js';
 import { waitFor } from './wait-for.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -12,6 +13,14 @@ export const BUNDLE = resolve(HERE, '../../dist/supervisor.cjs');
 export const FIXTURES = resolve(HERE, '../fixtures');
 
 export type { LogLine };
+
+/**
+ * How node starts the supervisor: the bundle, or with AGENTGATE_TEST_FROM_SNAPSHOT=1 (or `fromSnapshot`) the
+ * image's startup snapshot of it, built here (test/helpers/snapshot-blob.ts): the suite then checks the blob too.
+ */
+function supervisorArgs(fromSnapshot: boolean | undefined): string[] {
+  return fromSnapshot ?? process.env.AGENTGATE_TEST_FROM_SNAPSHOT === '1' ? fromSnapshotArgs() : [BUNDLE];
+}
 
 export interface StartOptions {
   env?: Record<string, string>;
@@ -24,6 +33,8 @@ export interface StartOptions {
   files?: Record<string, string>;
   /** Run it in the network namespace of this process (nsenter -n): then reach its health port from there too. */
   netnsOf?: number;
+  /** Start it from the startup snapshot of the bundle (true) or the bundle (false); AGENTGATE_TEST_FROM_SNAPSHOT by default. */
+  fromSnapshot?: boolean;
 }
 
 /** A free loopback port: bound, read and released. */
@@ -81,7 +92,7 @@ export class SupervisorProcess {
       ...options.env,
     };
     const asUser = options.uid === undefined ? [] : ['/usr/bin/setpriv', `--reuid=${options.uid}`, `--regid=${options.uid}`, '--clear-groups'];
-    const argv = ['--pid', '--fork', '--mount-proc', '--kill-child', '/usr/bin/tini', '--', ...asUser, process.execPath, BUNDLE, ...(options.args ?? [])];
+    const argv = ['--pid', '--fork', '--mount-proc', '--kill-child', '/usr/bin/tini', '--', ...asUser, process.execPath, ...supervisorArgs(options.fromSnapshot), ...(options.args ?? [])];
     const inNetns = options.netnsOf === undefined ? [] : ['/usr/bin/nsenter', '-t', String(options.netnsOf), '-n'];
     this.child = inNetns.length > 0 ? spawn(inNetns[0] as string, [...inNetns.slice(1), '/usr/bin/unshare', ...argv], { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn('/usr/bin/unshare', argv, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const stream of [this.child.stdout, this.child.stderr]) {
