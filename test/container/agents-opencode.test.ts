@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chownSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveTheToolCall, screen, stateChanges, submitLine } from '../helpers/agent-tui.js';
@@ -8,6 +7,7 @@ import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, readyz, requireEngine } from '../helpers/containers.js';
 import { HARDENING, docker } from '../helpers/docker.js';
 import { MockChatCompletions } from '../helpers/mock-chat-completions.js';
+import { opencodeState } from '../helpers/opencode-state.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -21,20 +21,6 @@ afterAll(async () => {
   made.cleanup();
 });
 
-/**
- * A state dir whose OpenCode config (XDG_CONFIG_HOME, in the state volume) points it at the mock: a provider of
- * its own through `@ai-sdk/openai-compatible` and its documented `provider.<id>.options.baseURL`; bash asks first.
- */
-function opencodeState(): string {
-  const state = mkdtempSync(join(tmpdir(), 'agentgate-opencode-state-'));
-  made.track(state);
-  const dir = join(state, 'opencode', 'config', 'opencode');
-  mkdirSync(dir, { recursive: true });
-  const provider = { npm: '@ai-sdk/openai-compatible', name: 'Mock', options: { baseURL: `http://127.0.0.1:${mock.port}/v1`, apiKey: 'mock-key-not-secret' }, models: { 'mock-model': { name: 'Mock model', tool_call: true } } };
-  writeFileSync(join(dir, 'opencode.json'), JSON.stringify({ autoupdate: false, share: 'disabled', model: 'mock/mock-model', provider: { mock: provider }, permission: { bash: 'ask' } }));
-  for (const path of [state, join(state, 'opencode'), join(state, 'opencode', 'config'), dir, join(dir, 'opencode.json')]) chownSync(path, 1000, 1000);
-  return state;
-}
 
 const turnsWith = (words: string) => () => mock.turns().some((texts) => texts.includes(words));
 const submit = (container: string, text: string) => submitLine(container, text, turnsWith(text));
@@ -64,7 +50,7 @@ describe.skipIf(!reachable)('the real OpenCode in an image built with AGENTS=...
   }, 1_600_000);
 
   it('types its first prompt once its plugin says it is up, reports turns from its own events, and continues the session after a kill', async () => {
-    const container = await runOpencode('opencode-turn', opencodeState(), made.workspace(), ['-e', 'AGENTGATE_PROMPT=-x first prompt from agentgate']);
+    const container = await runOpencode('opencode-turn', opencodeState(made, mock.port, { askBash: true }), made.workspace(), ['-e', 'AGENTGATE_PROMPT=-x first prompt from agentgate']);
     // The first prompt, typed once the plugin's SessionStart came and the screen settled: it reaches the model.
     await waitFor(turnsWith('-x first prompt from agentgate'), 'the first prompt at the mock', 90_000, () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`);
     await waitFor(() => logEvents(container, 'first prompt given').length === 1, 'the first prompt given', 30_000, () => `${stateChanges(container)}`);
@@ -96,7 +82,7 @@ describe.skipIf(!reachable)('the real OpenCode in an image built with AGENTS=...
     // The repository's own config lists no plugins: the one in its global plugin dir still loads.
     writeFileSync(join(ws, 'opencode.json'), JSON.stringify({ plugin: [] }));
     chownSync(join(ws, 'opencode.json'), 1000, 1000);
-    const container = await runOpencode('opencode-decisions', opencodeState(), ws);
+    const container = await runOpencode('opencode-decisions', opencodeState(made, mock.port, { askBash: true }), ws);
     await waitFor(() => readyz(container).agentState?.state === 'waiting' && screen(container).includes('Ask anything'), 'its input, and the state waiting', 90_000, () => `${docker(['logs', container]).stdout.slice(-3000)}\n${screen(container)}`);
 
     await approveTheToolCall(container, ws, submit, answer);

@@ -1,12 +1,10 @@
-import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screen } from '../helpers/agent-tui.js';
 import { AGENTS_IMAGE, ensureAgentsImage } from '../helpers/agents-image.js';
 import { TestContainers, exec, logEvents, requireEngine } from '../helpers/containers.js';
 import { HARDENING, docker } from '../helpers/docker.js';
 import { MockChatCompletions } from '../helpers/mock-chat-completions.js';
+import { opencodeState } from '../helpers/opencode-state.js';
 import { freePort } from '../helpers/supervisor-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -18,18 +16,6 @@ afterAll(async () => {
   await mock.close();
   made.cleanup();
 });
-
-/** A state dir whose OpenCode config points it at the mock (as agents-opencode.test.ts does). */
-function opencodeState(): string {
-  const state = mkdtempSync(join(tmpdir(), 'agentgate-opencode-state-'));
-  made.track(state);
-  const dir = join(state, 'opencode', 'config', 'opencode');
-  mkdirSync(dir, { recursive: true });
-  const provider = { npm: '@ai-sdk/openai-compatible', name: 'Mock', options: { baseURL: `http://127.0.0.1:${mock.port}/v1`, apiKey: 'mock-key-not-secret' }, models: { 'mock-model': { name: 'Mock model' } } };
-  writeFileSync(join(dir, 'opencode.json'), JSON.stringify({ autoupdate: false, share: 'disabled', model: 'mock/mock-model', provider: { mock: provider } }));
-  for (const path of [state, join(state, 'opencode'), join(state, 'opencode', 'config'), dir, join(dir, 'opencode.json')]) chownSync(path, 1000, 1000);
-  return state;
-}
 
 /**
  * What a loaded machine did once (load ~10): the typing went nowhere (typed before OpenCode's input took keys) and
@@ -54,7 +40,7 @@ describe.skipIf(!reachable)('the first prompt into the real OpenCode, its typing
     const hostNet = HARDENING.filter((f, i, all) => f !== '--network' && all[i - 1] !== '--network');
     const run = docker([
       'run', '-d', '--name', container, ...hostNet, '--network', 'host',
-      '-v', `${made.workspace()}:/workspace`, '-v', `${opencodeState()}:/home/agentgate/.claude`,
+      '-v', `${made.workspace()}:/workspace`, '-v', `${opencodeState(made, mock.port)}:/home/agentgate/.claude`,
       '-e', 'AGENTGATE_AGENT=opencode', '-e', 'OPENCODE_DISABLE_MODELS_FETCH=true', '-e', `AGENTGATE_PROMPT=${PROMPT}`,
       '-e', `AGENTGATE_HEALTH_PORT=${await freePort()}`, AGENTS_IMAGE,
     ]);
