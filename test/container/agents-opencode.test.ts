@@ -21,7 +21,6 @@ afterAll(async () => {
   made.cleanup();
 });
 
-
 const turnsWith = (words: string) => () => mock.turns().some((texts) => texts.includes(words));
 const submit = (container: string, text: string) => submitLine(container, text, turnsWith(text));
 
