@@ -77,7 +77,11 @@ export class EngineRelay {
   async down(): Promise<void> {
     const server = this.server;
     this.server = null;
+    if (!server) return;
+    // Stop listening first, then cut what is open: the board reconnects at once when its connection drops, and a
+    // connection accepted between the cut and close() would keep close() from ever calling back (a 10-minute hang).
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await closed;
   }
 }
