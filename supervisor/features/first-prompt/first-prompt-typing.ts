@@ -56,7 +56,7 @@ const TYPINGS_PER_RUN = 3;
 /** Looks at a still screen after the Enters (promptInput), each `enterRetryMs` apart, before leaving it to a screen change. */
 const INPUT_LOOKS = 20;
 
-type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'dialog-wait' | 'done';
+type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'screen-wait' | 'done';
 
 /**
  * The first prompt (AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE) is typed into the agent's pane, never put on its
@@ -71,8 +71,8 @@ export class FirstPromptTyping {
   private settleStartMs = 0;
   private enters = 0;
   private typings = 0;
-  /** While a dialog holds the prompt: the step to take up once the screen changed and settled, and the dialog (said once). */
-  private afterDialog: 'settle-paste' | 'settle-enter' = 'settle-paste';
+  /** While the screen holds the prompt (a dialog, its input not drawn): the step to take up once it changed and settled; what was said of it (once). */
+  private afterWait: 'settle-paste' | 'settle-enter' = 'settle-paste';
   private dialogSaid: string | null = null;
   private inputSaid = false;
   /** The prompt was pasted before a dialog held it: once the dialog is gone, is it still in the agent's input? */
@@ -105,17 +105,16 @@ export class FirstPromptTyping {
     if (!this.takenByHook) return;
     if (event.name === 'SessionStart' && this.step === 'ready-wait' && this.options.hooks) this.settle('settle-paste');
     // Typed text was submitted: after the Enter, or by the paste itself (an agent without bracketed paste).
-    const typed = this.step === 'taken-wait' || this.step === 'settle-enter' || this.step === 'pressing' || this.step === 'retype-wait' || (this.step === 'dialog-wait' && this.afterDialog === 'settle-enter');
     // Gemini CLI's BeforeAgent is its UserPromptSubmit.
-    if ((event.name === 'UserPromptSubmit' || event.name === 'BeforeAgent') && typed) this.given();
+    if ((event.name === 'UserPromptSubmit' || event.name === 'BeforeAgent') && this.typedNotTaken) this.given();
   }
 
   /** The pane's output changed: the agent is still drawing. */
   screenActive(): void {
-    // A dialog held the prompt: once the screen changed (someone answered it) and settles, look again.
-    if (this.step === 'dialog-wait') {
-      this.recheckTyped = this.afterDialog === 'settle-enter';
-      return this.settle(this.afterDialog);
+    // The screen held the prompt (a dialog, its input not drawn): once it changed and settles, look again.
+    if (this.step === 'screen-wait') {
+      this.recheckTyped = this.afterWait === 'settle-enter';
+      return this.settle(this.afterWait);
     }
     // The agent did not take the typed prompt (a dialog refused it): once its screen changed and settles, type it again.
     if (this.step === 'retype-wait' && this.typings < TYPINGS_PER_RUN) return this.settle('settle-paste');
@@ -133,7 +132,7 @@ export class FirstPromptTyping {
     this.recheckTyped = false;
     this.clear();
     if (this.step === 'done') return;
-    if (['settle-enter', 'pressing', 'taken-wait', 'retype-wait'].includes(this.step) || (this.step === 'dialog-wait' && this.afterDialog === 'settle-enter')) this.options.log.warn({ chars: this.textLength(), detail: 'typed again on its next start' }, 'first prompt cut short');
+    if (this.typedNotTaken) this.options.log.warn({ chars: this.textLength(), detail: 'typed again on its next start' }, 'first prompt cut short');
     this.step = this.options.hooks && this.options.prompt.pending() !== null ? 'ready-wait' : 'idle';
   }
 
@@ -204,8 +203,8 @@ export class FirstPromptTyping {
     } else {
       return look;
     }
-    this.step = 'dialog-wait';
-    this.afterDialog = resume;
+    this.step = 'screen-wait';
+    this.afterWait = resume;
     return 'held';
   }
 
@@ -273,6 +272,12 @@ export class FirstPromptTyping {
     const failed = this.options.prompt.markGiven();
     if (failed) this.options.log.warn({ code: failed, detail: 'given, but not recorded in the state dir: a re-created container gives it again' }, 'first prompt not recorded');
     else this.options.log.info({ chars }, 'first prompt given');
+  }
+
+  /** The prompt is in the agent's input (pasted, Enter maybe pressed) and not yet known to be taken. */
+  private get typedNotTaken(): boolean {
+    const { step } = this;
+    return step === 'settle-enter' || step === 'pressing' || step === 'taken-wait' || step === 'retype-wait' || (step === 'screen-wait' && this.afterWait === 'settle-enter');
   }
 
   /** Its UserPromptSubmit (or Gemini CLI's BeforeAgent) hook says when a typed prompt was taken. */
