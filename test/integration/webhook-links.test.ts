@@ -234,7 +234,7 @@ describe('webhook formats', () => {
     await waitFor(() => hook.received.length === 105, 'the next event', 10_000);
     expect(JSON.parse(hook.received.at(-1)!.body)).toMatchObject({ event: 'agent needs permission' });
     // The delivery is logged once the receiver has answered it: wait for the last line.
-    await waitFor(() => s.logsOf('webhook delivered').length >= 105, 'the 105 deliveries in the log');
+    await waitFor(() => s.logsOf('webhook delivered').length >= 105, 'the 105 deliveries in the log', 30_000);
     expect(s.logsOf('webhook delivered')).toHaveLength(105);
   }, 90_000);
 });
