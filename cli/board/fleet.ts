@@ -30,6 +30,8 @@ export class Fleet extends EventEmitter {
   private listing: Promise<void> | null = null;
   private relist = false;
   private memoryTimer: NodeJS.Timeout | null = null;
+  /** Aborted on close: a probe still running in a container does not hold the stopped board open. */
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly docker: Docker,
@@ -68,6 +70,7 @@ export class Fleet extends EventEmitter {
 
   close(): void {
     this.closed = true;
+    this.closing.abort();
     if (this.memoryTimer) clearInterval(this.memoryTimer);
     (this.events as unknown as { destroy?: () => void } | null)?.destroy?.();
     for (const f of this.follows.values()) f.stop();
@@ -78,6 +81,11 @@ export class Fleet extends EventEmitter {
     for (let attempt = 0; !this.closed; attempt++) {
       try {
         const stream = (await this.docker.getEvents({ filters: { type: ['container'], label: [`${LABEL.role}=agent`], event: LIST_EVENTS } })) as NodeJS.ReadableStream;
+        if (this.closed) {
+          // Closed while the engine answered: a stream kept now would hold the stopped board's process open.
+          (stream as unknown as { destroy?: () => void }).destroy?.();
+          return;
+        }
         this.events = stream;
         stream.on('data', () => this.list());
         stream.on('error', () => undefined);
@@ -87,9 +95,11 @@ export class Fleet extends EventEmitter {
         await this.list();
         return;
       } catch (error) {
+        if (this.closed) return;
         this.engineError = `the Docker engine does not answer: ${(error as Error).message}`;
         this.emit('change');
-        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+        // Unref'd: a board stopped during the back-off exits at once.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)).unref());
       }
     }
   }
@@ -152,6 +162,8 @@ export class Fleet extends EventEmitter {
 
   private follow(id: string): void {
     this.unfollow(id);
+    // A listing still in flight when the board closed must not open a stream nobody will stop.
+    if (this.closed) return;
     let refreshing: NodeJS.Timeout | null = null;
     const follow = followInContainer(this.docker, id, '/events', null, (event) => {
       const record = this.records.get(id);
@@ -167,6 +179,7 @@ export class Fleet extends EventEmitter {
       // The rest (restarts, the last exit, a crash loop) comes with the next report, read once events settle.
       if (refreshing) clearTimeout(refreshing);
       refreshing = setTimeout(() => void this.refresh(id), 300);
+      refreshing.unref();
     });
     this.follows.set(id, follow);
     void follow.ended.then((reason) => {
@@ -194,7 +207,8 @@ export class Fleet extends EventEmitter {
     const record = this.records.get(id);
     if (!record) return;
     // The whole report and the memory in one exec (the probe's --sample).
-    const sample = await sampleReport(this.docker, id);
+    const sample = await sampleReport(this.docker, id, undefined, this.closing.signal);
+    if (this.closed) return;
     record.setReport(sample.report);
     if (sample.memoryBytes !== null) record.memoryBytes = sample.memoryBytes;
     if (!record.report) record.unreachable = 'its supervisor does not answer /readyz';

@@ -17,6 +17,7 @@ interface Relay {
  */
 export class ScreenRelay {
   private readonly relays = new Map<string, Relay>();
+  private closed = false;
 
   constructor(private readonly docker: Docker) {}
 
@@ -24,6 +25,11 @@ export class ScreenRelay {
     let relay = this.relays.get(agent.id);
     if (!relay) {
       const token = await answerToken(this.docker, agent);
+      // The board stopped while the token was read: open nothing it would not close.
+      if (this.closed) {
+        res.end();
+        return;
+      }
       const stream = new EventStream();
       const made: Relay = { stream, last: null, follow: followInContainer(this.docker, agent.id, '/screen?follow=1', token, (event) => {
         if (event.event !== 'screen') return;
@@ -54,6 +60,7 @@ export class ScreenRelay {
   }
 
   close(): void {
+    this.closed = true;
     for (const relay of this.relays.values()) {
       relay.follow.stop();
       relay.stream.close();

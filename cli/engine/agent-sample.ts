@@ -44,15 +44,15 @@ export async function sampleDigest(docker: Docker, containerId: string, timeoutM
 }
 
 /** What the board shows of a running agent: its whole report (decisions and egress asks included), asked now. */
-export async function sampleReport(docker: Docker, containerId: string, timeoutMs = 5000): Promise<AgentSample<HealthReport>> {
-  const probed = await probe(docker, containerId, '--sample', timeoutMs);
-  return probed === null ? fallback(docker, containerId, timeoutMs) : parseJsonSample(probed);
+export async function sampleReport(docker: Docker, containerId: string, timeoutMs = 5000, signal?: AbortSignal): Promise<AgentSample<HealthReport>> {
+  const probed = await probe(docker, containerId, '--sample', timeoutMs, signal);
+  return probed === null ? fallback(docker, containerId, timeoutMs, signal) : parseJsonSample(probed);
 }
 
 /** The probe's output, or null when the image has no probe that takes `flag`. */
-async function probe(docker: Docker, containerId: string, flag: '--report' | '--sample', timeoutMs: number): Promise<string | null> {
+async function probe(docker: Docker, containerId: string, flag: '--report' | '--sample', timeoutMs: number, signal?: AbortSignal): Promise<string | null> {
   try {
-    const { code, stdout } = await execCapture(docker, containerId, [PROBE, flag], timeoutMs);
+    const { code, stdout } = await execCapture(docker, containerId, [PROBE, flag], timeoutMs, { signal });
     return NO_PROBE_CODES.has(code) ? null : stdout;
   } catch {
     // Some engines refuse to start an exec whose executable is missing instead of answering 126 or 127.
@@ -60,8 +60,9 @@ async function probe(docker: Docker, containerId: string, flag: '--report' | '--
   }
 }
 
-async function fallback(docker: Docker, containerId: string, timeoutMs: number): Promise<AgentSample<HealthReport>> {
-  const { stdout } = await execCapture(docker, containerId, ['sh', '-c', FALLBACK_SCRIPT], timeoutMs).catch(() => ({ stdout: '' }));
+async function fallback(docker: Docker, containerId: string, timeoutMs: number, signal?: AbortSignal): Promise<AgentSample<HealthReport>> {
+  if (signal?.aborted) return { report: null, memoryBytes: null };
+  const { stdout } = await execCapture(docker, containerId, ['sh', '-c', FALLBACK_SCRIPT], timeoutMs, { signal }).catch(() => ({ stdout: '' }));
   return parseJsonSample(stdout);
 }
 

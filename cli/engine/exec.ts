@@ -6,9 +6,11 @@ export async function execIn(
   docker: Docker,
   containerId: string,
   argv: string[],
-  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream | null; workingDir?: string; user?: string; env?: string[] },
+  io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: NodeJS.ReadableStream | null; workingDir?: string; user?: string; env?: string[]; signal?: AbortSignal },
 ): Promise<number> {
+  const signal = io.signal;
   const exec = await docker.getContainer(containerId).exec({
+    abortSignal: signal,
     Cmd: argv,
     AttachStdout: true,
     AttachStderr: true,
@@ -18,7 +20,12 @@ export async function execIn(
     ...(io.user ? { User: io.user } : {}),
     ...(io.env ? { Env: io.env } : {}),
   });
-  const stream = await exec.start({ hijack: true, stdin: Boolean(io.stdin) });
+  const stream = await exec.start({ hijack: true, stdin: Boolean(io.stdin), abortSignal: signal });
+  // Once hijacked, the connection is the stream's: an abort cuts it, or a command that never ends (a frozen
+  // container) would hold the caller's process open after it gave up.
+  const cut = () => stream.destroy();
+  signal?.addEventListener('abort', cut, { once: true });
+  if (signal?.aborted) cut();
   const out = new PassThrough();
   const err = new PassThrough();
   out.pipe(io.stdout, { end: false });
@@ -30,18 +37,23 @@ export async function execIn(
     stream.on('close', resolve);
     stream.on('error', reject);
   });
+  signal?.removeEventListener('abort', cut);
   if (io.stdin) io.stdin.unpipe(stream);
-  const inspected = await exec.inspect();
+  signal?.throwIfAborted();
+  const inspected = await exec.inspect({ abortSignal: signal });
   return inspected.ExitCode ?? 1;
 }
 
-/** Runs argv in the container and returns what it printed, with a deadline. */
+/**
+ * Runs argv in the container and returns what it printed, with a deadline: past it (or on `signal`) the exec's
+ * connection is cut and the code is 124, timeout(1)'s, with what it printed by then.
+ */
 export async function execCapture(
   docker: Docker,
   containerId: string,
   argv: string[],
   timeoutMs = 10_000,
-  io: { stdin?: NodeJS.ReadableStream; user?: string; env?: string[] } = {},
+  io: { stdin?: NodeJS.ReadableStream; user?: string; env?: string[]; signal?: AbortSignal } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
@@ -50,10 +62,13 @@ export async function execCapture(
     s.on('data', (d: Buffer) => append(d.toString('utf8')));
     return s;
   };
-  const run = execIn(docker, containerId, argv, { ...io, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(124), timeoutMs)));
-  const code = await Promise.race([run, deadline]);
-  clearTimeout(timer);
-  return { code, stdout, stderr };
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = io.signal ? AbortSignal.any([io.signal, deadline]) : deadline;
+  try {
+    const code = await execIn(docker, containerId, argv, { ...io, signal, stdout: sink((t) => (stdout += t)), stderr: sink((t) => (stderr += t)) });
+    return { code, stdout, stderr };
+  } catch (error) {
+    if (signal.aborted) return { code: 124, stdout, stderr };
+    throw error;
+  }
 }

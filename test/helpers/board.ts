@@ -42,7 +42,12 @@ export async function startBoard(bin: string, env: NodeJS.ProcessEnv = {}): Prom
     stderr: () => stderr,
     stop: async () => {
       child.kill('SIGINT');
-      return exited;
+      // Bounded: a board that does not exit on Ctrl-C is a failure that names itself, not a 10-minute test timeout.
+      const code = await Promise.race([exited, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref())]);
+      if (code !== 'hung') return code;
+      child.kill('SIGKILL');
+      await exited;
+      throw new Error(`agentgate board did not exit within 15 s of SIGINT; its stderr:\n${stderr}`);
     },
   };
 }
@@ -82,6 +87,9 @@ export class EngineRelay {
     // connection accepted between the cut and close() would keep close() from ever calling back (a 10-minute hang).
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    await closed;
+    await Promise.race([
+      closed,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the engine relay did not close within 10 s (${this.sockets.size} connections open)`)), 10_000).unref()),
+    ]);
   }
 }

@@ -46,8 +46,13 @@ describe('the stop budget and exit records', () => {
     await sup.signal('SIGTERM');
     expect((await sup.exited).code).toBe(137);
     const tookMs = Date.now() - t0;
-    // The budget is 1000 + 2000 ms; the margin is for the namespace teardown on a loaded machine.
-    expect(tookMs).toBeLessThan(3000 + 2000); // unbounded, it was grace + 2 s + 5 s + 2 s
+    // The supervisor's own span, from its logs: what the budget (1000 + 2000 ms) bounds. Unbounded, it was
+    // grace + 2 s + 5 s + 2 s.
+    const at = (msg: string) => Date.parse(String(sup.logsOf(msg)[0]?.time));
+    expect(at('stopped') - at('stop requested')).toBeLessThan(3000 + 500);
+    // Seen from outside, the process's exit and the namespace's teardown come on top: on a loaded machine (CI runs
+    // four suites on two cores) that took up to 5 s more.
+    expect(tookMs).toBeLessThan(3000 + 6000);
     expect(sup.logsOf('stopping')[0]).toMatchObject({ graceMs: 1000, budgetMs: 3000 });
     expect(sup.logsOf('agent exited')).toHaveLength(1);
   });
