@@ -8,35 +8,43 @@ import { promptScrubber } from './prompt-scrub.js';
  * AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE: the first prompt typed into the agent once it is ready, given once
  * it took it, never on its command line; the agent's screen lines are scrubbed of it like a secret.
  */
-export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, events, profile, tmux, screenTail, scrub }) => {
+/** The lines a dialog, a drawn input or the shown prompt is looked for in: the screen's last ones. */
+const LAST_LINES = 15;
+/** The lines an input rule reads: a whole screen. */
+const SCREEN_LINES = 100;
+
+export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, events, profile, tmux, scrub }) => {
   const prompt = await readFirstPrompt(config, runtime.uid);
   if (!prompt) return null;
   const scrubPrompt = promptScrubber(prompt.secret);
   const { openDialog, inputReady } = profile;
-  // One look at the screen: a dialog's question (the agent's screen, so scrubbed like its last lines before it
-  // reaches the log), whether its input is drawn, and whether the prompt shows (a line the prompt scrubber redacts).
+  const promptInput = profile.promptInput?.bind(profile);
+  // One capture per look. Its whole visible screen for the input rule (an agent's start screen has its input
+  // mid-screen, blank lines below it); its last lines for the rest: a dialog's question (the agent's screen, so
+  // scrubbed like its last lines before it reaches the log), whether its input is drawn, whether the prompt shows
+  // (a line the prompt scrubber redacts).
   const look =
-    openDialog || inputReady
+    openDialog || inputReady || promptInput
       ? async (): Promise<ScreenLook> => {
-          const lines = await screenTail();
+          const screen = await tmux.screenTail(config.sessionName, promptInput ? SCREEN_LINES : LAST_LINES);
+          const lines = screen.slice(-LAST_LINES);
           const question = openDialog?.(lines) ?? null;
           return {
             dialog: question === null ? null : scrub(scrubPrompt(question)),
             inputReady: inputReady ? inputReady(lines) : true,
             promptShown: lines.some((line) => scrubPrompt(line) !== line),
+            input: promptInput?.(screen) ?? null,
           };
         }
       : undefined;
-  // The whole visible screen (an agent's start screen has its input mid-screen, blank lines below it).
-  const promptInput = profile.promptInput?.bind(profile);
   const typing = new FirstPromptTyping({
     prompt,
     keys: new PaneTyping(tmux, config.sessionName),
     hooks: profile.hooks,
     submitHook: profile.promptSubmitHook === true,
     ...(look ? { look } : {}),
+    readsInput: promptInput !== undefined,
     log,
-    ...(promptInput ? { promptInput: async () => promptInput(await tmux.screenTail(config.sessionName, 100)) } : {}),
   });
   const unsubscribe = events.subscribe((event) => {
     if (event.type === 'started') typing.agentStarted();

@@ -30,6 +30,11 @@ export interface FirstPromptTypingOptions {
    * one pasted before a dialog came and gone once the dialog is answered (the agent dropped it) is.
    */
   look?: () => Promise<ScreenLook>;
+  /**
+   * With hooks, after the Enters: the look's `input` (`AgentProfile.promptInput`) is looked at every
+   * `enterRetryMs` while the screen stays still; `empty` types the prompt again. False: only a screen change does.
+   */
+  readsInput?: boolean;
   log: Logger;
   /** The screen must be this still before the prompt is pasted, and again before Enter: the agent drew and waits. */
   settleMs?: number;
@@ -37,23 +42,22 @@ export interface FirstPromptTypingOptions {
   maxSettleMs?: number;
   /** With hooks: Enter again when no UserPromptSubmit came this long after it (at most ENTER_TRIES presses in all). */
   enterRetryMs?: number;
-  /**
-   * With hooks, after the Enters: the agent's input as its screen shows it (`AgentProfile.promptInput`), looked at
-   * every `enterRetryMs` while the screen stays still; `empty` types the prompt again. Absent: only a screen change does.
-   */
-  promptInput?: () => Promise<'empty' | null>;
 }
 
 export interface ScreenLook {
   dialog: string | null;
   inputReady: boolean;
   promptShown: boolean;
+  /** The agent's input as its screen shows it, when its profile can tell (`empty`), else null. */
+  input: 'empty' | null;
 }
+
+const NOTHING_SEEN: ScreenLook = { dialog: null, inputReady: true, promptShown: false, input: null };
 
 const ENTER_TRIES = 3;
 /** Typings of the prompt into one run of an agent with hooks: a dialog that refused it (answered later by a person) gets it again. */
 const TYPINGS_PER_RUN = 3;
-/** Looks at a still screen after the Enters (promptInput), each `enterRetryMs` apart, before leaving it to a screen change. */
+/** Looks at a still screen after the Enters (its input), each `enterRetryMs` apart, before leaving it to a screen change. */
 const INPUT_LOOKS = 20;
 
 type Step = 'idle' | 'ready-wait' | 'settle-paste' | 'pasting' | 'settle-enter' | 'pressing' | 'taken-wait' | 'retype-wait' | 'screen-wait' | 'done';
@@ -176,7 +180,7 @@ export class FirstPromptTyping {
    * for the screen to change, as a dialog does: typing into it could answer it.
    */
   private async lookAtInput(run: number): Promise<void> {
-    const input = await this.options.promptInput?.();
+    const { input } = await this.lookAtScreen();
     if (run !== this.run || this.step !== 'retype-wait') return;
     if (input === 'empty' && this.typings < TYPINGS_PER_RUN) {
       this.options.log.warn({ chars: this.textLength(), typings: this.typings, detail: 'its screen shows its input empty: typed again' }, 'first prompt lost');
@@ -191,7 +195,7 @@ export class FirstPromptTyping {
    * (typed text or an Enter would answer it on the user's behalf) or, before a paste, its input is not drawn yet.
    */
   private async heldByScreen(run: number, resume: 'settle-paste' | 'settle-enter'): Promise<ScreenLook | 'held'> {
-    const look = (await this.options.look?.().catch(() => null)) ?? { dialog: null, inputReady: true, promptShown: false };
+    const look = await this.lookAtScreen();
     if (run !== this.run) return look;
     const { dialog } = look;
     if (dialog !== null) {
@@ -239,7 +243,7 @@ export class FirstPromptTyping {
       const hint = again ? 'attach and answer the dialog' : undefined;
       log.warn({ chars: this.textLength(), enters: this.enters, typings: this.typings, detail, hint }, 'first prompt not taken');
       this.looks = 0;
-      if (again && this.options.promptInput) this.arm(this.enterRetryMs);
+      if (again && this.options.readsInput) this.arm(this.enterRetryMs);
       return;
     }
     const previous = this.step;
@@ -283,6 +287,11 @@ export class FirstPromptTyping {
   /** Its UserPromptSubmit (or Gemini CLI's BeforeAgent) hook says when a typed prompt was taken. */
   private get takenByHook(): boolean {
     return this.options.hooks || this.options.submitHook === true;
+  }
+
+  /** The screen as the profile reads it; nothing seen (nothing holds the prompt) when it cannot be read. */
+  private async lookAtScreen(): Promise<ScreenLook> {
+    return (await this.options.look?.().catch(() => null)) ?? NOTHING_SEEN;
   }
 
   private textLength(): number {
