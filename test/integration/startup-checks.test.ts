@@ -155,6 +155,23 @@ describe('startup checks', () => {
 
   });
 
+  it('exits 69 naming git and its config file when git cannot write it, before the agent starts; held under wait', async () => {
+    const env = { AGENTGATE_AGENT: 'agent-idle.sh', GIT_CONFIG_GLOBAL: '/nonexistent/agentgate/gitconfig' };
+    sup = await SupervisorProcess.start({ env });
+    expect((await sup.exited).code).toBe(69);
+    expect(errorLine(sup)).toMatchObject({ msg: 'start failed', error: expect.stringMatching(/^could not set git safe\.directory in \/nonexistent\/agentgate\/gitconfig: .*could not lock config file/) });
+    expect(sup.logsOf('agent started')).toHaveLength(0);
+    await sup.cleanup();
+    sup = await SupervisorProcess.start({ env: { ...env, AGENTGATE_ON_START_ERROR: 'wait' } });
+    await sup.waitForLog('failed start held');
+    const health = await sup.health();
+    expect(health.status).toBe(503);
+    expect(health.body.checks.start.reason).toMatch(/could not set git safe\.directory/);
+    expect(sup.logsOf('agent started')).toHaveLength(0);
+    await sup.signal('SIGTERM');
+    expect((await sup.exited).code).toBe(69);
+  });
+
   it('uses a writable GIT_CONFIG_GLOBAL when HOME is read-only, keeping the mounted ~/.gitconfig', async () => {
     sup = await SupervisorProcess.start({ args: ['true'] });
     await sup.exited;
