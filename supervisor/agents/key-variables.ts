@@ -7,7 +7,8 @@ export const CLAUDE_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'CLAUDE_CODE_OAUTH_TOK
 export const CODEX_KEY_VARIABLES = ['OPENAI_API_KEY', 'CODEX_API_KEY'] as const;
 export const GEMINI_KEY_VARIABLES = ['GEMINI_API_KEY', 'GOOGLE_API_KEY'] as const;
 export const COPILOT_KEY_VARIABLES = ['COPILOT_GITHUB_TOKEN', 'GH_TOKEN', 'GITHUB_TOKEN', 'COPILOT_PROVIDER_API_KEY', 'COPILOT_PROVIDER_BEARER_TOKEN'] as const;
-export const OPENCODE_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY'] as const;
+// GOOGLE_GENERATIVE_AI_API_KEY: the variable OpenCode's Google provider reads its key from (its SDK's own).
+export const OPENCODE_KEY_VARIABLES = ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY', 'OPENROUTER_API_KEY', 'OPENCODE_API_KEY'] as const;
 
 /** By preset name; a command line of your own gets Claude's, as before presets existed. */
 export function keyVariablesOf(agent: string | undefined): readonly string[] {

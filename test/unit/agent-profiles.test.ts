@@ -153,6 +153,8 @@ describe('login detection', () => {
   it('opencode: a credential is seen; its absence cannot be told (null), never a false alarm', () => {
     expect(opencodeNeedsLogin({}, join(freshStateDir(), 'data'))).toBeNull();
     expect(opencodeNeedsLogin({ ANTHROPIC_API_KEY: 'k' }, '/nowhere')).toBe(false);
+    // Its Google provider's own variable (the one OpenCode reads a Google key from).
+    expect(opencodeNeedsLogin({ GOOGLE_GENERATIVE_AI_API_KEY: 'k' }, '/nowhere')).toBe(false);
   });
 
   it('copilot: a token or a provider of its own is a credential; with neither and no stored login it needs one', () => {

@@ -23,13 +23,13 @@ describe('agentgate up --env', () => {
   });
 
   it("passes the selected agent's keys from the shell, and no other agent's", () => {
-    const shell = { ANTHROPIC_API_KEY: 'a', OPENAI_API_KEY: 'o', GEMINI_API_KEY: 'g', GH_TOKEN: 'h', HOME: '/root' };
+    const shell = { ANTHROPIC_API_KEY: 'a', OPENAI_API_KEY: 'o', GEMINI_API_KEY: 'g', GOOGLE_GENERATIVE_AI_API_KEY: 'gg', GH_TOKEN: 'h', HOME: '/root' };
     const names = (agent?: string, given: string[] = []) => agentEnvironment(given, shell, { AGENTGATE_AGENT: agent }).map((pair) => pair.split('=')[0]).sort();
     expect(names()).toEqual(['ANTHROPIC_API_KEY']);
     expect(names('codex')).toEqual(['AGENTGATE_AGENT', 'OPENAI_API_KEY']);
     expect(names('gemini')).toEqual(['AGENTGATE_AGENT', 'GEMINI_API_KEY']);
     expect(names('copilot')).toEqual(['AGENTGATE_AGENT', 'GH_TOKEN']);
-    expect(names('opencode')).toEqual(['AGENTGATE_AGENT', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'OPENAI_API_KEY']);
+    expect(names('opencode')).toEqual(['AGENTGATE_AGENT', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_GENERATIVE_AI_API_KEY', 'OPENAI_API_KEY']);
     // A command of your own: Claude's, as before there were presets; --env AGENTGATE_AGENT counts as --agent.
     expect(names('sleep 100')).toEqual(['AGENTGATE_AGENT', 'ANTHROPIC_API_KEY']);
     expect(names(undefined, ['AGENTGATE_AGENT=codex'])).toEqual(['AGENTGATE_AGENT', 'OPENAI_API_KEY']);
