@@ -33,8 +33,9 @@ export async function ensureImage(
   const buildargs: Record<string, string> = {};
   for (const name of ['NODE_IMAGE', 'NPM_CONFIG_REGISTRY', 'CLAUDE_CODE_VERSION']) if (options.env[name]) buildargs[name] = options.env[name] as string;
   // The engine refusing the build itself (no Dockerfile in the context, a bad argument) is a failed build, not a bug.
+  // forcerm: a failed step's container goes with the build (docker build's --force-rm), not left on the engine.
   const stream = await docker
-    .buildImage({ context: options.repoRoot, src: contextFiles(options.repoRoot) }, { t: options.image, dockerfile: 'docker/Dockerfile', networkmode: 'host', buildargs, rm: true })
+    .buildImage({ context: options.repoRoot, src: contextFiles(options.repoRoot) }, { t: options.image, dockerfile: 'docker/Dockerfile', networkmode: 'host', buildargs, rm: true, forcerm: true })
     .catch((error: Error) => {
       throw new CliError(`building ${options.image} failed: the engine refused it: ${error.message.trim()}`, 1, 'build it with make image, which shows the whole build, then run up again');
     });

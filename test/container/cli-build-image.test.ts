@@ -56,10 +56,14 @@ describe('the image built by agentgate up on an engine without it', () => {
 
   it('a step that fails: exit 1, the step and what it printed shown', async () => {
     const image = `agentgate-build-test:${process.pid}-failing`;
-    const { lines, error } = await build(repository('ARG NODE_IMAGE\nFROM ${NODE_IMAGE}\nRUN echo "no such package: left-pad-9" >&2; exit 3\n'), image);
+    const token = `left-pad-${process.pid}`;
+    const { lines, error } = await build(repository(`ARG NODE_IMAGE\nFROM \${NODE_IMAGE}\nRUN echo "no such package: ${token}" >&2; exit 3\n`), image);
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).exitCode).toBe(1);
     expect((error as CliError).message).toMatch(/^building agentgate-build-test:\d+-failing failed: The command .* returned a non-zero code: 3/);
-    expect(lines.join('\n')).toMatch(/Step 3\/3 : RUN echo[\s\S]*no such package: left-pad-9/);
+    expect(lines.join('\n')).toMatch(new RegExp(`Step 3/3 : RUN echo[\\s\\S]*no such package: ${token}`));
+    // The failed step's container is removed with the build (docker build's --force-rm), not left behind.
+    const left = docker(['ps', '-a', '--no-trunc', '--format', '{{.Command}}']).stdout;
+    expect(left).not.toContain(token);
   });
 });
