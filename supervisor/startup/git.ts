@@ -1,6 +1,6 @@
 import { accessSync, constants, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runProcess } from '../runtime/run-process.js';
 import { StartupError } from '../errors.js';
 
 export interface GitSetup {
@@ -45,9 +45,9 @@ export async function configureGit(options: {
     const args = multi
       ? ['config', '--global', '--replace-all', key, value, `^${escapeRegExp(value)}$`]
       : ['config', '--global', key, value];
-    const result = await execa('git', args, { env, extendEnv: false, reject: false, timeout: 5000 });
-    if (result.failed) {
-      const reason = result.code === 'ENOENT' ? 'git is not installed' : String(result.stderr).trim();
+    const result = await runProcess('git', args, { env, timeoutMs: 5000 });
+    if (!result.ok) {
+      const reason = result.errorCode === 'ENOENT' ? 'git is not installed' : result.stderr.trim() || result.errorCode || `exit ${result.exitCode}`;
       throw new StartupError(`could not set git ${key} in ${globalConfigPath}: ${reason}`, { cause: result });
     }
   }

@@ -2,6 +2,9 @@ import type { PaneEvents } from './pane-events.js';
 import { isRunning } from '../runtime/process-tree.js';
 import type { PaneState, TmuxServer } from './tmux-server.js';
 
+/** How long after the signal the agent's process is looked at every millisecond. */
+const FAST_LOOK_MS = 200;
+
 /**
  * Resolves once the agent is dead: its pane dead or gone (tmux's hooks), or the process itself gone or a
  * zombie (looked at directly, so that an exit tmux missed never holds a stop for the whole grace).
@@ -11,20 +14,24 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
   let aborted = false;
   void abort.then(() => (aborted = true));
   const processGone = (async () => {
-    // Every 5 ms: a stop waits on this, and a look is one signal-0 and one /proc read.
-    while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 5));
+    // A stop waits on this, and a look is one signal-0 and one /proc read: every millisecond while most agents
+    // end (their first FAST_LOOK_MS), every 5 ms after. The first look is at once: the agent may have died
+    // between the stop request and the signal.
+    const fastUntil = Date.now() + FAST_LOOK_MS;
+    while (!aborted && isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, Date.now() < fastUntil ? 1 : 5));
     tmux.nudgeIfZombie(pid); // let tmux reap it and record its status
   })();
   const paneDead = (async () => {
-    // The agent may have died between the stop request and the signal: look before waiting.
-    let pane = await tmux.paneState(session);
-    while (!aborted && pane && pane.pid === pid && !pane.dead) {
+    // Woken by tmux's hooks; no client is started before one: the process look above sees an agent already dead.
+    for (;;) {
       await Promise.race([events.next(), tmux.exited, abort]);
       if (aborted) return;
-      pane = tmux.isRunning ? await tmux.paneState(session) : null;
+      const pane = tmux.isRunning ? await tmux.paneState(session) : null;
+      if (aborted || !pane || pane.pid !== pid || pane.dead) return;
     }
   })();
   await Promise.race([processGone, paneDead]);
+  aborted = true; // the other look ends too: no client started for a death already known
 }
 
 /**

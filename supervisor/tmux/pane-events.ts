@@ -27,6 +27,11 @@ export class PaneEvents {
    */
   close(): void {
     const waiter = this.waiter;
+    // A server that is gone (a stop ends it first) took its channels along: no client to start for it.
+    if (!this.tmux.isRunning) {
+      waiter.cancel();
+      return;
+    }
     void this.tmux.command(['wait-for', '-S', this.channel]).then((result) => {
       if (!result.ok) waiter.cancel();
     });

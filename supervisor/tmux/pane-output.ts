@@ -1,7 +1,7 @@
 import { constants, mkdirSync, openSync, rmSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runProcess } from '../runtime/run-process.js';
 
 /**
  * The agent's screen output, as it happens, without polling: tmux's `pipe-pane` copies the pane's output into
@@ -25,8 +25,8 @@ export class PaneOutput {
     } catch (error) {
       return `${runtimeDir}: ${(error as NodeJS.ErrnoException).code}`;
     }
-    const made = await execa('mkfifo', ['-m', '0600', output.fifoPath], { reject: false, timeout: 5000 });
-    if (made.exitCode !== 0) return `mkfifo ${output.fifoPath}: ${String(made.stderr).trim() || made.shortMessage}`;
+    const made = await runProcess('mkfifo', ['-m', '0600', output.fifoPath], { env: process.env, timeoutMs: 5000 });
+    if (!made.ok) return `mkfifo ${output.fifoPath}: ${made.stderr.trim() || made.errorCode || `exit ${made.exitCode}`}`;
     try {
       const fd = openSync(output.fifoPath, constants.O_RDWR | constants.O_NONBLOCK);
       output.socket = new Socket({ fd, readable: true, writable: false });

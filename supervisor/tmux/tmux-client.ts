@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
-import { type ResultPromise, execa } from 'execa';
+import { runProcess, startProcess } from '../runtime/run-process.js';
 
 /**
  * Runs one tmux client command with -N (a client never starts a server of its own) and a deadline; never
- * throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv.
+ * throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv. At the deadline the
+ * client is killed and its pipes dropped (see run-process.ts: a client against a frozen server never ends).
  */
 export async function runTmuxClient(
   env: Readonly<Record<string, string | undefined>>,
@@ -12,23 +13,16 @@ export async function runTmuxClient(
   timeoutMs: number,
   input?: string,
 ): Promise<{ ok: boolean; stdout: string; stderr: string }> {
-  const stdin = input === undefined ? { stdin: 'ignore' as const } : { input };
-  const child = execa('tmux', ['-N', ...args], { env, extendEnv: false, ...stdin, reject: false });
-  const timer = setTimeout(() => abandon(child), timeoutMs);
-  const result = await child;
-  clearTimeout(timer);
-  return { ok: result.exitCode === 0, stdout: String(result.stdout), stderr: String(result.stderr).trim() };
+  const result = await runProcess('tmux', ['-N', ...args], { env, timeoutMs, ...(input === undefined ? {} : { input }) });
+  // Without its final newline, as the callers read it (capture-pane's last line ends with one).
+  return { ok: result.ok, stdout: result.stdout.replace(/\r?\n$/, ''), stderr: result.stderr.trim() };
 }
 
-/**
- * Ends a tmux client at its deadline. A client answers SIGTERM by telling its server and waiting for the
- * reply, and it hands its stdout to the server over the socket: against a frozen server neither the process
- * nor its pipes would ever end. SIGKILL, and dropping the pipes, end both.
- */
-export function abandon(child: ResultPromise): void {
-  child.kill('SIGKILL');
-  child.stdout?.destroy();
-  child.stderr?.destroy();
+/** A `wait-for` client: resolves when the channel is signalled (or the server goes); `cancel` kills it. */
+export function waitForChannel(env: Readonly<Record<string, string | undefined>>, channel: string): { done: Promise<void>; cancel: () => void } {
+  // No deadline of its own: it waits as long as the agent runs, and its owner cancels it.
+  const client = startProcess('tmux', ['-N', 'wait-for', channel], { env, timeoutMs: 2 ** 31 - 1 });
+  return { done: client.result.then(() => undefined), cancel: client.abandon };
 }
 
 const TERMINFO_DIRS = ['/usr/share/terminfo', '/lib/terminfo', '/etc/terminfo', '/usr/lib/terminfo'];

@@ -1,12 +1,13 @@
+import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { type ResultPromise, execa } from 'execa';
 import { SharedTmpError, StartupError } from '../errors.js';
 import { cleanShellOptions, paneCommand } from './clean-exec.js';
 import { lockSshSession } from './ssh-lock-apply.js';
 import { chain, launchSequence } from './launch-sequence.js';
 import { lastScreenLines, parsePaneLine } from './pane-text.js';
 import { capturePaneScreen, type PaneScreen } from './pane-screen.js';
-import { abandon, pickTerminal, runTmuxClient, socketAnswers } from './tmux-client.js';
+import { startProcess } from '../runtime/run-process.js';
+import { pickTerminal, runTmuxClient, socketAnswers, waitForChannel } from './tmux-client.js';
 import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
 
@@ -38,6 +39,8 @@ export interface AgentPaneSpec {
 
 const READY_DEADLINE_MS = 5000;
 const COMMAND_DEADLINE_MS = 5000;
+/** The screen's last lines that `screenTail` reads by default: where an agent shows a dialog or its input. */
+export const SCREEN_TAIL_LINES = 15;
 
 /**
  * The tmux server, run in the foreground (`tmux -D`) as the supervisor's own child so that no daemon escapes
@@ -45,7 +48,7 @@ const COMMAND_DEADLINE_MS = 5000;
  * Every client command passes -N: a client must never start a server of its own.
  */
 export class TmuxServer {
-  private child: ResultPromise | null = null;
+  private child: ChildProcess | null = null;
   private exitedPromise: Promise<void> = Promise.resolve();
   private running = false;
   /** True until the first agent starts on a new server: there is no session to look up yet. */
@@ -92,13 +95,18 @@ export class TmuxServer {
   async start(env: Readonly<Record<string, string | undefined>> = this.env): Promise<void> {
     this.env = env;
     await this.refuseSharedSocket();
-    const child = execa('tmux', ['-D'], { env: this.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
+    // Lives as long as the supervisor: no deadline; a supervisor that exits (even on a bug) takes it along.
+    const server = startProcess('tmux', ['-D'], { env: this.env, timeoutMs: 2 ** 31 - 1 });
+    const child = server.child;
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
     this.child = child;
     this.running = true;
     this.fresh = true;
     this.agentPane = null;
     this.agentWindow = null;
-    this.exitedPromise = child.then((result) => {
+    this.exitedPromise = server.result.then((result) => {
+      process.off('exit', killOnExit);
       this.running = false;
       this.log.debug({ exitCode: result.exitCode, signal: result.signal ?? null }, 'tmux server exited');
     });
@@ -112,8 +120,8 @@ export class TmuxServer {
       }
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    const result = this.running ? null : await child;
-    const stderr = result ? String(result.stderr).trim() || result.shortMessage : 'no answer within 5 s';
+    const result = this.running ? null : await server.result;
+    const stderr = result ? result.stderr.trim() || result.errorCode || `exit ${result.exitCode ?? result.signal}` : 'no answer within 5 s';
     child.kill('SIGKILL');
     throw new StartupError(`tmux server did not start: ${stderr}`);
   }
@@ -223,7 +231,7 @@ export class TmuxServer {
    * The last non-blank lines of the session's pane (its dead agent's final screen), at most `maxLines` lines
    * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.
    */
-  async screenTail(session: string, maxLines = 15, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
+  async screenTail(session: string, maxLines = SCREEN_TAIL_LINES, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
     const result = await this.command(['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200'], timeoutMs);
     if (!result.ok) return [];
     return lastScreenLines(result.stdout, maxLines);
@@ -231,8 +239,7 @@ export class TmuxServer {
 
   /** A client blocked on `wait-for channel`; `done` resolves when signalled or when the server goes. */
   waitFor(channel: string): { done: Promise<void>; cancel: () => void } {
-    const client = execa('tmux', ['-N', 'wait-for', channel], { env: this.env, extendEnv: false, stdin: 'ignore', reject: false });
-    return { done: client.then(() => undefined), cancel: () => abandon(client) };
+    return waitForChannel(this.env, channel);
   }
 
   /**

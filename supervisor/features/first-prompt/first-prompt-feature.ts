@@ -1,18 +1,19 @@
 import { PaneTyping } from '../../tmux/pane-typing.js';
+import { SCREEN_TAIL_LINES } from '../../tmux/tmux-server.js';
 import type { FeatureFactory } from '../feature.js';
 import { readFirstPrompt } from './first-prompt-file.js';
 import { FirstPromptTyping, type ScreenLook } from './first-prompt-typing.js';
 import { promptScrubber } from './prompt-scrub.js';
 
+/** The lines a dialog, a drawn input or the shown prompt is looked for in: the screen's last ones. */
+const LAST_LINES = SCREEN_TAIL_LINES;
+/** The lines an input rule reads: a whole screen. */
+const SCREEN_LINES = 100;
+
 /**
  * AGENTGATE_PROMPT / AGENTGATE_PROMPT_FILE: the first prompt typed into the agent once it is ready, given once
  * it took it, never on its command line; the agent's screen lines are scrubbed of it like a secret.
  */
-/** The lines a dialog, a drawn input or the shown prompt is looked for in: the screen's last ones. */
-const LAST_LINES = 15;
-/** The lines an input rule reads: a whole screen. */
-const SCREEN_LINES = 100;
-
 export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, events, profile, tmux, scrub }) => {
   const prompt = await readFirstPrompt(config, runtime.uid);
   if (!prompt) return null;
