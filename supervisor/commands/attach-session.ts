@@ -1,9 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { replaceOrRun } from '../runtime/replace-process.js';
 import { EXIT } from '../errors.js';
 import { probeHealth } from '../health/health-probe.js';
+import { runProcess } from '../runtime/run-process.js';
 import { execCommand } from '../runtime/exec-hint.js';
 
 export interface AttachOptions {
@@ -49,9 +49,9 @@ export async function attachToSession(options: AttachOptions): Promise<number> {
   const until = Date.now() + options.waitMs;
   let told = false;
   for (;;) {
-    const probe = await execa('tmux', ['-S', socket, 'has-session', '-t', target], { env, extendEnv: false, reject: false, timeout: 3000 });
-    if (probe.exitCode === 0) break;
-    const denied = /permission denied/i.test(String(probe.stderr));
+    const probe = await runProcess('tmux', ['-S', socket, 'has-session', '-t', target], { env, timeoutMs: 3000 });
+    if (probe.ok) break;
+    const denied = /permission denied/i.test(probe.stderr);
     if (denied || Date.now() >= until) {
       options.say(await describeMissing(options, socket, denied, env, health.line));
       return 1;
@@ -86,8 +86,8 @@ async function describeMissing(options: AttachOptions, socket: string, denied: b
   if (denied || (owner !== undefined && Number(owner) !== options.uid)) {
     return `the agent's session belongs to uid ${owner} and uid ${options.uid} cannot reach it: attach as that user: docker exec -it -u ${owner} ${options.container} agentgate attach`;
   }
-  const list = await execa('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_name}'], { env, extendEnv: false, reject: false, timeout: 3000 });
-  const sessions = list.exitCode === 0 ? String(list.stdout).trim().split('\n').filter(Boolean) : [];
+  const list = await runProcess('tmux', ['-S', socket, 'list-sessions', '-F', '#{session_name}'], { env, timeoutMs: 3000 });
+  const sessions = list.ok ? list.stdout.trim().split('\n').filter(Boolean) : [];
   const what = sessions.length > 0 ? `sessions there: ${sessions.join(', ')}` : `no tmux server answers on ${socket}`;
   return `no tmux session "${options.session}" after ${Math.round(options.waitMs / 1000)} s (${what}); supervisor: ${healthLine}`;
 }

@@ -1,6 +1,6 @@
 import { constants as osConstants } from 'node:os';
 import type { EventEmitter } from 'node:events';
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
 import { EXIT, exitCodeForSignal } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 
@@ -25,12 +25,13 @@ export async function runCommand(options: {
   log: Logger;
 }): Promise<number> {
   const [file, ...args] = options.argv as [string, ...string[]];
+  const { execa } = await import('execa'); // before the handlers: nothing may come between them and the start
   // The handlers go in before the command starts: one that came between its start and their install would
   // kill the supervisor (or be lost, for the signals Node ignores). They run on a later tick, once `child` is set.
   let child: ReturnType<typeof startCommand> | undefined;
   const forward = (signal: NodeJS.Signals) => child?.kill(signal);
   for (const signal of FORWARDED_SIGNALS) options.signals.on(signal, forward);
-  child = startCommand(file, args, options);
+  child = startCommand(execa, file, args, options);
   options.log.debug({ pid: child.pid, file }, 'command started');
   const result = await child;
   for (const signal of FORWARDED_SIGNALS) options.signals.off(signal, forward);
@@ -46,7 +47,7 @@ export async function runCommand(options: {
   return EXIT.CANNOT_EXECUTE;
 }
 
-function startCommand(file: string, args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) {
+function startCommand(execa: typeof Execa, file: string, args: readonly string[], options: { cwd: string; env: Record<string, string | undefined> }) {
   return execa(file, args, {
     cwd: options.cwd,
     env: options.env,

@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { findExecutable } from './find-executable.js';
 
 type Execve = (file: string, args: string[], env: Record<string, string | undefined>) => never;
@@ -16,6 +15,7 @@ export async function replaceOrRun(program: string, args: string[], env: Record<
     const clean = Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
     execve.call(process, path, [program, ...args], clean);
   }
+  const { execa } = await import('execa'); // loaded only where Node has no execve
   const run = await execa(path, args, { env, extendEnv: false, stdio: 'inherit', reject: false });
   return run.exitCode ?? 1;
 }

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { type ResultPromise, execa } from 'execa';
+import type { ResultPromise } from 'execa';
 import { StartupError } from '../../errors.js';
 import type { Logger } from '../../log/logger.js';
 import { authorizedKeysFor, parseSshdLine, sshdConfig } from './sshd-config.js';
@@ -52,6 +52,7 @@ export class SshServer {
     const hostKey = join(keyDir, 'ssh_host_ed25519_key');
     mkdirSync(keyDir, { recursive: true, mode: 0o700 });
     if (!existsSync(hostKey)) {
+      const { execa } = await import('execa');
       const made = await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'agentgate host key', '-f', hostKey], { reject: false, timeout: 10_000 });
       if (made.exitCode !== 0) throw new StartupError(`cannot make the SSH host key in ${keyDir}: ${String(made.stderr).trim() || made.shortMessage}`);
       this.o.log.info({ path: hostKey }, 'ssh host key made');
@@ -97,6 +98,7 @@ export class SshServer {
 
   private async spawn(sshd: string, configPath: string): Promise<void> {
     // -D: in the foreground, as our child; -e: its log on stderr, which becomes ours.
+    const { execa } = await import('execa'); // loaded with SSH on: the way to ready without it needs none
     const child = execa(sshd, ['-D', '-e', '-f', configPath], { env: this.o.env, extendEnv: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', reject: false, cleanup: true });
     this.child = child;
     let listening = false;
