@@ -6,7 +6,7 @@
 # supervisor.blob is the V8 startup snapshot of the bundle that this node made at image build (build-snapshot.sh):
 # used unless it is missing, empty or older than node (another node's blob, which node would refuse), or NODE_OPTIONS
 # is set (V8 flags other than the build's make Node 20 and 22 refuse a blob, and a refused blob ends node at once), or
-# NODE_DEBUG is (a dependency reads it at import, which the blob did at build: execa's own debug output).
+# NODE_DEBUG is (a dependency that reads it at import would have read it when the blob was built).
 # Without it, start.cjs loads the bundle (supervisor.cjs) with Node's compile cache on.
 # SIGUSR1 is ignored until node runs: its default action would end this shell.
 trap '' USR1

@@ -61,18 +61,20 @@ async function runFloorUntilRunning(image, name, events) {
 
 /**
  * The engine's floor for "healthy": the same `tini -- sleep infinity` with a health check that costs nothing
- * (`true`), probed every 100 ms as ours is. What the probe's schedule and the engine's exec cost, without us.
+ * (`true`), probed every 100 ms as ours is, and ours's two bind mounts. What the probe's schedule, the engine's
+ * exec and the mounts cost, without us; stopping it is the engine's floor for stopping ours (a health check in
+ * flight and the mounts add about 15 ms to a `docker stop` of the same tini).
  */
-async function runFloorUntilHealthy(image, name, events) {
+async function runFloorUntilHealthy(image, name, events, ws) {
   const t0 = Date.now();
   await dockerAsync(['run', '-d', '--name', name, ...HARDENING, '--health-cmd', 'true', '--health-interval', '100ms', '--health-start-period', '0s',
-    '--entrypoint', '/usr/bin/tini', image, '--', 'sleep', 'infinity']);
+    '-v', `${ws}:/workspace`, '-v', `${FIXTURES}:/fixtures:ro`, '--entrypoint', '/usr/bin/tini', image, '--', 'sleep', 'infinity']);
   return (await events.at(name, 'health_status: healthy')) - t0;
 }
 
 /** Figure 6: docker run until healthy and docker stop until exited, against `tini -- sleep infinity` in the same image. */
 export async function measureContainer(image, runs) {
-  const result = { runOurs: [], runFloor: [], runFloorHealthy: [], stopOurs: [], stopFloor: [] };
+  const result = { runOurs: [], runFloor: [], runFloorHealthy: [], stopOurs: [], stopFloor: [], stopFloorHealthy: [] };
   const events = engineEvents();
   try {
     for (let i = 0; i < runs; i += 1) {
@@ -82,14 +84,15 @@ export async function measureContainer(image, runs) {
       const floorHealthy = `agentgate-bench-floorhealthy-${process.pid}-${i}`;
       result.runOurs.push(await runAgentUntilHealthy(image, ours, ws, events));
       result.runFloor.push(await runFloorUntilRunning(image, floor, events));
-      result.runFloorHealthy.push(await runFloorUntilHealthy(image, floorHealthy, events));
-      docker(['rm', '-f', floorHealthy]);
-      for (const [name, into] of [[ours, result.stopOurs], [floor, result.stopFloor]]) {
+      result.runFloorHealthy.push(await runFloorUntilHealthy(image, floorHealthy, events, ws));
+      // In turn first, second and third: a stop right after another's (or after ours's health checks) is not the same.
+      const stops = [[ours, result.stopOurs], [floor, result.stopFloor], [floorHealthy, result.stopFloorHealthy]];
+      for (const [name, into] of [...stops.slice(i % 3), ...stops.slice(0, i % 3)]) {
         const t0 = performance.now();
         await dockerAsync(['stop', name]);
         into.push(performance.now() - t0);
       }
-      docker(['rm', '-f', ours, floor]);
+      docker(['rm', '-f', ours, floor, floorHealthy]);
       rmSync(ws, { recursive: true, force: true });
     }
   } finally {
@@ -101,10 +104,12 @@ export async function measureContainer(image, runs) {
 /** The engine's floor for `count` at once: as many `tini -- sleep infinity` of the image, started together, until all run. */
 async function floorAtOnce(image, count, tag, events, untilHealthy = false) {
   const names = Array.from({ length: count }, (_, i) => `agentgate-bench-scalefloor${untilHealthy ? 'h' : ''}-${process.pid}-${tag}-${i}`);
+  const dirs = names.map(() => workspace());
   const start = untilHealthy ? runFloorUntilHealthy : runFloorUntilRunning;
   const t0 = Date.now();
-  const ends = await Promise.all(names.map((name) => start(image, name, events).then((ms) => t0 + ms)));
+  const ends = await Promise.all(names.map((name, i) => start(image, name, events, dirs[i]).then((ms) => t0 + ms)));
   docker(['rm', '-f', ...names]);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
   return Math.max(...ends) - t0;
 }
 

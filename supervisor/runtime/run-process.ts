@@ -32,7 +32,8 @@ export interface RunningProcess {
 export function startProcess(
   file: string,
   args: readonly string[],
-  options: { env: Readonly<Record<string, string | undefined>>; timeoutMs: number; input?: string },
+  /** `timeoutMs` null: no deadline (a server, or a waiter its owner cancels). */
+  options: { env: Readonly<Record<string, string | undefined>>; timeoutMs: number | null; input?: string },
 ): RunningProcess {
   const child = spawn(file, args, { env: options.env as NodeJS.ProcessEnv, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
   const stdout = collect(child.stdout);
@@ -43,10 +44,13 @@ export function startProcess(
   }
   let errorCode: string | null = null;
   const result = new Promise<ProcessResult>((resolve) => {
-    const timer = setTimeout(() => {
-      errorCode = 'ETIMEDOUT';
-      abandon(child);
-    }, options.timeoutMs);
+    const timer =
+      options.timeoutMs === null
+        ? undefined
+        : setTimeout(() => {
+            errorCode = 'ETIMEDOUT';
+            abandon(child);
+          }, options.timeoutMs);
     const finish = (exitCode: number | null, signal: NodeJS.Signals | null) => {
       clearTimeout(timer);
       resolve({

@@ -21,7 +21,7 @@ export async function runTmuxClient(
 /** A `wait-for` client: resolves when the channel is signalled (or the server goes); `cancel` kills it. */
 export function waitForChannel(env: Readonly<Record<string, string | undefined>>, channel: string): { done: Promise<void>; cancel: () => void } {
   // No deadline of its own: it waits as long as the agent runs, and its owner cancels it.
-  const client = startProcess('tmux', ['-N', 'wait-for', channel], { env, timeoutMs: 2 ** 31 - 1 });
+  const client = startProcess('tmux', ['-N', 'wait-for', channel], { env, timeoutMs: null });
   return { done: client.result.then(() => undefined), cancel: client.abandon };
 }
 

@@ -96,7 +96,7 @@ export class TmuxServer {
     this.env = env;
     await this.refuseSharedSocket();
     // Lives as long as the supervisor: no deadline; a supervisor that exits (even on a bug) takes it along.
-    const server = startProcess('tmux', ['-D'], { env: this.env, timeoutMs: 2 ** 31 - 1 });
+    const server = startProcess('tmux', ['-D'], { env: this.env, timeoutMs: null });
     const child = server.child;
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
