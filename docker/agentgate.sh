@@ -10,6 +10,12 @@
 # Without it, start.cjs loads the bundle (supervisor.cjs) with Node's compile cache on.
 # SIGUSR1 is ignored until node runs: its default action would end this shell.
 trap '' USR1
+# glibc's malloc thresholds fixed at their defaults: left dynamic, they rise after start-up's large frees and keep
+# that freed memory resident (1.4 MiB of the supervisor's own). The supervisor takes both names out of what its
+# children inherit (supervisor/runtime/entry-tuning.ts); a value of the user's own is left alone. musl ignores it.
+if [ -z "${MALLOC_MMAP_THRESHOLD_+set}" ]; then
+  export MALLOC_MMAP_THRESHOLD_=131072 AGENTGATE_ENTRY_MALLOC=1
+fi
 # shellcheck disable=SC3013 # -nt: dash (Debian) and busybox ash (Alpine), the bases' /bin/sh, both have it
 if [ -z "${NODE_OPTIONS:-}${NODE_DEBUG:-}" ] && [ -s /opt/agentgate/supervisor.blob ] && [ /opt/agentgate/supervisor.blob -nt @NODE@ ]; then
   exec node @NODE_FLAGS@ --snapshot-blob /opt/agentgate/supervisor.blob -- "$@"

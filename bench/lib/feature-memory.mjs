@@ -4,7 +4,7 @@ import { chmodSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { findDescendant, memoryKiB } from './proc.mjs';
-import { FIXTURES, SUPERVISOR, readyStatus, sandbox, startInNamespace } from './native.mjs';
+import { ENTRY_MALLOC, FIXTURES, SUPERVISOR, readyStatus, sandbox, startInNamespace } from './native.mjs';
 import { repeat, sleep, until } from './stats.mjs';
 
 // Everything optional off: decisions held 0 ms (off), no answer token (prompts and screen refuse), no webhook.
@@ -54,7 +54,8 @@ async function anonymousOnce(env) {
 /** Per feature: anonymous MiB with it off and on (median of `runs`), beside bare Node measured the same way. */
 export async function measureFeatureMemory(runs) {
   const bare = await repeat(runs, async () => {
-    const child = spawn(SUPERVISOR[0], ['--lite-mode', '-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore' });
+    // With the entry's malloc setting too (it moves bare node by under 0.1 MiB).
+    const child = spawn(SUPERVISOR[0], ['--lite-mode', '-e', 'setInterval(() => {}, 1e9)'], { stdio: 'ignore', env: { ...process.env, ...ENTRY_MALLOC } });
     await sleep(1500);
     const kib = memoryKiB(child.pid).anonymous;
     child.kill('SIGKILL');

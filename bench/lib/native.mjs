@@ -14,6 +14,9 @@ export const FIXTURES = join(ROOT, 'test/fixtures');
 export const SUPERVISOR = [process.execPath, '--lite-mode', BUNDLE];
 let nextPort = 27_400;
 
+/** What the image's entry adds to node's environment (docker/agentgate.sh, supervisor/runtime/entry-tuning.ts). */
+export const ENTRY_MALLOC = { MALLOC_MMAP_THRESHOLD_: '131072', AGENTGATE_ENTRY_MALLOC: '1' };
+
 export function sandbox(extraEnv = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'agentgate-bench-'));
   for (const sub of ['home', 'tmux', 'workspace']) spawnSync('mkdir', ['-p', join(dir, sub)]);
@@ -31,6 +34,8 @@ export function sandbox(extraEnv = {}) {
     AGENTGATE_CREDENTIALS_FILE: join(dir, 'none'),
     AGENTGATE_SSH_DIR: join(dir, 'none'),
     AGENTGATE_STATE_DIR: join(dir, 'home', '.claude'),
+    // As the image's entry starts node (docker/agentgate.sh): glibc's malloc thresholds fixed.
+    ...ENTRY_MALLOC,
     ...extraEnv,
   };
   return { dir, port, env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

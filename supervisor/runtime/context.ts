@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { isatty } from 'node:tty';
 import { dirname, join } from 'node:path';
 import { secretValues } from '../config/secret-names.js';
+import { dropEntryTuning } from './entry-tuning.js';
 import type { StartedFrom } from './startup-snapshot.js';
 
 /**
@@ -37,6 +38,7 @@ export interface Runtime {
 }
 
 export function readRuntime(proc: NodeJS.Process, startedFrom: StartedFrom = 'bundle'): Runtime {
+  dropEntryTuning(proc.env);
   const env = { ...proc.env };
   const tmuxTmpDir = env.TMUX_TMPDIR || '/tmp';
   return {

@@ -108,6 +108,19 @@ describe.skipIf(!reachable)('the image', () => {
     expect(status.stdout).toMatch(/^agentgate .*: healthy \(agent mode, running, up [\d.]+ (milli)?seconds?\)/);
   });
 
+  it("starts node with glibc's malloc thresholds fixed, and keeps that setting from the agent", async () => {
+    const { container } = runAgent('malloc', 'agent-idle.sh');
+    await waitFor(() => exec(container, ['tmux', 'capture-pane', '-p', '-t', 'agent']).stdout.includes('agent-idle pid'), 'the agent running', 20_000);
+    // PID 1 is setpriv -> tini; the supervisor is node, the agent the pane's shell script.
+    const environ = (program: string) =>
+      exec(container, ['sh', '-c', `for p in $(pgrep -f '${program}'); do tr '\\0' '\\n' < /proc/$p/environ; echo; done`]).stdout;
+    expect(environ('^node ')).toContain('MALLOC_MMAP_THRESHOLD_=131072');
+    const agent = environ('agent-idle.sh');
+    expect(agent).toContain('AGENTGATE_WORKSPACE=');
+    expect(agent).not.toContain('MALLOC_MMAP_THRESHOLD_');
+    expect(agent).not.toContain('AGENTGATE_ENTRY_MALLOC');
+  });
+
   it('docker stop ends it within the grace, the agent got SIGTERM, and it exits 0', async () => {
     const { container, ws } = runAgent('stop', 'agent-idle.sh');
     await waitFor(() => readFileSync(join(ws, '.agent-starts'), 'utf8').length > 0, 'agent started', 20_000);
