@@ -27,7 +27,11 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
       await Promise.race([events.next(), tmux.exited, abort]);
       if (aborted) return;
       const pane = tmux.isRunning ? await tmux.paneState(session) : null;
-      if (aborted || !pane || pane.pid !== pid || pane.dead) return;
+      if (aborted) return;
+      // No answer from a running server (a client that timed out on a busy machine) is not a death: the agent
+      // still runs, so wait for the next wake (or the process look) instead of killing it before its grace.
+      if (!pane && tmux.isRunning && isRunning(pid)) continue;
+      if (!pane || pane.pid !== pid || pane.dead) return;
     }
   })();
   await Promise.race([processGone, paneDead]);

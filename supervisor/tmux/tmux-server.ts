@@ -96,8 +96,9 @@ export class TmuxServer {
     this.env = env;
     await this.refuseSharedSocket();
     // Lives as long as the supervisor: no deadline; a supervisor that exits (even on a bug) takes it along.
-    const server = startProcess('tmux', ['-D'], { env: this.env, timeoutMs: null });
+    const server = startProcess('tmux', ['-D'], { env: this.env, timeoutMs: null, stdout: 'ignore' });
     const child = server.child;
+    if (!child) throw new StartupError(`tmux server did not start: ${(await server.result).stderr}`);
     const killOnExit = () => child.kill('SIGKILL');
     process.once('exit', killOnExit);
     this.child = child;

@@ -17,6 +17,11 @@ describe('runProcess', () => {
     expect(result).toMatchObject({ ok: false, exitCode: null, errorCode: 'ENOENT' });
   });
 
+  it('answers, not throws, when Node refuses to start it (an argument Node cannot pass, one over 128 KiB)', async () => {
+    expect(await runProcess('echo', ['a\0b'], { env, timeoutMs: 5000 })).toMatchObject({ ok: false, exitCode: null, errorCode: 'ERR_INVALID_ARG_VALUE' });
+    expect(await runProcess('echo', ['x'.repeat(200 * 1024)], { env, timeoutMs: 5000 })).toMatchObject({ ok: false, exitCode: null, errorCode: 'E2BIG' });
+  });
+
   it('ends at its deadline even when a child it left holds its pipes (a tmux client against a frozen server)', async () => {
     const started = Date.now();
     const result = await runProcess('sh', ['-c', 'sleep 30 & echo $! ; exec sleep 30'], { env, timeoutMs: 300 });
