@@ -33,9 +33,10 @@ export interface ProcessOptions {
 }
 
 /**
- * One short helper process (a tmux client, `git config`, `mkfifo`) with a deadline; never throws.
+ * One process the supervisor starts for itself (a tmux client, `git config`, `mkfifo`, with a deadline; the tmux
+ * server and its `wait-for` clients, without one); never throws.
  *
- * Why not execa, which the supervisor uses for its long-lived children: the supervisor runs interpreted
+ * Why not execa, which still runs sshd and command mode's command: the supervisor runs interpreted
  * (`--lite-mode`), and execa's JavaScript per call costs about 2.5 ms of CPU more than `child_process.spawn`
  * (4.4 against 1.8 ms for one tmux client, measured in lite mode). The stop path and the way to ready start
  * several such processes, and on a 2-core machine with ten agents starting that CPU is the time.
