@@ -229,11 +229,12 @@ export class TmuxServer {
   }
 
   /**
-   * The last non-blank lines of the session's pane (its dead agent's final screen), at most `maxLines` lines
-   * of at most 200 characters each, without the exit message tmux adds: why the agent died, in its own words.
+   * The last non-blank lines of the pane's visible screen, at most `maxLines` lines of at most 200 characters
+   * each: where a running agent shows a dialog or its input. Not its history: a dialog that a screen clear
+   * pushed there (tmux's scroll-on-clear) is no longer open, and read as open it would hold a typing forever.
    */
   async screenTail(session: string, maxLines = SCREEN_TAIL_LINES, timeoutMs = COMMAND_DEADLINE_MS): Promise<string[]> {
-    const result = await this.command(['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200'], timeoutMs);
+    const result = await this.command(['capture-pane', '-p', '-J', '-t', this.target(session)], timeoutMs);
     if (!result.ok) return [];
     return lastScreenLines(result.stdout, maxLines);
   }

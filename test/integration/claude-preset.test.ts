@@ -67,6 +67,22 @@ describe('the first prompt', () => {
     expect(starts(sup).filter((args) => args.includes('--version'))).toEqual([]);
   });
 
+  // A dialog that opens over the paste, the input keeping it underneath: once answered, Enter is pressed and the
+  // prompt is not pasted again. A prompt too short to be redacted ("go") was not recognised in the input and doubled;
+  // and the fixture clears its screen when the dialog closes, which pushed the dialog into tmux's history, where the
+  // look saw it still open and the typing waited for good.
+  for (const prompt of ['go', 'continue with the plan']) {
+    it(`is not pasted twice when a dialog opened over it and the input kept it: ${JSON.stringify(prompt)}`, async () => {
+      sup = await SupervisorProcess.start({ env: { ...fast, ...claudePreset, FAKE_DIALOG_AFTER_PASTE: '1', AGENTGATE_PROMPT: prompt } });
+      const held = await sup.waitForLog('first prompt waits', (line) => line.dialog !== undefined);
+      expect(held.dialog).toBe('Do you trust the files here?');
+      expect(prompts(sup)).toEqual([]);
+      expect(sup.tmux(['send-keys', '-t', 'agent', 'Enter']).status).toBe(0); // a person answers it
+      await sup.waitForLog('first prompt given');
+      expect(prompts(sup)).toEqual([prompt]);
+    });
+  }
+
   it('is typed into an agent without hooks once its screen is still, and counts as given once typed', async () => {
     sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-read-prompt.sh', AGENTGATE_PROMPT: '--help me' } });
     await sup.waitForLog('first prompt given');

@@ -4,6 +4,7 @@ import type { FeatureFactory } from '../feature.js';
 import { readFirstPrompt } from './first-prompt-file.js';
 import { FirstPromptTyping, type ScreenLook } from './first-prompt-typing.js';
 import { promptScrubber } from './prompt-scrub.js';
+import { promptShownOn } from './prompt-shown.js';
 
 /** The lines a dialog, a drawn input or the shown prompt is looked for in: the screen's last ones. */
 const LAST_LINES = SCREEN_TAIL_LINES;
@@ -18,12 +19,13 @@ export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, ev
   const prompt = await readFirstPrompt(config, runtime.uid);
   if (!prompt) return null;
   const scrubPrompt = promptScrubber(prompt.secret);
+  const shown = promptShownOn(prompt.secret);
   const { openDialog, inputReady } = profile;
   const promptInput = profile.promptInput?.bind(profile);
   // One capture per look. Its whole visible screen for the input rule (an agent's start screen has its input
   // mid-screen, blank lines below it); its last lines for the rest: a dialog's question (the agent's screen, so
   // scrubbed like its last lines before it reaches the log), whether its input is drawn, whether the prompt shows
-  // (a line the prompt scrubber redacts).
+  // (in its input).
   const look =
     openDialog || inputReady || promptInput
       ? async (): Promise<ScreenLook> => {
@@ -33,7 +35,7 @@ export const typeFirstPrompt: FeatureFactory = async ({ config, runtime, log, ev
           return {
             dialog: question === null ? null : scrub(scrubPrompt(question)),
             inputReady: inputReady ? inputReady(lines) : true,
-            promptShown: lines.some((line) => scrubPrompt(line) !== line),
+            promptShown: lines.some(shown),
             input: promptInput?.(screen) ?? null,
           };
         }

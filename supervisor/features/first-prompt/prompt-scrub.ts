@@ -1,6 +1,7 @@
 /** A stretch of the prompt this long on a screen line marks the line as the prompt's. */
 const WINDOW_CHARS = 16;
-const SHORTEST_CHARS = 4;
+/** Shorter than this (flattened), the prompt is not redacted: too short to tell from ordinary text. */
+export const SHORTEST_CHARS = 4;
 
 /**
  * Removes the first prompt from the agent's screen lines before they leave the supervisor (the exit's
