@@ -39,8 +39,8 @@ export interface AgentSupervisorDeps {
   memory?: MemoryCgroup;
   /** How often the OOM-kill counter is read while the agent runs (default OOM_POLL_MS). */
   oomPollMs?: number;
-  /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing. */
-  pipeCommand?: string | null;
+  /** tmux pipes the pane's output into this shell command (the agent's screen activity), or nothing; made while the supervisor starts. */
+  pipeCommand?: Promise<string | null>;
   /** Put the pane's size into `started` (a recording starts at that size). */
   paneSizeOnStart?: boolean;
 }
@@ -92,9 +92,12 @@ export class AgentSupervisor {
     };
   }
 
-  /** Runs until a stop or the restart policy ends it, with the agent in `agentEnv`; resolves with the exit code. */
-  async run(agentEnv: Readonly<Record<string, string | undefined>>): Promise<number> {
-    await this.tmux.start(agentEnv);
+  /**
+   * Runs until a stop or the restart policy ends it, with the agent in `agentEnv`; resolves with the exit code.
+   * `tmuxStarting`: the tmux server's start, already under way with that environment (else it is started here).
+   */
+  async run(agentEnv: Readonly<Record<string, string | undefined>>, tmuxStarting?: Promise<void>): Promise<number> {
+    await (tmuxStarting ?? this.tmux.start(agentEnv));
     let exitCode: number = EXIT.OK;
     while (!this.stop.isStopping) {
       if (!(await this.waitForWorkspace())) break;
@@ -191,7 +194,7 @@ export class AgentSupervisor {
       session: this.config.sessionName,
       cwd: this.config.workspace.path,
       commandLine: [this.config.agent.commandLine, ...startArgs.map(shellQuote)].join(' '),
-      pipeCommand: this.deps.pipeCommand ?? null,
+      pipeCommand: (await this.deps.pipeCommand) ?? null,
       channel,
       runId,
       python: this.deps.python,

@@ -11,6 +11,8 @@ import type { AgentFeature, FeatureContext } from '../features/feature.js';
 import { AGENT_FEATURES } from '../features/index.js';
 import { EventStream } from '../features/observation/event-stream.js';
 import { WebhookNotifier } from '../features/observation/webhook.js';
+import { healthBaseUrl } from '../health/health-probe.js';
+import type { HealthServer } from '../health/health-server.js';
 import { serveHealth } from '../health/serve-health.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime/context.js';
@@ -29,9 +31,9 @@ import { VERSION } from '../version.js';
 /**
  * Agent mode: the agent kept alive in tmux by the run loop, its profile and every feature attached to its
  * events, health served, until a stop. The order matters once: the health server's URL goes into the agent's
- * environment (its hooks report there), so the environment is complete before tmux starts.
+ * environment (its hooks report there), so tmux starts with the URL that server is about to have.
  */
-export async function runAgent(runtime: Runtime, config: Config, started: { agentEnv: Record<string, string | undefined>; python: string | null }, log: Logger): Promise<number> {
+export async function runAgent(runtime: Runtime, config: Config, started: { agentEnv: Record<string, string | undefined>; python: string | null; gitConfigured: Promise<void> }, log: Logger): Promise<number> {
   const scrub = (text: string) => scrubSecrets(text, runtime.secrets);
   const events = new AgentEvents((error, type) => log.error({ err: error, event: type }, 'event listener failed'));
   const profile = profileFor(config, scrub);
@@ -68,13 +70,17 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     paneSize: () => tmux.paneSize(config.sessionName),
     stopping: stop.stopped,
   };
+  // The FIFO the pane's output goes into (one mkfifo process) is made while the features attach and the health
+  // server starts; only the agent's launch needs it.
+  const paneOutputOpening = PaneOutput.open(runtime.runtimeDir, (chunk) => events.emit({ type: 'output', chunk, atMs: Date.now() })).then((opened) => {
+    if (typeof opened === 'string') log.warn({ reason: opened, detail: 'its state comes from hooks alone' }, 'agent screen not watched');
+    return opened;
+  });
   const features: AgentFeature[] = [];
   for (const attach of AGENT_FEATURES) {
     const feature = await attach(context);
     if (feature) features.push(feature);
   }
-  const paneOutput = await PaneOutput.open(runtime.runtimeDir, (chunk) => events.emit({ type: 'output', chunk, atMs: Date.now() }));
-  if (typeof paneOutput === 'string') log.warn({ reason: paneOutput, detail: 'its state comes from hooks alone' }, 'agent screen not watched');
   const hooks = openHookChannel(events, profile.acceptsHook?.bind(profile));
 
   const supervisor = new AgentSupervisor(config, tmux, log, {
@@ -86,7 +92,7 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     memory,
     // The secrets, then what features know to be private (the first prompt) out of the agent's screen lines.
     scrub: (text) => features.reduce((t, f) => f.scrub?.(t) ?? t, scrub(text)),
-    pipeCommand: typeof paneOutput === 'string' ? null : paneOutput.pipeCommand(),
+    pipeCommand: paneOutputOpening.then((opened) => (typeof opened === 'string' ? null : opened.pipeCommand())),
     paneSizeOnStart: features.some((f) => f.needsPaneSize),
   });
   // Before the health server writes its URL into /tmp: a /tmp shared with another supervisor is refused first.
@@ -104,8 +110,28 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   });
   const served = features.find((f) => f.eventStream)?.eventStream;
   const routes = features.flatMap((f) => f.routes ?? []);
-  const health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
+  // tmux's server starts while the health server does (about 10 ms each): its environment, which every pane
+  // inherits, carries the health URL that server is about to have. A busy port moves the health server to another
+  // one; tmux is then started again with the URL it got, before any agent runs in it.
+  const expectedUrl = healthBaseUrl(config.health.host, config.health.port);
+  let tmuxStarting = tmux.start({ ...baseEnv, ...hooks.agentEnv(expectedUrl) });
+  tmuxStarting.catch(() => undefined); // awaited by the run loop below, or here when the health server fails
+  let health: HealthServer;
+  try {
+    health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
+  } catch (error) {
+    await tmuxStarting.catch(() => undefined);
+    await tmux.stop();
+    throw error;
+  }
   const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
+  if (health.url !== expectedUrl) {
+    tmuxStarting = tmuxStarting.catch(() => undefined).then(async () => {
+      await tmux.stop();
+      await tmux.start(agentEnv);
+    });
+    tmuxStarting.catch(() => undefined);
+  }
   // The next step for whoever started the container, once: how to get into the session.
   const unsubscribeReady = events.subscribe((event) => {
     if (event.type !== 'started') return;
@@ -121,8 +147,10 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   };
   for (const signal of AGENT_FORWARDED_SIGNALS) runtime.signals.on(signal, forward);
   try {
+    // Git's settings were written while the servers started; the agent never runs without them.
+    await started.gitConfigured;
     for (const feature of features) await feature.start?.(agentEnv);
-    const exitCode = await supervisor.run(agentEnv);
+    const exitCode = await supervisor.run(agentEnv, tmuxStarting);
     log.info({ exitCode }, 'stopped');
     return exitCode;
   } finally {
@@ -130,9 +158,13 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     for (const signal of AGENT_FORWARDED_SIGNALS) runtime.signals.off(signal, forward);
     for (const feature of features) feature.close?.();
     unattachProfile();
+    const paneOutput = await paneOutputOpening;
     if (typeof paneOutput !== 'string') paneOutput.close();
     eventStream.close();
     health.server.close();
+    // Started before the features: a feature whose start failed (a strict egress self-test) left it running.
+    await tmuxStarting.catch(() => undefined);
+    await tmux.stop();
   }
 }
 

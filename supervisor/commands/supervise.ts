@@ -39,14 +39,14 @@ export async function supervise(runtime: Runtime, invocation: SupervisedInvocati
     const mode = commandMode ? 'command' : config.agent.kind === 'none' ? 'keep-alive' : 'agent';
     log.info({ mode, version: VERSION, agent: config.agent.program || null, session: config.sessionName, restart: config.restart.policy, workspace: config.workspace.path }, 'config loaded');
     const started = await runStartupChecks({ config, env: runtime.env, uid: runtime.uid, gid: runtime.gid, needsTmux: mode === 'agent', log });
-    const { agentEnv, python } = started;
+    const { agentEnv, python, gitConfigured } = started;
     config = started.config; // the state dir the agent really uses
     if (invocation.kind === 'command') {
       const code = await runCommand({ argv: invocation.argv, cwd: config.workspace.path, env: agentEnv, signals: runtime.signals, log });
       log.debug({ exitCode: code }, 'command exited');
       return code;
     }
-    return mode === 'agent' ? await runAgent(runtime, config, { agentEnv, python }, log) : await runKeepAlive(runtime, config, log);
+    return mode === 'agent' ? await runAgent(runtime, config, { agentEnv, python, gitConfigured }, log) : await runKeepAlive(runtime, config, log);
   } catch (error) {
     if (!(error instanceof SupervisorError)) {
       log.error({ err: error, exitCode: EXIT.INTERNAL, hint: INTERNAL_ERROR_HINT }, 'internal error');

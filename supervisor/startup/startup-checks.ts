@@ -17,6 +17,11 @@ export interface StartupResult {
   python: string | null;
   /** The configuration with the state dir the agent really uses (a private one when the configured one is unwritable). */
   config: Config;
+  /**
+   * Git's settings written (`git configured` logged), or a StartupError naming what failed. In agent mode they are
+   * written while the health and tmux servers start: await this before the agent runs. Otherwise already settled.
+   */
+  gitConfigured: Promise<void>;
 }
 
 /**
@@ -37,8 +42,11 @@ export async function runStartupChecks(options: {
   log.info({ path: config.workspace.path, ownerUid: workspace.ownerUid, uid: options.uid }, 'workspace checked');
   for (const warning of workspace.warnings) log.warn(warning.fields, warning.msg);
 
-  const git = await configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
-  log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured');
+  const git = configureGit({ workspace: config.workspace.path, home, tmpDir: env.TMPDIR ?? tmpdir(), name: config.git.name, email: config.git.email, env });
+  const gitConfigured = git.written.then(() => log.info({ globalConfig: git.globalConfigPath, identity: Boolean(config.git.name || config.git.email) }, 'git configured'));
+  gitConfigured.catch(() => undefined);
+  // A command runs at once, so its git is set first; and the proxy's git route writes to the same file (git locks it).
+  if (!options.needsTmux || config.gitCredentialUrl) await gitConfigured;
   // Git tokens held by the egress proxy: git's URLs of their hosts lead through it (no token here).
   const gitRoute = config.gitCredentialUrl ? await routeGitThroughProxy(config.gitCredentialUrl, env, log) : {};
 
@@ -94,7 +102,7 @@ export async function runStartupChecks(options: {
   // A supervisor started from inside tmux (a developer's shell) must still talk to its own server.
   delete agentEnv.TMUX;
   delete agentEnv.TMUX_PANE;
-  return { agentEnv, python, config: stateDir === config.state.stateDir ? config : withStateDir(config, stateDir) };
+  return { agentEnv, python, config: stateDir === config.state.stateDir ? config : withStateDir(config, stateDir), gitConfigured };
 }
 
 /** The configuration with another state dir, and the recordings that live in it. */

@@ -155,6 +155,30 @@ describe('startup checks', () => {
 
   });
 
+  // A fresh HOME's config is written without a git process; git must read back exactly what was set, however odd.
+  it('writes a new global config that git reads back exactly, and leaves an existing one to git', async () => {
+    const odd = mkdtempSync(join(tmpdir(), 'agentgate-ws '));
+    const workspace = join(odd, 'a #1; "q" \\b'); // no space at its end: a workspace path may not have one
+    mkdirSync(workspace);
+    const name = ' Ada "The" Agent; #1 \\ ';
+    const show = ['sh', '-c', 'git config --global --get-all safe.directory; git config --global user.name'];
+    try {
+      sup = await SupervisorProcess.start({ workspace, env: { AGENTGATE_GIT_NAME: name }, args: show });
+      expect((await sup.exited).code).toBe(0);
+      expect(sup.raw.filter((line) => !line.startsWith('{'))).toEqual([workspace, name]);
+      // Existing: git edits it, keeping what was there (and the workspace listed once).
+      await sup.cleanup();
+      const home = join(odd, 'home');
+      mkdirSync(home);
+      writeFileSync(join(home, '.gitconfig'), `[core]\n\teditor = vi\n[safe]\n\tdirectory = ${JSON.stringify(workspace)}\n`);
+      sup = await SupervisorProcess.start({ workspace, env: { AGENTGATE_GIT_NAME: 'Bo', HOME: home }, args: [...show.slice(0, 2), `${show[2]}; git config --global core.editor`] });
+      expect((await sup.exited).code).toBe(0);
+      expect(sup.raw.filter((line) => !line.startsWith('{'))).toEqual([workspace, 'Bo', 'vi']);
+    } finally {
+      rmSync(odd, { recursive: true, force: true });
+    }
+  });
+
   it('exits 69 naming git and its config file when git cannot write it, before the agent starts; held under wait', async () => {
     const env = { AGENTGATE_AGENT: 'agent-idle.sh', GIT_CONFIG_GLOBAL: '/nonexistent/agentgate/gitconfig' };
     sup = await SupervisorProcess.start({ env });
