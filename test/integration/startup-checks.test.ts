@@ -114,6 +114,8 @@ describe('startup checks', () => {
     expect(url).toBe(busy.url);
     expect(url).not.toBe(`http://127.0.0.1:${port}`);
     await waitFor(() => spawnSync(process.execPath, [BUNDLE, 'health'], { env: sup.env, encoding: 'utf8' }).status === 0, 'health via the runtime file');
+    // tmux started before the port was known to be busy: started again, the agent's hooks post where health went.
+    expect(sup.tmux(['show-environment', '-g', 'AGENTGATE_HOOK_URL']).stdout.trim()).toBe(`AGENTGATE_HOOK_URL=${url}/hooks`);
   });
 
   it('refuses, exit 69, to share a /tmp with another supervisor, and leaves the first one alone', async () => {
