@@ -110,34 +110,13 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
   });
   const served = features.find((f) => f.eventStream)?.eventStream;
   const routes = features.flatMap((f) => f.routes ?? []);
-  // tmux's server starts while the health server does (about 10 ms each): its environment, which every pane
-  // inherits, carries the health URL that server is about to have. A busy port moves the health server to another
-  // one; tmux is then started again with the URL it got, before any agent runs in it.
-  const expectedUrl = healthBaseUrl(config.health.host, config.health.port);
-  let tmuxStarting = tmux.start({ ...baseEnv, ...hooks.agentEnv(expectedUrl) });
-  tmuxStarting.catch(() => undefined); // awaited by the run loop below, or here when the health server fails
-  let health: HealthServer;
-  try {
-    health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
-  } catch (error) {
-    await tmuxStarting.catch(() => undefined);
-    await tmux.stop();
-    throw error;
-  }
-  const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
-  if (health.url !== expectedUrl) {
-    tmuxStarting = tmuxStarting.catch(() => undefined).then(async () => {
-      await tmux.stop();
-      await tmux.start(agentEnv);
-    });
-    tmuxStarting.catch(() => undefined);
-  }
   // The next step for whoever started the container, once: how to get into the session.
   const unsubscribeReady = events.subscribe((event) => {
     if (event.type !== 'started') return;
     unsubscribeReady();
     log.info({ attach: attachCommand, detach: 'Ctrl-b d' }, 'ready');
   });
+  // Before tmux starts: a stop that comes while it does ends it too (the run loop then starts no agent).
   const releaseStop = installStopSignals(runtime, stop, log);
   const forward = (signal: NodeJS.Signals) => {
     const pid = supervisor.snapshot().agentPid;
@@ -146,7 +125,23 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     log.info({ signal, pid, delivered }, 'signal forwarded');
   };
   for (const signal of AGENT_FORWARDED_SIGNALS) runtime.signals.on(signal, forward);
+  // tmux's server starts while the health server does (about 10 ms each): its environment, which every pane
+  // inherits, carries the health URL that server is about to have. A busy port moves the health server to another
+  // one; tmux is then started again with the URL it got, before any agent runs in it.
+  const expectedUrl = healthBaseUrl(config.health.host, config.health.port);
+  let tmuxStarting = tmux.start({ ...baseEnv, ...hooks.agentEnv(expectedUrl) });
+  tmuxStarting.catch(() => undefined); // awaited by the run loop, or in `finally` when the start fails before it
+  let health: HealthServer | null = null;
   try {
+    health = await serveHealth(runtime, config.health, log, snapshot, { hooks: hooks.route, events: served, routes });
+    const agentEnv = { ...baseEnv, ...hooks.agentEnv(health.url) };
+    if (health.url !== expectedUrl) {
+      tmuxStarting = tmuxStarting.catch(() => undefined).then(async () => {
+        await tmux.stop();
+        await tmux.start(agentEnv);
+      });
+      tmuxStarting.catch(() => undefined);
+    }
     // Git's settings were written while the servers started; the agent never runs without them.
     await started.gitConfigured;
     for (const feature of features) await feature.start?.(agentEnv);
@@ -161,8 +156,8 @@ export async function runAgent(runtime: Runtime, config: Config, started: { agen
     const paneOutput = await paneOutputOpening;
     if (typeof paneOutput !== 'string') paneOutput.close();
     eventStream.close();
-    health.server.close();
-    // Started before the features: a feature whose start failed (a strict egress self-test) left it running.
+    (health as HealthServer | null)?.server.close();
+    // Started before the health server and the features: a start that failed before the agent ran left it running.
     await tmuxStarting.catch(() => undefined);
     await tmux.stop();
   }

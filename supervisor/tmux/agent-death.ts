@@ -30,7 +30,7 @@ export async function waitForAgentDeath(tmux: TmuxServer, session: string, pid: 
       if (aborted) return;
       // No answer from a running server (a client that timed out on a busy machine) is not a death: the agent
       // still runs, so wait for the next wake (or the process look) instead of killing it before its grace.
-      if (!pane && tmux.isRunning && isRunning(pid)) continue;
+      if (pane === 'no answer' || (!pane && tmux.isRunning && isRunning(pid))) continue;
       if (!pane || pane.pid !== pid || pane.dead) return;
     }
   })();
@@ -47,7 +47,7 @@ export async function readDeadPane(tmux: TmuxServer, session: string, pid: numbe
   const until = Date.now() + withinMs;
   for (;;) {
     const pane = await tmux.paneState(session, Math.max(50, until - Date.now()), screenLines);
-    if (pane?.pid === pid && pane.dead) return pane;
+    if (pane !== 'no answer' && pane?.pid === pid && pane.dead) return pane;
     if (Date.now() >= until || !tmux.isRunning) return null;
     tmux.nudgeIfZombie(pid);
     await new Promise((resolve) => setTimeout(resolve, 5));

@@ -7,15 +7,23 @@ import { runProcess, startProcess } from '../runtime/run-process.js';
  * throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv. At the deadline the
  * client is killed and its pipes dropped (see run-process.ts: a client against a frozen server never ends).
  */
+export interface TmuxAnswer {
+  ok: boolean;
+  /** The client ended by itself (tmux answered, maybe with an error); false at the deadline or when it could not start. */
+  answered: boolean;
+  stdout: string;
+  stderr: string;
+}
+
 export async function runTmuxClient(
   env: Readonly<Record<string, string | undefined>>,
   args: string[],
   timeoutMs: number,
   input?: string,
-): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+): Promise<TmuxAnswer> {
   const result = await runProcess('tmux', ['-N', ...args], { env, timeoutMs, ...(input === undefined ? {} : { input }) });
   // Without its final newline, as the callers read it (capture-pane's last line ends with one).
-  return { ok: result.ok, stdout: result.stdout.replace(/\r?\n$/, ''), stderr: result.stderr.trim() };
+  return { ok: result.ok, answered: result.exitCode !== null, stdout: result.stdout.replace(/\r?\n$/, ''), stderr: result.stderr.trim() };
 }
 
 /** A `wait-for` client: resolves when the channel is signalled (or the server goes); `cancel` kills it. */

@@ -7,7 +7,7 @@ import { chain, launchSequence } from './launch-sequence.js';
 import { lastScreenLines, parsePaneLine } from './pane-text.js';
 import { capturePaneScreen, type PaneScreen } from './pane-screen.js';
 import { startProcess } from '../runtime/run-process.js';
-import { pickTerminal, runTmuxClient, socketAnswers, waitForChannel } from './tmux-client.js';
+import { type TmuxAnswer, pickTerminal, runTmuxClient, socketAnswers, waitForChannel } from './tmux-client.js';
 import { readProcessStat, sendSignal } from '../runtime/process-tree.js';
 import type { Logger } from '../log/logger.js';
 
@@ -197,10 +197,12 @@ export class TmuxServer {
   }
 
   /**
-   * The session's first pane, or null when the session (or the server) is gone. With `screenLines`, also its
-   * last lines (as screenTail), asked in the same client: a dead pane's record costs one tmux client, not two.
+   * The session's first pane, or null when the session (or the server) is gone; 'no answer' when the client got
+   * none (a busy or frozen server past the deadline, a client that could not start), which says nothing of the
+   * pane. With `screenLines`, also its last lines (as screenTail), asked in the same client: a dead pane's record
+   * costs one tmux client, not two.
    */
-  async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS, screenLines = 0): Promise<(PaneState & { lastLines: string[] }) | null> {
+  async paneState(session: string, timeoutMs = COMMAND_DEADLINE_MS, screenLines = 0): Promise<(PaneState & { lastLines: string[] }) | null | 'no answer'> {
     // The agent's own pane among the session's panes: gone from the session (or the session gone) is null.
     const pane = this.agentPane;
     const args = pane ? ['list-panes', '-s', '-t', `=${session}`] : ['list-panes', '-t', `${session}:`];
@@ -208,7 +210,7 @@ export class TmuxServer {
     // A marker line ends the list: the screen after it can hold any text, the list only its format's.
     const capture = [['display-message', '-p', SCREEN_MARK], ['capture-pane', '-p', '-J', '-t', this.target(session), '-S', '-200']];
     const result = await this.command(screenLines > 0 ? chain([list, ...capture]) : list, timeoutMs);
-    if (!result.ok) return null;
+    if (!result.ok) return result.answered ? null : 'no answer';
     const cut = result.stdout.indexOf(`${SCREEN_MARK}\n`);
     const listed = cut < 0 ? result.stdout : result.stdout.slice(0, cut);
     const line = pane ? listed.split('\n').find((l) => l.endsWith(` ${pane}`)) : listed.split('\n')[0];
@@ -259,7 +261,7 @@ export class TmuxServer {
   }
 
   /** Runs one client command with -N and a deadline; never throws. `input` is the client's stdin (`load-buffer -`): text that must not be in argv. */
-  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS, input?: string): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  async command(args: string[], timeoutMs = COMMAND_DEADLINE_MS, input?: string): Promise<TmuxAnswer> {
     return runTmuxClient(this.env, args, timeoutMs, input);
   }
 }

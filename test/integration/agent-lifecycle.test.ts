@@ -68,6 +68,37 @@ describe('agent mode: the agent in its tmux session', () => {
     expect((await sup.processes()).filter((p) => p.pid === first.pid)).toEqual([]);
   });
 
+  // Another session closing wakes the supervisor (tmux's session-closed hook); a look at the agent's pane that then
+  // gets no answer (a server too busy to answer within the client's 5 s deadline, here a frozen one) said the session
+  // was killed, and the running agent was SIGKILLed and restarted: its conversation lost.
+  it('keeps a running agent when the look after a wake gets no answer from a frozen tmux server, and looks again', async () => {
+    sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-idle.sh' } });
+    const first = await sup.waitForLog('agent started');
+    const processes = await sup.processes();
+    const server = processes.find((p) => p.cmdline === 'tmux -D');
+    const channel = processes.map((p) => /wait-for (agentgate-\S+)$/.exec(p.cmdline)?.[1]).find((c) => c !== undefined);
+    expect(server && channel).toBeTruthy();
+    // The wake, then the server frozen before the supervisor's look can be answered.
+    expect(sup.tmux(['wait-for', '-S', channel!]).status).toBe(0);
+    process.kill(server!.pid, 'SIGSTOP');
+    try {
+      // Its look (a list-panes client) gets no answer until the deadline kills it; then it looks again (another client).
+      const looks = new Set<number>();
+      await waitFor(async () => {
+        for (const p of await sup.processes()) if (p.cmdline.includes('list-panes')) looks.add(p.pid);
+        return looks.size >= 2 || sup.logsOf('agent exited').length > 0;
+      }, 'a second look at the pane', 15_000);
+    } finally {
+      process.kill(server!.pid, 'SIGCONT');
+    }
+    await waitFor(async () => (await sup.health()).status === 200, 'the supervisor healthy again');
+    expect(sup.logsOf('agent exited')).toEqual([]);
+    expect((await sup.health()).body).toMatchObject({ agentPid: first.pid, restarts: 0 });
+    // And it still notices the agent's real end.
+    expect(sup.tmux(['kill-session', '-t', 'agent']).status).toBe(0);
+    expect(await sup.waitForLog('agent exited')).toMatchObject({ reason: 'session killed', pid: first.pid });
+  });
+
   it('recovers when the tmux server is killed', async () => {
     sup = await SupervisorProcess.start({ env: { ...fast, AGENTGATE_AGENT: 'agent-idle.sh' } });
     await sup.waitForLog('agent started');

@@ -19,6 +19,10 @@ describe('promptShownOn', () => {
     expect(shown('> ago')).toBe(false);
     expect(shown('Do you want to go?')).toBe(false);
     expect(shown('> Go')).toBe(false); // as typed, not another case
+    expect(shown('cwd: /work/go')).toBe(false);
+    expect(promptShownOn('Yes')('\u276f 1. Yes')).toBe(false); // a dialog's answer, not an input
+    expect(shown('\u2503  go')).toBe(true); // OpenCode's input
+    expect(shown('\u203a go')).toBe(true); // Codex's
   });
 
   it('takes a short prompt with regex characters literally, and sees nothing for an empty one', () => {
