@@ -6,6 +6,7 @@ import type { TmuxServer } from './tmux-server.js';
  */
 export class PaneEvents {
   private waiter: ReturnType<TmuxServer['waitFor']>;
+  private closed = false;
 
   constructor(
     private readonly tmux: TmuxServer,
@@ -18,7 +19,8 @@ export class PaneEvents {
   async next(): Promise<void> {
     const current = this.waiter;
     await current.done;
-    if (this.waiter === current) this.waiter = this.tmux.waitFor(this.channel);
+    // A `next` still pending when the generation closed (it lost a race) arms nothing: no client outlives it.
+    if (!this.closed && this.waiter === current) this.waiter = this.tmux.waitFor(this.channel);
   }
 
   /**
@@ -26,6 +28,7 @@ export class PaneEvents {
    * client would stay registered on it for the server's lifetime.
    */
   close(): void {
+    this.closed = true;
     const waiter = this.waiter;
     // A server that is gone (a stop ends it first) took its channels along: no client to start for it.
     if (!this.tmux.isRunning) {
