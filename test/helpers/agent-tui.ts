@@ -20,7 +20,8 @@ export async function submitLine(container: string, text: string, submitted: () 
   for (let enters = 0; !submitted(); enters += 1) {
     expect(enters, `"${text}" not submitted; the screen:\n${screen(container)}`).toBeLessThan(3);
     exec(container, ['tmux', 'send-keys', '-t', 'agent', 'Enter']);
-    await waitFor(submitted, `"${text}" at the mock`, 10_000).catch(() => undefined);
+    // A loaded CI machine was seen taking over 30 s for OpenCode's first request of a new session to reach the mock.
+    await waitFor(submitted, `"${text}" at the mock`, 30_000).catch(() => undefined);
   }
 }
 
